@@ -33,6 +33,15 @@ uint32_t frame_get_header(const uint8_t in[FRAME_HEADER_SIZE])
 	       ((uint32_t)in[2] << 8) | (uint32_t)in[3];
 }
 
+uint32_t frame_reader_want(const frame_reader_t *r)
+{
+	if (r->hdr_have < FRAME_HEADER_SIZE)
+		return FRAME_HEADER_SIZE - r->hdr_have;
+	if (r->buf != NULL && r->have == r->need)
+		return FRAME_HEADER_SIZE; /* the frame was handed out */
+	return r->need - r->have;
+}
+
 int frame_reader_partial(const frame_reader_t *r)
 {
 	return r->hdr_have > 0;

@@ -49,6 +49,11 @@ qt_status_t frame_reader_feed(frame_reader_t *r, const uint8_t *data,
                               size_t len, size_t *consumed,
                               const uint8_t **frame, uint32_t *frame_len);
 
+/* How many more bytes the reader needs to finish the header or payload it
+ * is collecting (at least 1).  A caller that never offers more than this
+ * can stop exactly at frame boundaries, e.g. to apply back-pressure. */
+uint32_t frame_reader_want(const frame_reader_t *r);
+
 /* Whether the reader holds the beginning of an incomplete frame (used to
  * tell a clean end of stream from a truncated frame). */
 int frame_reader_partial(const frame_reader_t *r);

@@ -172,7 +172,7 @@ $$;
 CREATE FUNCTION qt_project_create(p_actor bigint, p_name text, p_kind text,
     p_quarters bigint[], p_offices bigint[], p_carrier bigint,
     p_coordinators bigint[], p_start date, p_end date, p_description text)
-RETURNS bigint LANGUAGE plpgsql AS $$
+RETURNS SETOF project_v LANGUAGE plpgsql AS $$
 DECLARE
     new_id bigint;
 BEGIN
@@ -186,7 +186,7 @@ BEGIN
     INSERT INTO project_coordinator SELECT DISTINCT new_id, x FROM unnest(p_coordinators) x;
     INSERT INTO audit (account_id, action, entity, entity_id, before, after)
     VALUES (p_actor, 'project.create', 'project', new_id, NULL, qt_project_snapshot(new_id));
-    RETURN new_id;
+    RETURN QUERY SELECT * FROM project_v WHERE id = new_id;
 END $$;
 
 -- Applies a partial update if the project still has p_expected version.
@@ -201,7 +201,7 @@ CREATE FUNCTION qt_project_update(p_actor bigint, p_id bigint, p_expected bigint
     p_set_start boolean, p_start date,
     p_set_end boolean, p_end date,
     p_description text)
-RETURNS bigint LANGUAGE plpgsql AS $$
+RETURNS SETOF project_v LANGUAGE plpgsql AS $$
 DECLARE
     cur project%ROWTYPE;
     before_json jsonb;
@@ -245,14 +245,14 @@ BEGIN
     END IF;
     INSERT INTO audit (account_id, action, entity, entity_id, before, after)
     VALUES (p_actor, 'project.update', 'project', p_id, before_json, qt_project_snapshot(p_id));
-    RETURN cur.version + 1;
+    RETURN QUERY SELECT * FROM project_v WHERE id = p_id;
 END $$;
 
 -- Moves a project from p_from to p_to if it is still at p_expected version.
 -- The server has already checked that the transition is allowed.
 CREATE FUNCTION qt_project_transition(p_actor bigint, p_id bigint, p_expected bigint,
     p_from text, p_to text, p_reason text)
-RETURNS bigint LANGUAGE plpgsql AS $$
+RETURNS SETOF project_v LANGUAGE plpgsql AS $$
 DECLARE
     cur project%ROWTYPE;
     before_json jsonb;
@@ -271,5 +271,5 @@ BEGIN
     INSERT INTO audit (account_id, action, entity, entity_id, before, after)
     VALUES (p_actor, 'project.transition', 'project', p_id, before_json,
             qt_project_snapshot(p_id) || jsonb_build_object('reason', coalesce(p_reason, '')));
-    RETURN cur.version + 1;
+    RETURN QUERY SELECT * FROM project_v WHERE id = p_id;
 END $$;

@@ -1,0 +1,128 @@
+/* Account administration over the protocol (admins only): create and
+ * list.  The password is hashed in the thread pool; the account row and
+ * its audit row are written by one statement. */
+#include <openssl/crypto.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "hash.h"
+#include "pgrow.h"
+#include "validate.h"
+
+static void account_created_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_ACCOUNT;
+	r->resp.account = pgrow_account(r, res, 0, 0);
+	req_reply(r);
+}
+
+static void account_hashed_cb(qt_status_t st, const char *encoded, void *arg)
+{
+	req_t *r = arg;
+	Quartier__V1__AccountCreateRequest *in = r->rq->account_create;
+	const char **p;
+
+	if (st != QT_OK) {
+		req_fail(r, st, "cannot hash the password now; try again", NULL);
+		return;
+	}
+	p = req_alloc(r, 7 * sizeof(*p));
+	p[0] = req_i64(r, r->actor.account_id);
+	p[1] = in->login;
+	p[2] = in->display_name;
+	p[3] = perm_role_name((role_t)in->role);
+	p[4] = in->has_office_id ? req_i64(r, in->office_id) : NULL;
+	p[5] = in->has_organisation_id ? req_i64(r, in->organisation_id) : NULL;
+	p[6] = req_strdup(r, encoded);
+	req_query(r,
+	          "WITH a AS (INSERT INTO account (login, display_name, role, office_id, "
+	          "organisation_id, password_hash) VALUES ($2, $3, $4, $5, $6, $7) RETURNING *), "
+	          "au AS (INSERT INTO audit (account_id, action, entity, entity_id, after) "
+	          "SELECT $1, 'account.create', 'account', a.id, jsonb_build_object('login', a.login, "
+	          "'role', a.role, 'office_id', a.office_id, 'organisation_id', a.organisation_id) FROM a) "
+	          "SELECT " PGROW_ACCOUNT_COLS " FROM a",
+	          7, p, account_created_cb);
+}
+
+void account_create(req_t *r)
+{
+	Quartier__V1__AccountCreateRequest *in = r->rq->account_create;
+	validation_t v;
+	qt_status_t st;
+	size_t pwlen = strlen(in->password);
+
+	if ((st = perm_admin(&r->actor)) != QT_OK) {
+		req_fail(r, st, "only administrators manage accounts", NULL);
+		return;
+	}
+	if (validate_text(&v, "login", in->login, 1, 100, 0) != QT_OK ||
+	    validate_text(&v, "display_name", in->display_name, 1, 200, 0) != QT_OK) {
+		req_fail(r, QT_INVALID_ARGUMENT, v.message, v.field);
+		return;
+	}
+	if (strspn(in->login, "abcdefghijklmnopqrstuvwxyz0123456789._-@") != strlen(in->login)) {
+		req_fail(r, QT_INVALID_ARGUMENT,
+		         "login may hold lowercase letters, digits and . _ - @ only", "login");
+		return;
+	}
+	if (pwlen < AUTH_PASSWORD_MIN || pwlen > AUTH_PASSWORD_MAX) {
+		req_fail(r, QT_INVALID_ARGUMENT, "password must have 8 to 1024 bytes", "password");
+		return;
+	}
+	if (in->role < QUARTIER__V1__ROLE__ROLE_ADMIN || in->role > QUARTIER__V1__ROLE__ROLE_VIEWER) {
+		req_fail(r, QT_INVALID_ARGUMENT, "unknown role", "role");
+		return;
+	}
+	if (in->role == QUARTIER__V1__ROLE__ROLE_OFFICE && !(in->has_office_id && in->office_id > 0)) {
+		req_fail(r, QT_INVALID_ARGUMENT, "office accounts need an office", "office_id");
+		return;
+	}
+	if (in->role == QUARTIER__V1__ROLE__ROLE_COORDINATOR &&
+	    !(in->has_organisation_id && in->organisation_id > 0)) {
+		req_fail(r, QT_INVALID_ARGUMENT, "coordinator accounts need an organisation", "organisation_id");
+		return;
+	}
+	st = hash_new(r->srv, in->password, account_hashed_cb, r);
+	OPENSSL_cleanse(in->password, pwlen);
+	if (st != QT_OK)
+		req_fail(r, st, "the server is busy hashing passwords; try again", NULL);
+}
+
+static void account_list_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	Quartier__V1__AccountList *out;
+	int n;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	n = PQntuples(res);
+	out = req_alloc(r, sizeof(*out));
+	quartier__v1__account_list__init(out);
+	out->accounts = req_alloc(r, (size_t)n * sizeof(*out->accounts) + 1);
+	for (int i = 0; i < n; i++)
+		out->accounts[i] = pgrow_account(r, res, i, 0);
+	out->n_accounts = (size_t)n;
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_ACCOUNT_LIST;
+	r->resp.account_list = out;
+	req_reply(r);
+}
+
+void account_list(req_t *r)
+{
+	qt_status_t st = perm_admin(&r->actor);
+
+	if (st != QT_OK) {
+		req_fail(r, st, "only administrators manage accounts", NULL);
+		return;
+	}
+	req_query(r, "SELECT " PGROW_ACCOUNT_COLS " FROM account ORDER BY id", 0, NULL, account_list_cb);
+}

@@ -1,0 +1,300 @@
+/* The configuration table and its parser (see config.h). */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef enum { CF_STR, CF_UINT, CF_BOOL } cf_type_t;
+
+typedef struct cf_key {
+	const char *name;
+	cf_type_t type;
+	size_t offset;
+	const char *def;
+	uint32_t min, max;  /* for CF_UINT */
+	const char *help;
+} cf_key_t;
+
+#define CF_OFF(f) offsetof(config_t, f)
+
+/* Mozilla "intermediate" profile (TLS 1.2 ciphers; TLS 1.3 suites). */
+#define QT_TLS12_CIPHERS                                                       \
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"               \
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"               \
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"               \
+	"DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:"                     \
+	"DHE-RSA-CHACHA20-POLY1305"
+#define QT_TLS13_SUITES                                                        \
+	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+
+static const cf_key_t cf_keys[] = {
+	{"listen_addr", CF_STR, CF_OFF(listen_addr), "127.0.0.1", 0, 0,
+	 "address to accept TLS connections on"},
+	{"listen_port", CF_UINT, CF_OFF(listen_port), "7433", 1, 65535,
+	 "TCP port to accept TLS connections on"},
+	{"tls_cert_file", CF_STR, CF_OFF(tls_cert_file), "/etc/quartier/server.pem", 0, 0,
+	 "server certificate chain (PEM)"},
+	{"tls_key_file", CF_STR, CF_OFF(tls_key_file), "/etc/quartier/server.key", 0, 0,
+	 "server private key (PEM)"},
+	{"tls_ciphers", CF_STR, CF_OFF(tls_ciphers), QT_TLS12_CIPHERS, 0, 0,
+	 "OpenSSL cipher list for TLS 1.2 (Mozilla intermediate)"},
+	{"tls_ciphersuites", CF_STR, CF_OFF(tls_ciphersuites), QT_TLS13_SUITES, 0, 0,
+	 "OpenSSL cipher suites for TLS 1.3"},
+	{"db_conninfo", CF_STR, CF_OFF(db_conninfo), "dbname=quartier", 0, 0,
+	 "libpq connection string of the registry database"},
+	{"db_pool_size", CF_UINT, CF_OFF(db_pool_size), "4", 1, 64,
+	 "PostgreSQL connections kept open"},
+	{"db_queue_max", CF_UINT, CF_OFF(db_queue_max), "10000", 1, 1000000,
+	 "queries that may wait for a free connection before new ones are refused"},
+	{"db_reconnect_ms", CF_UINT, CF_OFF(db_reconnect_ms), "500", 10, 60000,
+	 "milliseconds between attempts to reconnect to PostgreSQL"},
+	{"auto_migrate", CF_BOOL, CF_OFF(auto_migrate), "yes", 0, 1,
+	 "apply pending schema migrations at start"},
+	{"max_frame", CF_UINT, CF_OFF(max_frame), "1048576", 1024, 64u * 1024 * 1024,
+	 "largest frame in bytes after login"},
+	{"max_frame_preauth", CF_UINT, CF_OFF(max_frame_preauth), "8192", 256, 10000,
+	 "largest frame in bytes before login"},
+	{"max_in_flight", CF_UINT, CF_OFF(max_in_flight), "64", 1, 100000,
+	 "requests one connection may have outstanding; further input waits"},
+	{"max_connections", CF_UINT, CF_OFF(max_connections), "10000", 1, 1000000,
+	 "connections accepted at once; more are closed at accept"},
+	{"max_output_queue", CF_UINT, CF_OFF(max_output_queue), "4194304", 65536, 1u << 30,
+	 "bytes of answers queued for one connection before its input is paused"},
+	{"handshake_timeout", CF_UINT, CF_OFF(handshake_timeout), "10", 1, 3600,
+	 "seconds for the TLS handshake and the hello"},
+	{"login_timeout", CF_UINT, CF_OFF(login_timeout), "60", 1, 3600,
+	 "seconds from accept until a login must have succeeded"},
+	{"idle_timeout", CF_UINT, CF_OFF(idle_timeout), "300", 1, 86400,
+	 "seconds a connection may stay silent (clients ping to stay)"},
+	{"shutdown_timeout", CF_UINT, CF_OFF(shutdown_timeout), "10", 1, 600,
+	 "seconds to finish in-flight requests after SIGTERM"},
+	{"session_ttl", CF_UINT, CF_OFF(session_ttl), "43200", 60, 31u * 86400,
+	 "seconds a login token stays valid"},
+	{"argon2_memory_kib", CF_UINT, CF_OFF(argon2_memory_kib), "19456", 8, 4u * 1024 * 1024,
+	 "Argon2id memory per password hash in KiB (OWASP minimum 19456)"},
+	{"argon2_iterations", CF_UINT, CF_OFF(argon2_iterations), "2", 1, 100,
+	 "Argon2id passes (OWASP minimum 2)"},
+	{"argon2_parallelism", CF_UINT, CF_OFF(argon2_parallelism), "1", 1, 16,
+	 "Argon2id lanes"},
+	{"hash_concurrency", CF_UINT, CF_OFF(hash_concurrency), "2", 1, 64,
+	 "password hashes computed at once in the thread pool"},
+	{"hash_queue_max", CF_UINT, CF_OFF(hash_queue_max), "256", 1, 100000,
+	 "logins that may wait for a hash slot before new ones are refused"},
+	{"log_level", CF_STR, CF_OFF(log_level), "info", 0, 0,
+	 "error, warning, notice, info or debug"},
+};
+
+#define CF_NKEYS (sizeof(cf_keys) / sizeof(cf_keys[0]))
+
+static const cf_key_t *cf_find(const char *name)
+{
+	for (size_t i = 0; i < CF_NKEYS; i++)
+		if (strcmp(cf_keys[i].name, name) == 0)
+			return &cf_keys[i];
+	return NULL;
+}
+
+static int cf_parse_bool(const char *v, uint32_t *out)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") || !strcmp(v, "1")) {
+		*out = 1;
+		return 0;
+	}
+	if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") || !strcmp(v, "0")) {
+		*out = 0;
+		return 0;
+	}
+	return -1;
+}
+
+static qt_status_t cf_apply(config_t *cfg, const cf_key_t *k, const char *value,
+                            char *err, size_t err_len)
+{
+	char *base = (char *)cfg;
+
+	switch (k->type) {
+	case CF_STR: {
+		char **slot = (char **)(base + k->offset);
+		char *copy = strdup(value);
+		if (copy == NULL)
+			abort();
+		free(*slot);
+		*slot = copy;
+		return QT_OK;
+	}
+	case CF_UINT: {
+		char *end;
+		unsigned long long v;
+		errno = 0;
+		if (!isdigit((unsigned char)value[0]))
+			goto bad;
+		v = strtoull(value, &end, 10);
+		if (errno != 0 || *end != '\0' || v < k->min || v > k->max)
+			goto bad;
+		*(uint32_t *)(base + k->offset) = (uint32_t)v;
+		return QT_OK;
+	}
+	case CF_BOOL: {
+		uint32_t b;
+		if (cf_parse_bool(value, &b) != 0)
+			goto bad;
+		*(uint32_t *)(base + k->offset) = b;
+		return QT_OK;
+	}
+	}
+bad:
+	if (k->type == CF_UINT)
+		snprintf(err, err_len, "%s: \"%s\" is not a number from %u to %u",
+		         k->name, value, k->min, k->max);
+	else
+		snprintf(err, err_len, "%s: \"%s\" is not yes or no", k->name, value);
+	return QT_INVALID_ARGUMENT;
+}
+
+void config_init(config_t *cfg)
+{
+	char err[128];
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < CF_NKEYS; i++)
+		if (cf_apply(cfg, &cf_keys[i], cf_keys[i].def, err, sizeof(err)) != QT_OK)
+			abort(); /* a default outside its own range is a bug */
+}
+
+void config_free(config_t *cfg)
+{
+	for (size_t i = 0; i < CF_NKEYS; i++) {
+		if (cf_keys[i].type == CF_STR) {
+			char **slot = (char **)((char *)cfg + cf_keys[i].offset);
+			free(*slot);
+			*slot = NULL;
+		}
+	}
+}
+
+qt_status_t config_set(config_t *cfg, const char *key, const char *value,
+                       char *err, size_t err_len)
+{
+	const cf_key_t *k = cf_find(key);
+
+	if (k == NULL) {
+		snprintf(err, err_len, "unknown configuration key \"%s\"", key);
+		return QT_INVALID_ARGUMENT;
+	}
+	return cf_apply(cfg, k, value, err, err_len);
+}
+
+static char *cf_trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+qt_status_t config_load_file(config_t *cfg, const char *path, char *err,
+                             size_t err_len)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	char msg[256];
+	unsigned lineno = 0;
+	qt_status_t rc = QT_OK;
+
+	if (f == NULL) {
+		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+		return QT_NOT_FOUND;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *p, *eq, *key, *value;
+		size_t vl;
+
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, err_len, "%s:%u: line too long", path, lineno);
+			rc = QT_INVALID_ARGUMENT;
+			goto out;
+		}
+		p = cf_trim(line);
+		if (*p == '\0' || *p == '#')
+			continue;
+		eq = strchr(p, '=');
+		if (eq == NULL) {
+			snprintf(err, err_len, "%s:%u: expected key = value", path, lineno);
+			rc = QT_INVALID_ARGUMENT;
+			goto out;
+		}
+		*eq = '\0';
+		key = cf_trim(p);
+		value = cf_trim(eq + 1);
+		/* Values may be quoted to keep spaces or '#'. */
+		vl = strlen(value);
+		if (vl >= 2 && (value[0] == '"' || value[0] == '\'') && value[vl - 1] == value[0]) {
+			value[vl - 1] = '\0';
+			value++;
+		} else {
+			char *hash = strchr(value, '#');
+			if (hash != NULL) {
+				*hash = '\0';
+				value = cf_trim(value);
+			}
+		}
+		rc = config_set(cfg, key, value, msg, sizeof(msg));
+		if (rc != QT_OK) {
+			snprintf(err, err_len, "%s:%u: %s", path, lineno, msg);
+			goto out;
+		}
+	}
+out:
+	fclose(f);
+	return rc;
+}
+
+qt_status_t config_validate(const config_t *cfg, char *err, size_t err_len)
+{
+	static const char *const levels[] = {"error", "warning", "notice", "info", "debug"};
+	int level_ok = 0;
+
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		if (strcmp(cfg->log_level, levels[i]) == 0)
+			level_ok = 1;
+	if (!level_ok) {
+		snprintf(err, err_len, "log_level: \"%s\" is not one of error, warning, notice, info, debug",
+		         cfg->log_level);
+		return QT_INVALID_ARGUMENT;
+	}
+	if (access(cfg->tls_cert_file, R_OK) != 0) {
+		snprintf(err, err_len, "tls_cert_file: %s: %s", cfg->tls_cert_file, strerror(errno));
+		return QT_INVALID_ARGUMENT;
+	}
+	if (access(cfg->tls_key_file, R_OK) != 0) {
+		snprintf(err, err_len, "tls_key_file: %s: %s", cfg->tls_key_file, strerror(errno));
+		return QT_INVALID_ARGUMENT;
+	}
+	if (cfg->max_frame_preauth > cfg->max_frame) {
+		snprintf(err, err_len, "max_frame_preauth (%u) exceeds max_frame (%u)",
+		         cfg->max_frame_preauth, cfg->max_frame);
+		return QT_INVALID_ARGUMENT;
+	}
+	return QT_OK;
+}
+
+void config_print_help(FILE *out)
+{
+	fprintf(out, "Configuration keys (file: key = value; flag: --key=value):\n");
+	for (size_t i = 0; i < CF_NKEYS; i++) {
+		const cf_key_t *k = &cf_keys[i];
+		const char *def = k->def;
+		if (k->offset == CF_OFF(tls_ciphers) || k->offset == CF_OFF(tls_ciphersuites))
+			def = "(Mozilla intermediate)";
+		fprintf(out, "  %-20s %s [default: %s]\n", k->name, k->help, def);
+	}
+}

@@ -1,0 +1,66 @@
+/* quartierd configuration: one table row per key (name, type, default,
+ * help), read from a `key = value` file and overridden by command-line
+ * flags.  --help, the example config and the README are generated from or
+ * checked against the same table. */
+#ifndef QUARTIERD_CONFIG_H
+#define QUARTIERD_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "qt_status.h"
+
+typedef struct config {
+	char *listen_addr;          /* owned */
+	uint32_t listen_port;
+	char *tls_cert_file;        /* owned, PEM chain */
+	char *tls_key_file;         /* owned, PEM key */
+	char *tls_ciphers;          /* owned, TLS 1.2 cipher list */
+	char *tls_ciphersuites;     /* owned, TLS 1.3 suites */
+	char *db_conninfo;          /* owned, libpq connection string */
+	uint32_t db_pool_size;      /* connections */
+	uint32_t db_queue_max;      /* queries waiting for a connection */
+	uint32_t db_reconnect_ms;   /* delay between reconnect attempts */
+	uint32_t auto_migrate;      /* bool: apply migrations at start */
+	uint32_t max_frame;         /* bytes, after login */
+	uint32_t max_frame_preauth; /* bytes, before login */
+	uint32_t max_in_flight;     /* requests per connection */
+	uint32_t max_connections;   /* overall */
+	uint32_t max_output_queue;  /* bytes queued per connection before reading pauses */
+	uint32_t handshake_timeout; /* seconds for TLS + hello */
+	uint32_t login_timeout;     /* seconds from accept to successful login */
+	uint32_t idle_timeout;      /* seconds without a frame */
+	uint32_t shutdown_timeout;  /* seconds to finish in-flight requests on SIGTERM */
+	uint32_t session_ttl;       /* seconds a login token stays valid */
+	uint32_t argon2_memory_kib; /* KiB per password hash */
+	uint32_t argon2_iterations;
+	uint32_t argon2_parallelism;
+	uint32_t hash_concurrency;  /* password hashes running at once */
+	uint32_t hash_queue_max;    /* logins waiting for a hash slot */
+	char *log_level;            /* owned: error, warning, notice, info, debug */
+} config_t;
+
+/* Fills cfg with the defaults; release with config_free(). */
+void config_init(config_t *cfg);
+
+/* Frees the strings owned by cfg. */
+void config_free(config_t *cfg);
+
+/* Sets one key from its text form.  On failure writes a message to err
+ * (err_len bytes) and leaves cfg unchanged. */
+qt_status_t config_set(config_t *cfg, const char *key, const char *value,
+                       char *err, size_t err_len);
+
+/* Reads a `key = value` file ('#' starts a comment) into cfg.  Unknown keys
+ * and bad values are errors naming file and line. */
+qt_status_t config_load_file(config_t *cfg, const char *path, char *err,
+                             size_t err_len);
+
+/* Checks cross-key rules (files readable, limits consistent). */
+qt_status_t config_validate(const config_t *cfg, char *err, size_t err_len);
+
+/* Prints every key with its default and help text (for --help). */
+void config_print_help(FILE *out);
+
+#endif

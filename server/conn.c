@@ -1,0 +1,540 @@
+/* Client connections (see conn.h): TLS through memory BIOs, framing,
+ * hello/ping handling, back-pressure and closing. */
+#include "conn.h"
+
+#include <assert.h>
+#include <openssl/err.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dispatch.h"
+#include "tls.h"
+#include "validate.h"
+
+#define CONN_CLOSE_GRACE_MS 3000   /* time to deliver a goodbye before a hard close */
+#define CONN_READ_CHUNK 16384      /* plaintext bytes taken from TLS at once */
+
+typedef struct conn_write {
+	uv_write_t req;
+	conn_t *conn;
+	size_t len;
+	char data[];
+} conn_write_t;
+
+static void conn_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
+
+/* ------------------------------------------------------------ lifetime */
+
+void conn_ref(conn_t *c)
+{
+	assert(c->magic == CONN_MAGIC);
+	c->refs++;
+}
+
+void conn_unref(conn_t *c)
+{
+	assert(c->magic == CONN_MAGIC && c->refs > 0);
+	if (--c->refs > 0)
+		return;
+	c->magic = 0;
+	SSL_free(c->ssl);
+	frame_reader_close(&c->reader);
+	free(c);
+}
+
+static void conn_close_cb(uv_handle_t *h)
+{
+	conn_t *c = h->data;
+	server_t *srv = c->srv;
+
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		srv->conns = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	srv->n_conns--;
+	log_debug(&srv->log, "event=close conn=%llu", (unsigned long long)c->id);
+	conn_unref(c);
+	server_conn_gone(srv);
+}
+
+static void conn_close_handle(conn_t *c)
+{
+	if (c->handle_closed)
+		return;
+	c->handle_closed = 1;
+	c->state = CONN_CLOSING;
+	if (c->reading)
+		uv_read_stop((uv_stream_t *)&c->tcp);
+	c->reading = 0;
+	uv_close((uv_handle_t *)&c->tcp, conn_close_cb);
+}
+
+/* ------------------------------------------------------------ output */
+
+static void conn_write_cb(uv_write_t *req, int status)
+{
+	conn_write_t *w = (conn_write_t *)req;
+	conn_t *c = w->conn;
+
+	c->out_bytes -= w->len;
+	free(w);
+	if (status < 0 && c->state != CONN_CLOSING)
+		conn_close(c, QT_OK, NULL);
+	if (c->state == CONN_CLOSING) {
+		if (c->out_bytes == 0)
+			conn_close_handle(c);
+	} else if (c->out_bytes < c->srv->cfg.max_output_queue / 2) {
+		conn_process(c);
+	}
+	conn_unref(c);
+}
+
+/* Moves whatever TLS produced (handshake records, application data,
+ * tickets, alerts) to the socket. */
+static int conn_flush_tls(conn_t *c)
+{
+	for (;;) {
+		size_t pending = BIO_ctrl_pending(c->wbio);
+		conn_write_t *w;
+		uv_buf_t b;
+		int n, rc;
+
+		if (pending == 0 || c->handle_closed)
+			return 0;
+		w = malloc(sizeof(*w) + pending);
+		if (w == NULL)
+			abort();
+		n = BIO_read(c->wbio, w->data, (int)pending);
+		if (n <= 0) {
+			free(w);
+			return -1;
+		}
+		w->conn = c;
+		w->len = (size_t)n;
+		b = uv_buf_init(w->data, (unsigned)n);
+		rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, conn_write_cb);
+		if (rc != 0) {
+			free(w);
+			return -1;
+		}
+		conn_ref(c);
+		c->out_bytes += (size_t)n;
+	}
+}
+
+qt_status_t conn_send(conn_t *c, const qt_envelope_t *env)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	qt_status_t rc;
+	int n;
+
+	if (c->handle_closed || c->state == CONN_TLS_HANDSHAKE)
+		return QT_UNAVAILABLE;
+	rc = envelope_pack(env, c->srv->cfg.max_frame, &buf, &len);
+	if (rc != QT_OK)
+		return rc;
+	ERR_clear_error();
+	n = SSL_write(c->ssl, buf, (int)len);
+	free(buf);
+	if (n <= 0) {
+		conn_close(c, QT_OK, NULL);
+		return QT_UNAVAILABLE;
+	}
+	if (conn_flush_tls(c) != 0) {
+		conn_close(c, QT_OK, NULL);
+		return QT_UNAVAILABLE;
+	}
+	return QT_OK;
+}
+
+void conn_close(conn_t *c, qt_status_t st, const char *msg)
+{
+	if (c->state == CONN_CLOSING)
+		return;
+	if (msg != NULL && c->state != CONN_TLS_HANDSHAKE && !c->handle_closed) {
+		Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+		Quartier__V1__Goodbye bye = QUARTIER__V1__GOODBYE__INIT;
+		Quartier__V1__Error err;
+
+		envelope_error_set(&err, st, msg, NULL);
+		bye.error = &err;
+		env.kind_case = QUARTIER__V1__ENVELOPE__KIND_GOODBYE;
+		env.goodbye = &bye;
+		(void)conn_send(c, &env);
+		log_info(&c->srv->log, "event=goodbye conn=%llu status=%s msg=\"%s\"",
+		         (unsigned long long)c->id, qt_status_name(st), msg);
+	}
+	if (!c->handle_closed) {
+		/* Tell the peer TLS is over; ignore failure, we close anyway. */
+		if (c->state != CONN_TLS_HANDSHAKE) {
+			ERR_clear_error();
+			SSL_shutdown(c->ssl);
+			(void)conn_flush_tls(c);
+		}
+	}
+	c->state = CONN_CLOSING;
+	c->closing_at = uv_now(c->srv->loop);
+	if (c->reading && !c->handle_closed) {
+		uv_read_stop((uv_stream_t *)&c->tcp);
+		c->reading = 0;
+	}
+	if (c->out_bytes == 0)
+		conn_close_handle(c);
+}
+
+int conn_authenticated(conn_t *c)
+{
+	if (c->state != CONN_AUTHENTICATED)
+		return 0;
+	if ((int64_t)time(NULL) >= c->session_expires) {
+		c->state = CONN_OPEN;
+		c->reader.max = c->srv->cfg.max_frame_preauth;
+		memset(&c->actor, 0, sizeof(c->actor));
+		return 0;
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------------ frames */
+
+static void conn_on_hello(conn_t *c, const Quartier__V1__Hello *h)
+{
+	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+	Quartier__V1__Welcome w = QUARTIER__V1__WELCOME__INIT;
+	validation_t v;
+	char msg[128];
+
+	if (h->protocol_version != QT_PROTOCOL_VERSION) {
+		snprintf(msg, sizeof(msg), "protocol version %u is not supported; this server speaks version %u",
+		         h->protocol_version, QT_PROTOCOL_VERSION);
+		conn_close(c, QT_UNSUPPORTED_VERSION, msg);
+		return;
+	}
+	if (validate_text(&v, "hello.client_name", h->client_name, 1, 128, 0) != QT_OK ||
+	    validate_text(&v, "hello.client_instance_id", h->client_instance_id, 1, 64, 0) != QT_OK) {
+		conn_close(c, QT_INVALID_ARGUMENT, v.message);
+		return;
+	}
+	snprintf(c->client_name, sizeof(c->client_name), "%s", h->client_name);
+	snprintf(c->instance_id, sizeof(c->instance_id), "%s", h->client_instance_id);
+	w.protocol_version = QT_PROTOCOL_VERSION;
+	w.server_name = SERVER_NAME;
+	w.max_frame = c->srv->cfg.max_frame;
+	w.max_frame_preauth = c->srv->cfg.max_frame_preauth;
+	w.max_in_flight = c->srv->cfg.max_in_flight;
+	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_WELCOME;
+	env.welcome = &w;
+	c->state = CONN_OPEN;
+	(void)conn_send(c, &env);
+}
+
+static void conn_on_ping(conn_t *c, const Quartier__V1__Ping *p)
+{
+	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+	Quartier__V1__Pong pong = QUARTIER__V1__PONG__INIT;
+
+	pong.has_nonce = p->has_nonce;
+	pong.nonce = p->nonce;
+	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_PONG;
+	env.pong = &pong;
+	(void)conn_send(c, &env);
+}
+
+static void conn_on_frame(conn_t *c, const uint8_t *data, uint32_t len)
+{
+	qt_envelope_t *env = envelope_unpack(data, len);
+
+	c->last_frame_at = uv_now(c->srv->loop);
+	if (env == NULL) {
+		conn_close(c, QT_PROTOCOL_ERROR, "the frame is not a valid Envelope message");
+		return;
+	}
+	if (c->state == CONN_HELLO && env->kind_case != QUARTIER__V1__ENVELOPE__KIND_HELLO) {
+		envelope_free(env);
+		conn_close(c, QT_PROTOCOL_ERROR, "the first message must be a hello");
+		return;
+	}
+	switch (env->kind_case) {
+	case QUARTIER__V1__ENVELOPE__KIND_HELLO:
+		if (c->state != CONN_HELLO)
+			conn_close(c, QT_PROTOCOL_ERROR, "hello was already sent");
+		else
+			conn_on_hello(c, env->hello);
+		break;
+	case QUARTIER__V1__ENVELOPE__KIND_PING:
+		conn_on_ping(c, env->ping);
+		break;
+	case QUARTIER__V1__ENVELOPE__KIND_PONG:
+		break;
+	case QUARTIER__V1__ENVELOPE__KIND_REQUEST:
+		dispatch_request(c, env); /* takes env */
+		return;
+	default:
+		conn_close(c, QT_PROTOCOL_ERROR, "clients may not send this kind of message");
+		break;
+	}
+	envelope_free(env);
+}
+
+/* ------------------------------------------------------------ input */
+
+static int conn_input_paused(const conn_t *c)
+{
+	return c->in_flight >= c->srv->cfg.max_in_flight ||
+	       c->out_bytes >= c->srv->cfg.max_output_queue ||
+	       c->srv->shutting_down;
+}
+
+static void conn_tls_failed(conn_t *c, int ssl_err, const char *stage)
+{
+	char ebuf[256];
+	unsigned long e = ERR_peek_last_error();
+
+	if (ssl_err == SSL_ERROR_ZERO_RETURN ||
+	    (ssl_err == SSL_ERROR_SSL && ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
+		log_debug(&c->srv->log, "event=peer_closed conn=%llu", (unsigned long long)c->id);
+	} else {
+		log_info(&c->srv->log, "event=tls_error conn=%llu peer=%s stage=%s error=\"%s\"",
+		         (unsigned long long)c->id, c->peer, stage, tls_error_string(ebuf, sizeof(ebuf)));
+	}
+	/* A TLS failure leaves no channel to say goodbye on. */
+	c->state = c->state == CONN_TLS_HANDSHAKE ? CONN_TLS_HANDSHAKE : c->state;
+	if (c->state == CONN_TLS_HANDSHAKE) {
+		(void)conn_flush_tls(c); /* deliver the alert, if any */
+		c->state = CONN_CLOSING;
+		c->closing_at = uv_now(c->srv->loop);
+		if (c->out_bytes == 0)
+			conn_close_handle(c);
+		return;
+	}
+	conn_close(c, QT_OK, NULL);
+}
+
+void conn_process(conn_t *c)
+{
+	uint8_t buf[CONN_READ_CHUNK];
+
+	if (c->in_process || c->handle_closed)
+		return;
+	c->in_process = 1;
+	conn_ref(c);
+	while (c->state != CONN_CLOSING) {
+		int n, e;
+
+		if (c->state == CONN_TLS_HANDSHAKE) {
+			ERR_clear_error();
+			n = SSL_do_handshake(c->ssl);
+			if (conn_flush_tls(c) != 0) {
+				conn_close(c, QT_OK, NULL);
+				break;
+			}
+			if (n == 1) {
+				c->state = CONN_HELLO;
+				log_debug(&c->srv->log, "event=tls_ready conn=%llu version=%s cipher=%s",
+				          (unsigned long long)c->id, SSL_get_version(c->ssl),
+				          SSL_get_cipher_name(c->ssl));
+				continue;
+			}
+			e = SSL_get_error(c->ssl, n);
+			if (e == SSL_ERROR_WANT_READ)
+				break;
+			conn_tls_failed(c, e, "handshake");
+			break;
+		}
+		if (conn_input_paused(c))
+			break;
+		{
+			uint32_t want = frame_reader_want(&c->reader);
+			const uint8_t *frame;
+			uint32_t flen;
+			size_t used;
+			qt_status_t st;
+
+			if (want > sizeof(buf))
+				want = sizeof(buf);
+			ERR_clear_error();
+			n = SSL_read(c->ssl, buf, (int)want);
+			/* SSL_read can produce output (key updates, tickets). */
+			if (conn_flush_tls(c) != 0) {
+				conn_close(c, QT_OK, NULL);
+				break;
+			}
+			if (n <= 0) {
+				e = SSL_get_error(c->ssl, n);
+				if (e == SSL_ERROR_WANT_READ)
+					break;
+				conn_tls_failed(c, e, "read");
+				break;
+			}
+			st = frame_reader_feed(&c->reader, buf, (size_t)n, &used, &frame, &flen);
+			if (st == QT_RESOURCE_EXHAUSTED) {
+				char msg[128];
+				snprintf(msg, sizeof(msg), "frame length %u exceeds the limit of %u bytes%s",
+				         frame_get_header(c->reader.hdr), c->reader.max,
+				         c->state == CONN_AUTHENTICATED ? "" : " before login");
+				conn_close(c, st, msg);
+				break;
+			}
+			if (st != QT_OK) {
+				conn_close(c, st, st == QT_PROTOCOL_ERROR ? "a frame of length 0 is not allowed"
+				                                         : qt_status_str(st));
+				break;
+			}
+			if (frame != NULL)
+				conn_on_frame(c, frame, flen);
+		}
+	}
+	/* Read from the socket only while frames can be processed. */
+	if (!c->handle_closed && c->state != CONN_CLOSING) {
+		int paused = c->state != CONN_TLS_HANDSHAKE && conn_input_paused(c);
+		if (paused && c->reading) {
+			uv_read_stop((uv_stream_t *)&c->tcp);
+			c->reading = 0;
+		} else if (!paused && !c->reading) {
+			if (uv_read_start((uv_stream_t *)&c->tcp, NULL, conn_read_cb) == 0)
+				c->reading = 1;
+		}
+	}
+	c->in_process = 0;
+	conn_unref(c);
+}
+
+static void conn_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	conn_t *c = h->data;
+
+	(void)suggested;
+	/* One loop-wide buffer: read_cb copies every byte into the rbio before
+	 * the next read can start. */
+	*buf = uv_buf_init(c->srv->read_buf, sizeof(c->srv->read_buf));
+}
+
+static void conn_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	conn_t *c = s->data;
+
+	if (nread == 0)
+		return;
+	if (nread < 0) {
+		if (frame_reader_partial(&c->reader))
+			log_info(&c->srv->log, "event=truncated_frame conn=%llu peer=%s",
+			         (unsigned long long)c->id, c->peer);
+		else
+			log_debug(&c->srv->log, "event=eof conn=%llu", (unsigned long long)c->id);
+		/* The peer is gone: nothing more can be said to it. */
+		c->state = CONN_CLOSING;
+		conn_close_handle(c);
+		return;
+	}
+	if (BIO_write(c->rbio, buf->base, (int)nread) != (int)nread) {
+		conn_close(c, QT_INTERNAL, "out of memory");
+		return;
+	}
+	conn_process(c);
+}
+
+/* ------------------------------------------------------------ accept */
+
+static void conn_peer_name(conn_t *c)
+{
+	struct sockaddr_storage ss;
+	int len = sizeof(ss);
+	char host[48] = "?";
+	int port = 0;
+
+	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
+		if (ss.ss_family == AF_INET) {
+			struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+			uv_ip4_name(a, host, sizeof(host));
+			port = ntohs(a->sin_port);
+		} else if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+			uv_ip6_name(a, host, sizeof(host));
+			port = ntohs(a->sin6_port);
+		}
+	}
+	snprintf(c->peer, sizeof(c->peer), "%s:%d", host, port);
+}
+
+void conn_accept(server_t *srv)
+{
+	conn_t *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		abort();
+	c->magic = CONN_MAGIC;
+	c->srv = srv;
+	c->refs = 1; /* the socket's reference, dropped in conn_close_cb */
+	c->id = ++srv->next_conn_id;
+	c->state = CONN_TLS_HANDSHAKE;
+	c->accepted_at = c->last_frame_at = uv_now(srv->loop);
+	frame_reader_init(&c->reader, srv->cfg.max_frame_preauth);
+	uv_tcp_init(srv->loop, &c->tcp);
+	c->tcp.data = c;
+	c->next = srv->conns;
+	if (srv->conns != NULL)
+		srv->conns->prev = c;
+	srv->conns = c;
+	srv->n_conns++;
+
+	if (uv_accept((uv_stream_t *)&srv->listener, (uv_stream_t *)&c->tcp) != 0) {
+		conn_close_handle(c);
+		return;
+	}
+	conn_peer_name(c);
+	if (srv->n_conns > srv->cfg.max_connections || srv->shutting_down) {
+		log_warning(&srv->log, "event=refused peer=%s reason=%s", c->peer,
+		            srv->shutting_down ? "shutting_down" : "max_connections");
+		conn_close_handle(c);
+		return;
+	}
+	c->ssl = tls_conn_new(srv->ssl_ctx, &c->rbio, &c->wbio);
+	if (c->ssl == NULL) {
+		conn_close_handle(c);
+		return;
+	}
+	uv_tcp_nodelay(&c->tcp, 1);
+	log_debug(&srv->log, "event=accept conn=%llu peer=%s", (unsigned long long)c->id, c->peer);
+	if (uv_read_start((uv_stream_t *)&c->tcp, conn_alloc_cb, conn_read_cb) == 0)
+		c->reading = 1;
+	else
+		conn_close_handle(c);
+}
+
+/* ------------------------------------------------------------ deadlines */
+
+void conn_sweep(server_t *srv, uint64_t now)
+{
+	conn_t *c = srv->conns;
+
+	while (c != NULL) {
+		conn_t *next = c->next;
+		const config_t *cfg = &srv->cfg;
+
+		if (c->handle_closed) {
+			/* waiting for its close callback */
+		} else if (c->state == CONN_CLOSING) {
+			if (now - c->closing_at > CONN_CLOSE_GRACE_MS)
+				conn_close_handle(c);
+		} else if ((c->state == CONN_TLS_HANDSHAKE || c->state == CONN_HELLO) &&
+		           now - c->accepted_at > cfg->handshake_timeout * 1000ull) {
+			log_info(&srv->log, "event=timeout conn=%llu peer=%s stage=handshake",
+			         (unsigned long long)c->id, c->peer);
+			conn_close(c, QT_UNAUTHENTICATED, "handshake timeout");
+		} else if (c->state == CONN_OPEN && c->in_flight == 0 &&
+		           now - c->accepted_at > cfg->login_timeout * 1000ull) {
+			conn_close(c, QT_UNAUTHENTICATED, "login timeout");
+		} else if (c->in_flight == 0 && now - c->last_frame_at > cfg->idle_timeout * 1000ull) {
+			conn_close(c, QT_UNAVAILABLE, "idle timeout");
+		} else if (srv->shutting_down && c->in_flight == 0) {
+			conn_close(c, QT_UNAVAILABLE, "the server is shutting down");
+		} else if (srv->shutting_down && now >= srv->shutdown_deadline) {
+			conn_close(c, QT_UNAVAILABLE, "the server is shutting down");
+		}
+		c = next;
+	}
+}

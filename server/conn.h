@@ -1,0 +1,94 @@
+/* One client connection: TCP handle, TLS state, frame reader, the
+ * protocol state machine and the output queue.  Bytes flow
+ *   uv read -> rbio -> SSL_read -> frame reader -> conn_on_frame
+ * and answers flow
+ *   SSL_write -> wbio -> uv_write.
+ * Input is read from TLS only as far as the frame reader needs, so a
+ * connection can pause exactly at a frame boundary when it has too many
+ * requests in flight or too many answers unsent (back-pressure).
+ *
+ * A connection is reference-counted: the socket holds one reference and
+ * each request in flight holds one, so a request finishing after its
+ * client left finds a live object and simply drops its answer. */
+#ifndef QUARTIERD_CONN_H
+#define QUARTIERD_CONN_H
+
+#include <openssl/ssl.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "envelope.h"
+#include "frame.h"
+#include "perm.h"
+#include "server.h"
+
+#define CONN_MAGIC 0x436f6e6eu /* "Conn" */
+
+/* States and their transitions:
+ *   CONN_TLS_HANDSHAKE -> CONN_HELLO         handshake done
+ *   CONN_HELLO         -> CONN_OPEN          hello accepted, welcome sent
+ *   CONN_OPEN          -> CONN_AUTHENTICATED login or resume succeeded
+ *   CONN_AUTHENTICATED -> CONN_OPEN          logout or session expired
+ *   any                -> CONN_CLOSING       error, timeout, peer gone, shutdown */
+typedef enum {
+	CONN_TLS_HANDSHAKE,
+	CONN_HELLO,
+	CONN_OPEN,
+	CONN_AUTHENTICATED,
+	CONN_CLOSING,
+} conn_state_t;
+
+struct conn {
+	uint32_t magic;              /* CONN_MAGIC while alive */
+	server_t *srv;               /* borrowed */
+	uint64_t id;
+	conn_t *prev, *next;         /* server's connection list */
+	uv_tcp_t tcp;
+	int handle_closed;           /* uv_close called */
+	int reading;                 /* uv_read_start active */
+	int in_process;              /* conn_process on the stack */
+	SSL *ssl;                    /* owned; owns rbio and wbio */
+	BIO *rbio, *wbio;
+	frame_reader_t reader;
+	conn_state_t state;
+	int refs;
+	unsigned in_flight;          /* requests dispatched, not yet answered */
+	size_t out_bytes;            /* bytes handed to uv_write, not yet written */
+	uint64_t accepted_at;        /* uv_now() ms */
+	uint64_t last_frame_at;      /* uv_now() ms */
+	uint64_t closing_at;         /* uv_now() ms */
+	actor_t actor;               /* valid in CONN_AUTHENTICATED */
+	uint8_t session_hash[AUTH_TOKEN_HASH_LEN];
+	int64_t session_expires;     /* unix seconds */
+	char peer[64];               /* "address:port" */
+	char client_name[129];
+	char instance_id[65];
+};
+
+/* Accepts a pending connection from the server's listener. */
+void conn_accept(server_t *srv);
+
+void conn_ref(conn_t *c);
+/* Drops a reference; the last one frees the connection. */
+void conn_unref(conn_t *c);
+
+/* Sends one envelope (packed here; env is borrowed).  Returns QT_OK, or an
+ * error if the connection is closing or the envelope is too large. */
+qt_status_t conn_send(conn_t *c, const qt_envelope_t *env);
+
+/* Closes the connection: if TLS is up and st/msg are given, a Goodbye with
+ * that status goes out first; the socket closes once written (or at the
+ * latest after a few seconds).  Safe to call more than once. */
+void conn_close(conn_t *c, qt_status_t st, const char *msg);
+
+/* Continues reading frames after back-pressure was released (a request
+ * finished, output drained). */
+void conn_process(conn_t *c);
+
+/* Called once a second: enforces handshake, login and idle deadlines. */
+void conn_sweep(server_t *srv, uint64_t now);
+
+/* Whether the connection is logged in with an unexpired session. */
+int conn_authenticated(conn_t *c);
+
+#endif

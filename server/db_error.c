@@ -1,0 +1,87 @@
+/* Translation of PostgreSQL errors into protocol statuses, done once at
+ * the edge.  The project's own functions raise SQLSTATEs of class Q0 with
+ * the field at fault in COLUMN; constraint violations are mapped through a
+ * table of constraint names.  Unexpected errors become QT_INTERNAL with a
+ * generic message, so no SQL detail leaks to clients. */
+#include "db.h"
+
+#include <string.h>
+
+typedef struct db_constraint_map {
+	const char *constraint;
+	const char *field;
+	const char *message;
+} db_constraint_map_t;
+
+static const db_constraint_map_t db_constraints[] = {
+	{"account_login_key", "login", "an account with this login already exists"},
+	{"account_office_id_fkey", "office_id", "unknown office"},
+	{"account_organisation_id_fkey", "organisation_id", "unknown organisation"},
+	{"account_office_required", "office_id", "office accounts need an office"},
+	{"account_organisation_required", "organisation_id", "coordinator accounts need an organisation"},
+	{"project_dates_ordered", "end_date", "end_date lies before start_date"},
+	{"project_name_check", "name", "name must have 1 to 200 characters"},
+	{"project_carrier_id_fkey", "carrier_id", "unknown organisation"},
+	{"project_quarter_quarter_id_fkey", "quarter_ids", "unknown quarter"},
+	{"project_lead_office_office_id_fkey", "lead_office_ids", "unknown office"},
+	{"project_coordinator_account_id_fkey", "coordinator_ids", "unknown account"},
+};
+
+void db_error_from_result(const PGresult *res, db_error_t *err)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+
+	err->sqlstate = state;
+	err->detail = PQresultErrorMessage(res);
+	err->field = NULL;
+	err->message = "internal database error";
+	err->status = QT_INTERNAL;
+	if (state == NULL || strlen(state) != 5)
+		return;
+
+	if (strncmp(state, "Q0", 2) == 0) {
+		err->message = primary != NULL ? primary : "rejected by the database";
+		err->field = PQresultErrorField(res, PG_DIAG_COLUMN_NAME);
+		if (strcmp(state, "Q0400") == 0)
+			err->status = QT_INVALID_ARGUMENT;
+		else if (strcmp(state, "Q0404") == 0)
+			err->status = QT_NOT_FOUND;
+		else if (strcmp(state, "Q0409") == 0)
+			err->status = QT_CONFLICT;
+		else if (strcmp(state, "Q0412") == 0)
+			err->status = QT_FAILED_PRECONDITION;
+		else if (strcmp(state, "Q0403") == 0)
+			err->status = QT_PERMISSION_DENIED;
+		else if (strcmp(state, "Q0401") == 0)
+			err->status = QT_UNAUTHENTICATED;
+		return;
+	}
+	if (strncmp(state, "23", 2) == 0) {
+		err->status = strcmp(state, "23505") == 0 ? QT_CONFLICT : QT_INVALID_ARGUMENT;
+		err->message = err->status == QT_CONFLICT ? "a record with this key already exists"
+		                                          : "the values violate a rule of the registry";
+		for (size_t i = 0; constraint != NULL && i < sizeof(db_constraints) / sizeof(db_constraints[0]); i++) {
+			if (strcmp(constraint, db_constraints[i].constraint) == 0) {
+				err->field = db_constraints[i].field;
+				err->message = db_constraints[i].message;
+				break;
+			}
+		}
+		return;
+	}
+	if (strncmp(state, "22", 2) == 0) {
+		/* Data exceptions: a value out of range for its column. */
+		err->status = QT_INVALID_ARGUMENT;
+		err->message = "a value is out of range";
+		return;
+	}
+	if (strncmp(state, "08", 2) == 0 || strncmp(state, "53", 2) == 0 ||
+	    strncmp(state, "57P", 3) == 0 || strcmp(state, "40001") == 0 ||
+	    strcmp(state, "40P01") == 0 || strcmp(state, "25006") == 0) {
+		err->status = QT_UNAVAILABLE;
+		err->message = "the database is unavailable; try again";
+		return;
+	}
+}

@@ -1,0 +1,32 @@
+/* Request handlers, one group per domain file.  Each takes a request whose
+ * authentication dispatch.c has already checked, and ends it with exactly
+ * one answer (see request.h). */
+#ifndef QUARTIERD_HANDLERS_H
+#define QUARTIERD_HANDLERS_H
+
+#include "request.h"
+
+/* session.c */
+void session_login(req_t *r);
+void session_resume(req_t *r);
+void session_logout(req_t *r);
+void session_whoami(req_t *r);
+
+/* account.c */
+void account_create(req_t *r);
+void account_list(req_t *r);
+
+/* reference.c */
+void reference_list(req_t *r);
+
+/* project.c */
+void project_create(req_t *r);
+void project_get(req_t *r);
+void project_list(req_t *r);
+void project_update(req_t *r);
+void project_transition(req_t *r);
+
+/* audit.c */
+void audit_list(req_t *r);
+
+#endif

@@ -1,0 +1,128 @@
+/* The v1 permission matrix (see perm.h). */
+#include "perm.h"
+
+#include <string.h>
+
+#include "lifecycle.h"
+
+static int ids_contain(const int64_t *ids, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+role_t perm_role_parse(const char *s)
+{
+	if (s == NULL) return ROLE_NONE;
+	if (strcmp(s, "admin") == 0) return ROLE_ADMIN;
+	if (strcmp(s, "office") == 0) return ROLE_OFFICE;
+	if (strcmp(s, "coordinator") == 0) return ROLE_COORDINATOR;
+	if (strcmp(s, "viewer") == 0) return ROLE_VIEWER;
+	return ROLE_NONE;
+}
+
+const char *perm_role_name(role_t r)
+{
+	switch (r) {
+	case ROLE_ADMIN: return "admin";
+	case ROLE_OFFICE: return "office";
+	case ROLE_COORDINATOR: return "coordinator";
+	case ROLE_VIEWER: return "viewer";
+	case ROLE_NONE: break;
+	}
+	return "none";
+}
+
+qt_status_t perm_registry_read(const actor_t *a)
+{
+	return a->role == ROLE_NONE ? QT_UNAUTHENTICATED : QT_OK;
+}
+
+static int leads(const actor_t *a, const perm_project_t *p)
+{
+	return a->role == ROLE_OFFICE && a->office_id > 0 &&
+	       ids_contain(p->lead_office_ids, p->n_lead_office_ids, a->office_id);
+}
+
+static int coordinates(const actor_t *a, const perm_project_t *p)
+{
+	return a->role == ROLE_COORDINATOR &&
+	       ids_contain(p->coordinator_ids, p->n_coordinator_ids, a->account_id);
+}
+
+qt_status_t perm_project_create(const actor_t *a, const int64_t *lead_office_ids,
+                                size_t n)
+{
+	switch (a->role) {
+	case ROLE_ADMIN:
+		return QT_OK;
+	case ROLE_OFFICE:
+		/* Office staff create projects that their own office leads. */
+		return a->office_id > 0 && ids_contain(lead_office_ids, n, a->office_id)
+		           ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_COORDINATOR:
+	case ROLE_VIEWER:
+		return QT_PERMISSION_DENIED;
+	case ROLE_NONE:
+		break;
+	}
+	return QT_UNAUTHENTICATED;
+}
+
+qt_status_t perm_project_update(const actor_t *a, const perm_project_t *p,
+                                const perm_change_t *ch)
+{
+	switch (a->role) {
+	case ROLE_ADMIN:
+		return QT_OK;
+	case ROLE_OFFICE:
+		if (!leads(a, p))
+			return QT_PERMISSION_DENIED;
+		/* An office may not hand a project it leads to other offices
+		 * alone: that would be a decision of the city-wide coordination. */
+		if (ch->lead_office_ids_set &&
+		    !ids_contain(ch->new_lead_office_ids, ch->n_new_lead_office_ids, a->office_id))
+			return QT_PERMISSION_DENIED;
+		return QT_OK;
+	case ROLE_COORDINATOR:
+		/* Kind, lead offices, carrier and coordinators are decisions of
+		 * the city; the coordination edits the descriptive fields. */
+		return coordinates(a, p) && !ch->structural ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_VIEWER:
+		return QT_PERMISSION_DENIED;
+	case ROLE_NONE:
+		break;
+	}
+	return QT_UNAUTHENTICATED;
+}
+
+qt_status_t perm_project_transition(const actor_t *a, const perm_project_t *p,
+                                    int from, int to)
+{
+	switch (a->role) {
+	case ROLE_ADMIN:
+		return QT_OK;
+	case ROLE_OFFICE:
+		return leads(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_COORDINATOR:
+		/* The coordination submits its application for assessment; all
+		 * other steps are decisions of the offices. */
+		return coordinates(a, p) && from == LIFECYCLE_APPLICATION &&
+		               to == LIFECYCLE_ASSESSMENT
+		           ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_VIEWER:
+		return QT_PERMISSION_DENIED;
+	case ROLE_NONE:
+		break;
+	}
+	return QT_UNAUTHENTICATED;
+}
+
+qt_status_t perm_admin(const actor_t *a)
+{
+	if (a->role == ROLE_NONE)
+		return QT_UNAUTHENTICATED;
+	return a->role == ROLE_ADMIN ? QT_OK : QT_PERMISSION_DENIED;
+}

@@ -1,0 +1,424 @@
+/* Quarter projects (Quartiersprojekte): create, get, list, update with
+ * optimistic concurrency, lifecycle transitions.  Every change runs as one
+ * call of a SQL function that writes the project, its link rows and the
+ * audit row in one transaction; permission and lifecycle decisions are
+ * made here, on the row as stored, and the function re-checks the version
+ * so the row that was judged is the row that is changed. */
+#include <string.h>
+
+#include "handlers.h"
+#include "lifecycle.h"
+#include "pgrow.h"
+#include "validate.h"
+
+#define PROJECT_NAME_MAX 200
+#define PROJECT_DESCRIPTION_MAX 20000
+#define PROJECT_QUARTERS_MAX 50
+#define PROJECT_OFFICES_MAX 10
+#define PROJECT_COORDINATORS_MAX 20
+#define PROJECT_PAGE_DEFAULT 50
+#define PROJECT_PAGE_MAX 500
+
+static void project_reply_row(req_t *r, const PGresult *res)
+{
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_PROJECT;
+	r->resp.project = pgrow_project(r, res, 0);
+	req_reply(r);
+}
+
+static void project_row_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		req_fail(r, QT_NOT_FOUND, "no such project", "id");
+		return;
+	}
+	project_reply_row(r, res);
+}
+
+static qt_status_t project_check_dates(validation_t *v, const char *start, const char *end)
+{
+	int32_t ds = 0, de = 0;
+	int has_s = start != NULL && start[0] != '\0';
+	int has_e = end != NULL && end[0] != '\0';
+
+	if (has_s && validate_date(v, "start_date", start, &ds) != QT_OK)
+		return QT_INVALID_ARGUMENT;
+	if (has_e && validate_date(v, "end_date", end, &de) != QT_OK)
+		return QT_INVALID_ARGUMENT;
+	if (has_s && has_e && de < ds) {
+		v->field = "end_date";
+		snprintf(v->message, sizeof(v->message), "end_date %s lies before start_date %s", end, start);
+		return QT_INVALID_ARGUMENT;
+	}
+	return QT_OK;
+}
+
+/* ------------------------------------------------------------ create */
+
+void project_create(req_t *r)
+{
+	Quartier__V1__ProjectCreateRequest *in = r->rq->project_create;
+	validation_t v;
+	qt_status_t st;
+	const char **p;
+
+	if (validate_text(&v, "name", in->name, 1, PROJECT_NAME_MAX, 0) != QT_OK ||
+	    validate_ids(&v, "quarter_ids", in->quarter_ids, in->n_quarter_ids, 1, PROJECT_QUARTERS_MAX) != QT_OK ||
+	    validate_ids(&v, "lead_office_ids", in->lead_office_ids, in->n_lead_office_ids, 1, PROJECT_OFFICES_MAX) != QT_OK ||
+	    validate_ids(&v, "coordinator_ids", in->coordinator_ids, in->n_coordinator_ids, 0, PROJECT_COORDINATORS_MAX) != QT_OK ||
+	    (in->has_carrier_id && validate_id(&v, "carrier_id", in->carrier_id) != QT_OK) ||
+	    project_check_dates(&v, in->start_date, in->end_date) != QT_OK ||
+	    validate_text(&v, "description", in->description, 0, PROJECT_DESCRIPTION_MAX, 1) != QT_OK) {
+		req_fail(r, QT_INVALID_ARGUMENT, v.message, v.field);
+		return;
+	}
+	if (pgrow_kind_name(in->kind) == NULL) {
+		req_fail(r, QT_INVALID_ARGUMENT, "kind must be comprehensive or focused", "kind");
+		return;
+	}
+	st = perm_project_create(&r->actor, in->lead_office_ids, in->n_lead_office_ids);
+	if (st != QT_OK) {
+		req_fail(r, st, "you may create projects only for your own office", "lead_office_ids");
+		return;
+	}
+	p = req_alloc(r, 10 * sizeof(*p));
+	p[0] = req_i64(r, r->actor.account_id);
+	p[1] = in->name;
+	p[2] = pgrow_kind_name(in->kind);
+	p[3] = req_id_array(r, in->quarter_ids, in->n_quarter_ids);
+	p[4] = req_id_array(r, in->lead_office_ids, in->n_lead_office_ids);
+	p[5] = in->has_carrier_id ? req_i64(r, in->carrier_id) : NULL;
+	p[6] = req_id_array(r, in->coordinator_ids, in->n_coordinator_ids);
+	p[7] = in->start_date != NULL && in->start_date[0] ? in->start_date : NULL;
+	p[8] = in->end_date != NULL && in->end_date[0] ? in->end_date : NULL;
+	p[9] = in->description;
+	req_query(r, "SELECT * FROM qt_project_create($1, $2, $3, $4::bigint[], $5::bigint[], $6, "
+	             "$7::bigint[], $8::date, $9::date, $10)",
+	          10, p, project_row_cb);
+}
+
+/* ------------------------------------------------------------ get */
+
+void project_get(req_t *r)
+{
+	const char **p = req_alloc(r, sizeof(*p));
+
+	if (r->rq->project_get->id <= 0) {
+		req_fail(r, QT_INVALID_ARGUMENT, "id must be a positive id", "id");
+		return;
+	}
+	p[0] = req_i64(r, r->rq->project_get->id);
+	req_query(r, "SELECT " PGROW_PROJECT_COLS " FROM project_v WHERE id = $1", 1, p, project_row_cb);
+}
+
+/* ------------------------------------------------------------ list */
+
+typedef struct list_ctx {
+	const char *params[8];
+	uint32_t page;
+} list_ctx_t;
+
+static void project_list_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	list_ctx_t *ctx = r->ctx;
+	Quartier__V1__ProjectList *out;
+	int n;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	n = PQntuples(res);
+	out = req_alloc(r, sizeof(*out));
+	quartier__v1__project_list__init(out);
+	/* One row more than the page was asked for, to know whether there is
+	 * a next page without a count. */
+	if ((uint32_t)n > ctx->page) {
+		n = (int)ctx->page;
+		out->has_next_after_id = 1;
+		out->next_after_id = pgrow_i64(res, n - 1, 0);
+	}
+	out->projects = req_alloc(r, (size_t)n * sizeof(*out->projects) + 1);
+	for (int i = 0; i < n; i++)
+		out->projects[i] = pgrow_project(r, res, i);
+	out->n_projects = (size_t)n;
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_PROJECT_LIST;
+	r->resp.project_list = out;
+	req_reply(r);
+}
+
+static void project_list_run(req_t *r)
+{
+	list_ctx_t *ctx = r->ctx;
+
+	req_query(r,
+	          "SELECT " PGROW_PROJECT_COLS " FROM project_v v WHERE v.id > $7::bigint "
+	          "AND ($1::bigint IS NULL OR EXISTS (SELECT 1 FROM project_quarter pq "
+	          "  JOIN quarter q ON q.id = pq.quarter_id WHERE pq.project_id = v.id AND q.district_id = $1)) "
+	          "AND ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM project_quarter pq "
+	          "  WHERE pq.project_id = v.id AND pq.quarter_id = $2)) "
+	          "AND ($3::text IS NULL OR v.kind = $3) "
+	          "AND ($4::text IS NULL OR v.status = $4) "
+	          "AND ($5::bigint IS NULL OR EXISTS (SELECT 1 FROM project_lead_office lo "
+	          "  WHERE lo.project_id = v.id AND lo.office_id = $5)) "
+	          "ORDER BY v.id LIMIT $6::int",
+	          7, ctx->params, project_list_cb);
+}
+
+static void project_district_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	list_ctx_t *ctx = r->ctx;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		req_fail(r, QT_INVALID_ARGUMENT,
+		         req_printf(r, "no district named \"%s\"", r->rq->project_list->district),
+		         "district");
+		return;
+	}
+	ctx->params[0] = pgrow_str(r, res, 0, 0);
+	project_list_run(r);
+}
+
+void project_list(req_t *r)
+{
+	Quartier__V1__ProjectListRequest *in = r->rq->project_list;
+	list_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
+	validation_t v;
+
+	r->ctx = ctx;
+	ctx->page = in->has_page_size && in->page_size > 0 ? in->page_size : PROJECT_PAGE_DEFAULT;
+	if (ctx->page > PROJECT_PAGE_MAX) {
+		req_fail(r, QT_INVALID_ARGUMENT, "page_size must not exceed 500", "page_size");
+		return;
+	}
+	if (in->has_kind && in->kind != 0 && pgrow_kind_name(in->kind) == NULL) {
+		req_fail(r, QT_INVALID_ARGUMENT, "unknown kind", "kind");
+		return;
+	}
+	if (in->has_status && in->status != 0 && lifecycle_name(in->status) == NULL) {
+		req_fail(r, QT_INVALID_ARGUMENT, "unknown status", "status");
+		return;
+	}
+	ctx->params[0] = in->has_district_id && in->district_id > 0 ? req_i64(r, in->district_id) : NULL;
+	ctx->params[1] = in->has_quarter_id && in->quarter_id > 0 ? req_i64(r, in->quarter_id) : NULL;
+	ctx->params[2] = in->has_kind && in->kind != 0 ? pgrow_kind_name(in->kind) : NULL;
+	ctx->params[3] = in->has_status && in->status != 0 ? lifecycle_name(in->status) : NULL;
+	ctx->params[4] = in->has_lead_office_id && in->lead_office_id > 0 ? req_i64(r, in->lead_office_id) : NULL;
+	ctx->params[5] = req_printf(r, "%u", ctx->page + 1);
+	ctx->params[6] = req_i64(r, in->has_after_id && in->after_id > 0 ? in->after_id : 0);
+	if (in->district != NULL && in->district[0] != '\0') {
+		if (validate_text(&v, "district", in->district, 1, 100, 0) != QT_OK) {
+			req_fail(r, QT_INVALID_ARGUMENT, v.message, v.field);
+			return;
+		}
+		ctx->params[7] = in->district;
+		req_query(r,
+		          "SELECT id FROM district WHERE lower(name) = lower($1) "
+		          "OR lower(short_name) = lower($1) OR lower('Stuttgart-' || name) = lower($1)",
+		          1, &ctx->params[7], project_district_cb);
+		return;
+	}
+	project_list_run(r);
+}
+
+/* ------------------------------------------------------------ update */
+
+typedef struct update_ctx {
+	Quartier__V1__Project *cur;  /* the project as stored when judged */
+	const char *params[18];
+} update_ctx_t;
+
+static perm_project_t project_perm_view(const Quartier__V1__Project *p)
+{
+	perm_project_t pp = {p->lead_office_ids, p->n_lead_office_ids,
+	                     p->coordinator_ids, p->n_coordinator_ids};
+	return pp;
+}
+
+static void project_update_loaded_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	update_ctx_t *ctx = r->ctx;
+	Quartier__V1__ProjectUpdateRequest *in = r->rq->project_update;
+	perm_project_t pp;
+	perm_change_t ch = {0};
+	const char *start, *end;
+	validation_t v;
+	qt_status_t st;
+	const char **p = ctx->params;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		req_fail(r, QT_NOT_FOUND, "no such project", "id");
+		return;
+	}
+	ctx->cur = pgrow_project(r, res, 0);
+	pp = project_perm_view(ctx->cur);
+	ch.structural = (in->has_kind && in->kind != ctx->cur->kind) || in->set_lead_office_ids ||
+	                in->set_coordinator_ids || in->has_carrier_id;
+	ch.lead_office_ids_set = in->set_lead_office_ids;
+	ch.new_lead_office_ids = in->lead_office_ids;
+	ch.n_new_lead_office_ids = in->n_lead_office_ids;
+	st = perm_project_update(&r->actor, &pp, &ch);
+	if (st != QT_OK) {
+		req_fail(r, st, r->actor.role == ROLE_COORDINATOR
+		                    ? "coordinators edit only the descriptive fields of their own projects"
+		                    : "you may edit only projects your office leads", NULL);
+		return;
+	}
+	if (ctx->cur->version != in->expected_version) {
+		req_fail(r, QT_CONFLICT,
+		         req_printf(r, "the project was changed meanwhile (now version %lld); reload and try again",
+		                    (long long)ctx->cur->version),
+		         "expected_version");
+		return;
+	}
+	/* Dates as they will be after the update. */
+	start = in->start_date != NULL ? in->start_date : ctx->cur->start_date;
+	end = in->end_date != NULL ? in->end_date : ctx->cur->end_date;
+	if (project_check_dates(&v, start, end) != QT_OK) {
+		req_fail(r, QT_INVALID_ARGUMENT, v.message, v.field);
+		return;
+	}
+	p[0] = req_i64(r, r->actor.account_id);
+	p[1] = req_i64(r, in->id);
+	p[2] = req_i64(r, in->expected_version);
+	p[3] = in->name;
+	p[4] = in->has_kind ? pgrow_kind_name(in->kind) : NULL;
+	p[5] = in->set_quarter_ids ? "t" : "f";
+	p[6] = req_id_array(r, in->quarter_ids, in->n_quarter_ids);
+	p[7] = in->set_lead_office_ids ? "t" : "f";
+	p[8] = req_id_array(r, in->lead_office_ids, in->n_lead_office_ids);
+	p[9] = in->set_coordinator_ids ? "t" : "f";
+	p[10] = req_id_array(r, in->coordinator_ids, in->n_coordinator_ids);
+	p[11] = in->has_carrier_id ? "t" : "f";
+	p[12] = in->has_carrier_id && in->carrier_id > 0 ? req_i64(r, in->carrier_id) : NULL;
+	p[13] = in->start_date != NULL ? "t" : "f";
+	p[14] = in->start_date != NULL && in->start_date[0] ? in->start_date : NULL;
+	p[15] = in->end_date != NULL ? "t" : "f";
+	p[16] = in->end_date != NULL && in->end_date[0] ? in->end_date : NULL;
+	p[17] = in->description;
+	req_query(r, "SELECT * FROM qt_project_update($1, $2, $3, $4, $5, $6, $7::bigint[], $8, "
+	             "$9::bigint[], $10, $11::bigint[], $12, $13, $14, $15::date, $16, $17::date, $18)",
+	          18, p, project_row_cb);
+}
+
+void project_update(req_t *r)
+{
+	Quartier__V1__ProjectUpdateRequest *in = r->rq->project_update;
+	update_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
+	validation_t v;
+
+	r->ctx = ctx;
+	if (validate_id(&v, "id", in->id) != QT_OK ||
+	    (in->name != NULL && validate_text(&v, "name", in->name, 1, PROJECT_NAME_MAX, 0) != QT_OK) ||
+	    (in->set_quarter_ids && validate_ids(&v, "quarter_ids", in->quarter_ids, in->n_quarter_ids, 1, PROJECT_QUARTERS_MAX) != QT_OK) ||
+	    (in->set_lead_office_ids && validate_ids(&v, "lead_office_ids", in->lead_office_ids, in->n_lead_office_ids, 1, PROJECT_OFFICES_MAX) != QT_OK) ||
+	    (in->set_coordinator_ids && validate_ids(&v, "coordinator_ids", in->coordinator_ids, in->n_coordinator_ids, 0, PROJECT_COORDINATORS_MAX) != QT_OK) ||
+	    (in->has_carrier_id && in->carrier_id < 0 && validate_id(&v, "carrier_id", in->carrier_id) != QT_OK) ||
+	    (in->description != NULL && validate_text(&v, "description", in->description, 0, PROJECT_DESCRIPTION_MAX, 1) != QT_OK) ||
+	    project_check_dates(&v, in->start_date, in->end_date) != QT_OK) {
+		req_fail(r, QT_INVALID_ARGUMENT, v.message, v.field);
+		return;
+	}
+	if (in->has_kind && pgrow_kind_name(in->kind) == NULL) {
+		req_fail(r, QT_INVALID_ARGUMENT, "kind must be comprehensive or focused", "kind");
+		return;
+	}
+	if ((!in->set_quarter_ids && in->n_quarter_ids) || (!in->set_lead_office_ids && in->n_lead_office_ids) ||
+	    (!in->set_coordinator_ids && in->n_coordinator_ids)) {
+		req_fail(r, QT_INVALID_ARGUMENT, "a list was sent without its set_* flag", "set_quarter_ids");
+		return;
+	}
+	ctx->params[0] = req_i64(r, in->id);
+	req_query(r, "SELECT " PGROW_PROJECT_COLS " FROM project_v WHERE id = $1", 1, ctx->params,
+	          project_update_loaded_cb);
+}
+
+/* ------------------------------------------------------------ transition */
+
+static void project_transition_loaded_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	update_ctx_t *ctx = r->ctx;
+	Quartier__V1__ProjectTransitionRequest *in = r->rq->project_transition;
+	perm_project_t pp;
+	const char *why;
+	qt_status_t st;
+	const char **p = ctx->params;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		req_fail(r, QT_NOT_FOUND, "no such project", "id");
+		return;
+	}
+	ctx->cur = pgrow_project(r, res, 0);
+	pp = project_perm_view(ctx->cur);
+	st = perm_project_transition(&r->actor, &pp, ctx->cur->status, in->to);
+	if (st != QT_OK) {
+		req_fail(r, st, "you may not change the status of this project", "to");
+		return;
+	}
+	why = lifecycle_check(ctx->cur->status, in->to, in->reason);
+	if (why != NULL) {
+		req_fail(r, QT_FAILED_PRECONDITION,
+		         req_printf(r, "%s -> %s: %s", lifecycle_name(ctx->cur->status),
+		                    lifecycle_name(in->to), why),
+		         "to");
+		return;
+	}
+	if (ctx->cur->version != in->expected_version) {
+		req_fail(r, QT_CONFLICT,
+		         req_printf(r, "the project was changed meanwhile (now version %lld); reload and try again",
+		                    (long long)ctx->cur->version),
+		         "expected_version");
+		return;
+	}
+	p[0] = req_i64(r, r->actor.account_id);
+	p[1] = req_i64(r, in->id);
+	p[2] = req_i64(r, in->expected_version);
+	p[3] = lifecycle_name(ctx->cur->status);
+	p[4] = lifecycle_name(in->to);
+	p[5] = in->reason;
+	req_query(r, "SELECT * FROM qt_project_transition($1, $2, $3, $4, $5, $6)", 6, p,
+	          project_row_cb);
+}
+
+void project_transition(req_t *r)
+{
+	Quartier__V1__ProjectTransitionRequest *in = r->rq->project_transition;
+	update_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
+	validation_t v;
+
+	r->ctx = ctx;
+	if (validate_id(&v, "id", in->id) != QT_OK ||
+	    (in->reason != NULL && validate_text(&v, "reason", in->reason, 0, 2000, 1) != QT_OK)) {
+		req_fail(r, QT_INVALID_ARGUMENT, v.message, v.field);
+		return;
+	}
+	if (lifecycle_name(in->to) == NULL) {
+		req_fail(r, QT_INVALID_ARGUMENT, "unknown target status", "to");
+		return;
+	}
+	ctx->params[0] = req_i64(r, in->id);
+	req_query(r, "SELECT " PGROW_PROJECT_COLS " FROM project_v WHERE id = $1", 1, ctx->params,
+	          project_transition_loaded_cb);
+}

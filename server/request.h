@@ -1,0 +1,62 @@
+/* One request in flight: the envelope it came in, an arena for everything
+ * built while answering it, and the response being filled.  A handler
+ * ends every request with exactly one req_reply() or req_fail*(), possibly
+ * later from a database or thread-pool callback; the arena, the envelope
+ * and the connection reference are released right after the answer is
+ * written. */
+#ifndef QUARTIERD_REQUEST_H
+#define QUARTIERD_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conn.h"
+#include "db.h"
+#include "envelope.h"
+
+typedef struct req_chunk req_chunk_t;
+
+typedef struct req {
+	conn_t *conn;                    /* referenced until the answer */
+	server_t *srv;                   /* borrowed */
+	qt_envelope_t *env;              /* owned: the request as received */
+	Quartier__V1__Request *rq;       /* points into env */
+	uint64_t id;                     /* request id, echoed in the response */
+	const char *type;                /* static, for logs ("project.update") */
+	actor_t actor;                   /* copy taken at dispatch */
+	uint64_t started_ns;             /* uv_hrtime() at dispatch */
+	Quartier__V1__Response resp;     /* the answer; handlers set its body */
+	req_chunk_t *arena;              /* owned chunks */
+	void *ctx;                       /* handler state, in the arena */
+} req_t;
+
+/* Creates a request for env (ownership moves to the request) on c. */
+req_t *req_new(conn_t *c, qt_envelope_t *env);
+
+/* Zeroed memory owned by the request, freed after the answer.  Never NULL
+ * (the server aborts on out-of-memory). */
+void *req_alloc(req_t *r, size_t n);
+char *req_strdup(req_t *r, const char *s);
+char *req_printf(req_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Sends r->resp (body already set) and ends the request. */
+void req_reply(req_t *r);
+
+/* Answers with an error (msg and field are copied) and ends the request. */
+void req_fail(req_t *r, qt_status_t st, const char *msg, const char *field);
+
+/* Answers with the translated database error and ends the request. */
+void req_fail_db(req_t *r, const db_error_t *err);
+
+/* Sends a query for the request; if it cannot even be queued, answers with
+ * the error and returns non-zero (cb is then never called). */
+int req_query(req_t *r, const char *sql, int nparams, const char *const *values,
+              db_result_cb cb);
+
+/* Text form of integers for query parameters, in the request's arena. */
+const char *req_i64(req_t *r, int64_t v);
+
+/* A PostgreSQL array literal "{1,2,3}" of ids, in the request's arena. */
+const char *req_id_array(req_t *r, const int64_t *ids, size_t n);
+
+#endif

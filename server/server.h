@@ -1,0 +1,64 @@
+/* The server object: everything one quartierd process owns, passed
+ * explicitly to every module (there is no global state).  main.c creates
+ * it, server.c starts and stops it. */
+#ifndef QUARTIERD_SERVER_H
+#define QUARTIERD_SERVER_H
+
+#include <openssl/ssl.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "auth.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+
+#define SERVER_NAME "quartierd/" QUARTIER_VERSION
+#define SERVER_READ_BUF 65536
+
+typedef struct conn conn_t;
+typedef struct hash_job hash_job_t;
+
+typedef struct server {
+	uv_loop_t *loop;             /* borrowed */
+	config_t cfg;                /* owned */
+	char *config_path;           /* owned, NULL if none */
+	qlog_t log;
+	SSL_CTX *ssl_ctx;            /* owned; new handshakes use it */
+	db_pool_t *db;               /* owned */
+	uv_tcp_t listener;
+	int listening;
+	uv_signal_t sig_term, sig_int, sig_hup;
+	uv_timer_t sweep;            /* one coarse timer for all connection deadlines */
+	conn_t *conns;               /* doubly linked list of open connections */
+	unsigned n_conns;
+	uint64_t next_conn_id;
+	int shutting_down;
+	uint64_t shutdown_deadline;  /* uv_now() milliseconds */
+	auth_params_t auth;
+	char dummy_hash[AUTH_ENCODED_MAX]; /* verified against for unknown logins */
+	unsigned hash_running;       /* Argon2id jobs in the thread pool */
+	hash_job_t *hash_head, *hash_tail;
+	unsigned hash_queued;
+	int exit_code;
+	char read_buf[SERVER_READ_BUF]; /* loop-wide: every read is consumed at once */
+} server_t;
+
+/* Prepares srv on loop with cfg (ownership of cfg's strings moves to srv):
+ * TLS context, database pool, listener.  Nothing is served until the loop
+ * runs.  On failure writes a message to err. */
+qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
+                         const char *config_path, char *err, size_t err_len);
+
+/* Stops accepting, lets in-flight requests finish (up to
+ * shutdown_timeout), closes every connection and handle so that uv_run
+ * returns.  Called on SIGTERM/SIGINT. */
+void server_shutdown(server_t *srv);
+
+/* Frees what server_start allocated, after uv_run has returned. */
+void server_free(server_t *srv);
+
+/* Called by conn.c when a connection is gone, so a shutdown can finish. */
+void server_conn_gone(server_t *srv);
+
+#endif
