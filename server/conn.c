@@ -86,7 +86,8 @@ static void conn_write_cb(uv_write_t *req, int status)
 	if (c->state == CONN_CLOSING) {
 		if (c->out_bytes == 0)
 			conn_close_handle(c);
-	} else if (c->out_bytes < c->srv->cfg.max_output_queue / 2) {
+	} else if (!c->reading && c->out_bytes < c->srv->cfg.max_output_queue / 2) {
+		/* Input was paused for this output; take it up again. */
 		conn_process(c);
 	}
 	conn_unref(c);
@@ -302,7 +303,6 @@ static void conn_tls_failed(conn_t *c, int ssl_err, const char *stage)
 		         (unsigned long long)c->id, c->peer, stage, tls_error_string(ebuf, sizeof(ebuf)));
 	}
 	/* A TLS failure leaves no channel to say goodbye on. */
-	c->state = c->state == CONN_TLS_HANDSHAKE ? CONN_TLS_HANDSHAKE : c->state;
 	if (c->state == CONN_TLS_HANDSHAKE) {
 		(void)conn_flush_tls(c); /* deliver the alert, if any */
 		c->state = CONN_CLOSING;
