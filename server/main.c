@@ -249,8 +249,8 @@ int main(int argc, char **argv)
 		return 1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (sub != NULL)
-			break;
+		if (sub != NULL && strcmp(sub, "migrate") != 0)
+			break; /* account-create parses its own options */
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			free(overrides);
@@ -272,7 +272,7 @@ int main(int argc, char **argv)
 			check = 1;
 		} else if (!strncmp(a, "--", 2) && strchr(a, '=') != NULL) {
 			overrides[noverrides++] = argv[i];
-		} else if (!strcmp(a, "migrate") || !strcmp(a, "account-create")) {
+		} else if (sub == NULL && (!strcmp(a, "migrate") || !strcmp(a, "account-create"))) {
 			sub = a;
 			sub_index = i;
 		} else {

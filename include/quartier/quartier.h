@@ -13,6 +13,9 @@
  * inside returned structures belong to the structure and are released by
  * its *_free() function.  Structures passed in are only borrowed for the
  * duration of the call.
+ *
+ * Signals: the library never raises SIGPIPE (its socket writes use
+ * MSG_NOSIGNAL), so applications need not ignore it on its behalf.
  */
 #ifndef QUARTIER_QUARTIER_H
 #define QUARTIER_QUARTIER_H
@@ -35,7 +38,8 @@ typedef struct qt_client qt_client_t;
 typedef struct qt_connect_opts {
 	const char *host;          /* name or address; verified against the certificate */
 	uint16_t port;             /* default 7433 when 0 */
-	const char *ca_file;       /* PEM file with the CA that signed the server certificate */
+	const char *ca_file;       /* PEM file with the CA that signed the server certificate;
+	                            * NULL = the system's default CA store */
 	const char *client_name;   /* sent in the handshake; "libquartier" when NULL */
 	const char *instance_id;   /* stable id of this installation; random when NULL */
 	unsigned timeout_ms;       /* connect and per-call timeout; 10000 when 0 */

@@ -1,0 +1,122 @@
+/* Shared state and helpers of the `quartier` command line: the run context,
+ * global options, exit codes, connecting (with the saved session) and error
+ * reporting.  Each command lives in a cmd_*.c file. */
+#ifndef QUARTIER_CLI_CLI_H
+#define QUARTIER_CLI_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "args.h"
+#include "quartier/quartier.h"
+
+#ifndef QT_CLI_VERSION
+#define QT_CLI_VERSION QT_LIBRARY_VERSION
+#endif
+
+/* Exit codes; scripts rely on them, so they never change meaning. */
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_OTHER = 1,        /* internal or unexpected errors */
+	CLI_EXIT_USAGE = 2,        /* bad command line */
+	CLI_EXIT_NOT_FOUND = 3,
+	CLI_EXIT_AUTH = 4,         /* not logged in, or not allowed */
+	CLI_EXIT_CONFLICT = 5,     /* stale version, duplicate, wrong lifecycle state */
+	CLI_EXIT_INVALID = 6,      /* the server rejected a value */
+	CLI_EXIT_UNAVAILABLE = 7,  /* no connection, TLS failure, server unavailable */
+};
+
+/* Ids of the global options (command tables use ids below 100). */
+enum {
+	CLI_OPT_HOST = 100,
+	CLI_OPT_PORT,
+	CLI_OPT_CA,
+	CLI_OPT_CONFIG,
+	CLI_OPT_JSON,
+	CLI_OPT_HELP,
+	CLI_OPT_VERSION,
+};
+
+typedef struct cli {
+	const char *opt_host;     /* borrowed from argv; overrides the config */
+	const char *opt_port;     /* borrowed from argv */
+	const char *opt_ca;       /* borrowed from argv */
+	const char *opt_config;   /* borrowed from argv; config file path */
+	int json;                 /* --json */
+	int help;                 /* --help seen after the command */
+	char *dir;                /* owned; $XDG_CONFIG_HOME/quartier */
+	char *config_path;        /* owned */
+	char *host;               /* owned; resolved by config_resolve() */
+	uint16_t port;
+	char *ca_file;            /* owned, or NULL for the system CA store */
+	qt_client_t *client;      /* owned; open after cli_connect() */
+	qt_account_t me;          /* the account of the resumed session */
+} cli_t;
+
+/* The global options, accepted before and after the command. */
+extern const args_opt_t cli_global_opts[];
+
+/* Applies a global option returned by args_next(); returns 1 if id was one,
+ * 0 if not, -1 after printing a usage error (invalid value). */
+int cli_global(cli_t *cli, int id, const char *val);
+
+/* Handles what a command's option loop does not: parse errors, global
+ * options, stray positionals.  Returns CLI_EXIT_OK to go on, or an exit
+ * code after printing a usage error. */
+int cli_other(cli_t *cli, const args_t *a, int id, const char *val,
+              const char *command);
+
+/* Prints an account as a key/value block or JSON object (own document). */
+void cli_print_account(cli_t *cli, const qt_account_t *acct);
+
+/* Writes an account as a JSON object into an open document. */
+struct out_json;
+void cli_json_account(struct out_json *j, const qt_account_t *acct);
+
+/* Prints "quartier: msg" and a hint to stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Maps a status to the exit code documented in --help. */
+int cli_exit_code(qt_status_t st);
+
+/* Prints the last error of cli->client (or msg if there is no client) as
+ * "quartier: <status text>: <message> (field: X)"; returns the exit code. */
+int cli_fail(cli_t *cli, qt_status_t st, const char *msg);
+
+/* Connects to the configured server.  With resume, the saved session is
+ * resumed first (exit 4 with a hint if there is none).  Returns
+ * CLI_EXIT_OK or an exit code after printing the error. */
+int cli_connect(cli_t *cli, int resume);
+
+/* Parses a positive decimal id; returns 0, or a usage error code after
+ * printing "invalid <what>". */
+int cli_parse_id(const char *command, const char *what, const char *s,
+                 int64_t *out);
+
+/* A growing list of ids for repeated options. */
+typedef struct cli_ids {
+	int64_t *v;   /* owned */
+	size_t n, cap;
+} cli_ids_t;
+
+/* Parses s as an id and appends it; returns 0 or an exit code. */
+int cli_ids_add(cli_ids_t *ids, const char *command, const char *what,
+                const char *s);
+void cli_ids_free(cli_ids_t *ids);
+
+/* Commands: each parses the rest of a and returns an exit code. */
+int cmd_config(cli_t *cli, args_t *a);
+int cmd_login(cli_t *cli, args_t *a);
+int cmd_logout(cli_t *cli, args_t *a);
+int cmd_whoami(cli_t *cli, args_t *a);
+int cmd_ref(cli_t *cli, args_t *a);
+int cmd_project(cli_t *cli, args_t *a);
+int cmd_account(cli_t *cli, args_t *a);
+int cmd_audit(cli_t *cli, args_t *a);
+
+/* Usage texts, printed by --help. */
+void cli_usage_main(void);
+void cli_usage_command(const char *command);
+
+#endif

@@ -1,0 +1,122 @@
+/* `quartier audit`: the change log (Änderungsprotokoll), newest first. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+
+#define CMD "audit"
+
+enum { OPT_ENTITY = 1, OPT_ID, OPT_LIMIT };
+
+static const args_opt_t cmd_audit_opts[] = {
+	{ "entity", 1, OPT_ENTITY },
+	{ "id", 1, OPT_ID },
+	{ "limit", 1, OPT_LIMIT },
+	{ NULL, 0, 0 },
+};
+
+static void cmd_audit_json(const qt_audit_entry_t *list, size_t n)
+{
+	out_json_t j;
+	size_t i;
+
+	out_json_init(&j, stdout);
+	out_json_begin_object(&j);
+	out_json_key(&j, "entries");
+	out_json_begin_array(&j);
+	for (i = 0; i < n; i++) {
+		out_json_begin_object(&j);
+		out_json_kv_int(&j, "id", list[i].id);
+		out_json_kv_int(&j, "at", list[i].at);
+		out_json_kv_id(&j, "account_id", list[i].account_id);
+		out_json_kv_str(&j, "action", list[i].action);
+		out_json_kv_str(&j, "entity", list[i].entity);
+		out_json_kv_int(&j, "entity_id", list[i].entity_id);
+		/* Kept as strings: the CLI does not vouch for their syntax. */
+		out_json_kv_str(&j, "before_json", list[i].before_json);
+		out_json_kv_str(&j, "after_json", list[i].after_json);
+		out_json_end_object(&j);
+	}
+	out_json_end_array(&j);
+	out_json_end_object(&j);
+	out_json_finish(&j);
+}
+
+static int cmd_audit_table(const qt_audit_entry_t *list, size_t n)
+{
+	static const char *const headers[] = {
+		"ID", "TIME", "ACCOUNT", "ACTION", "ENTITY", "ENTITY ID",
+	};
+	char num[24], when[32], acct[24], eid[24];
+	const char *row[6];
+	out_table_t t;
+	size_t i;
+	int rc;
+
+	out_table_init(&t, 6, headers, "rlrllr");
+	for (i = 0; i < n; i++) {
+		snprintf(num, sizeof(num), "%lld", (long long)list[i].id);
+		snprintf(acct, sizeof(acct), "%lld", (long long)list[i].account_id);
+		snprintf(eid, sizeof(eid), "%lld", (long long)list[i].entity_id);
+		row[0] = num;
+		row[1] = out_time(when, sizeof(when), list[i].at);
+		row[2] = list[i].account_id != 0 ? acct : "system";
+		row[3] = list[i].action;
+		row[4] = list[i].entity;
+		row[5] = eid;
+		out_table_add(&t, row);
+	}
+	rc = out_table_print(&t, stdout);
+	out_table_free(&t);
+	if (rc != 0) {
+		fprintf(stderr, "quartier: out of memory\n");
+		return CLI_EXIT_OTHER;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cmd_audit(cli_t *cli, args_t *a)
+{
+	const char *val, *entity = NULL;
+	qt_audit_entry_t *list = NULL;
+	int64_t entity_id = 0, limit = 0;
+	size_t n = 0;
+	qt_status_t st;
+	int id, rc;
+
+	while ((id = args_next(a, cmd_audit_opts, cli_global_opts, &val)) != ARGS_END) {
+		rc = CLI_EXIT_OK;
+		if (id == OPT_ENTITY)
+			entity = val;
+		else if (id == OPT_ID)
+			rc = cli_parse_id(CMD, "id", val, &entity_id);
+		else if (id == OPT_LIMIT)
+			rc = cli_parse_id(CMD, "limit", val, &limit);
+		else
+			rc = cli_other(cli, a, id, val, CMD);
+		if (rc != CLI_EXIT_OK)
+			return rc;
+	}
+	if (cli->help) {
+		cli_usage_command(CMD);
+		return CLI_EXIT_OK;
+	}
+	if (limit > 100000)
+		return cli_usage_error(CMD, "limit too large");
+	rc = cli_connect(cli, 1);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	st = qt_audit_list(cli->client, entity, entity_id, (uint32_t)limit, &list, &n);
+	if (st != QT_OK)
+		return cli_fail(cli, st, NULL);
+	if (cli->json) {
+		cmd_audit_json(list, n);
+		rc = CLI_EXIT_OK;
+	} else {
+		rc = cmd_audit_table(list, n);
+	}
+	qt_audit_list_free(list, n);
+	return rc;
+}

@@ -1,0 +1,299 @@
+/* quartier: the command line client of the Quartier registry.  main()
+ * parses the global options, finds the command and hands over; the usage
+ * texts live here so that all help reads alike. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_usage_main(void)
+{
+	fputs(
+"Usage: quartier [global options] COMMAND [ARGS...]\n"
+"\n"
+"Client of the Quartier registry of the city's social neighbourhood\n"
+"development (soziale Quartiersentwicklung): quarter projects\n"
+"(Quartiersprojekte), their quarters (Quartiere), lead offices (Ämter) and\n"
+"carriers (Träger).\n"
+"\n"
+"Commands:\n"
+"  config init|show        write or show the connection settings\n"
+"  login --user LOGIN      log in (Anmeldung) and keep the session\n"
+"  logout                  end the session\n"
+"  whoami                  show the account of the session\n"
+"  ref districts|quarters|offices|organisations\n"
+"                          reference data: districts (Stadtbezirke), quarters\n"
+"                          (Quartiere), offices (Ämter), organisations (Träger)\n"
+"  project list|show|create|update|transition\n"
+"                          quarter projects (Quartiersprojekte)\n"
+"  account create|list     user accounts (Benutzerkonten; admins only)\n"
+"  audit                   change log (Änderungsprotokoll)\n"
+"\n"
+"Global options (also accepted after the command):\n"
+"  --host H                server name or address (default 127.0.0.1)\n"
+"  --port N                server port (default 7433)\n"
+"  --ca FILE               CA certificate (PEM) that signed the server's certificate\n"
+"  --config FILE           config file (default $XDG_CONFIG_HOME/quartier/config,\n"
+"                          i.e. ~/.config/quartier/config)\n"
+"  --json                  print JSON instead of tables (for scripts)\n"
+"  -h, --help              this help; 'quartier COMMAND --help' for a command\n"
+"  --version               print the version\n"
+"\n"
+"Exit codes:\n"
+"  0 ok, 1 other error, 2 usage error, 3 not found,\n"
+"  4 not logged in or permission denied,\n"
+"  5 conflict (changed by someone else meanwhile) or not allowed in the current state,\n"
+"  6 invalid value, 7 server unreachable or unavailable, TLS failure.\n",
+	      stdout);
+}
+
+static const char cli_usage_config[] =
+"Usage: quartier config init [--host H] [--port N] [--ca FILE]\n"
+"       quartier config show\n"
+"\n"
+"init writes the config file (default ~/.config/quartier/config) with the\n"
+"server's host, port and CA certificate file (stored as an absolute path).\n"
+"show prints the settings in effect: defaults, the file, then options.\n"
+"\n"
+"The file holds 'key = value' lines; '#' starts a comment line.  Keys:\n"
+"  host      server name or address; must match its certificate\n"
+"  port      server TCP port (default 7433)\n"
+"  ca_file   PEM file of the CA that signed the server certificate\n";
+
+static const char cli_usage_login[] =
+"Usage: quartier login --user LOGIN [--password-stdin]\n"
+"\n"
+"Logs in (Anmeldung) and saves the session token in\n"
+"~/.config/quartier/session (readable only by you).  Other commands use it\n"
+"until 'quartier logout' or until it expires.\n"
+"\n"
+"  --user LOGIN        your login name\n"
+"  --password-stdin    read the password as one line from standard input;\n"
+"                      without it, a terminal is asked without echo\n";
+
+static const char cli_usage_logout[] =
+"Usage: quartier logout\n"
+"\n"
+"Ends the session on the server (the token stops working everywhere) and\n"
+"deletes the saved session file.\n";
+
+static const char cli_usage_whoami[] =
+"Usage: quartier whoami\n"
+"\n"
+"Shows the account of the saved session: login, name, role and the office\n"
+"(Amt) or organisation (Träger) it belongs to.\n";
+
+static const char cli_usage_ref[] =
+"Usage: quartier ref districts\n"
+"       quartier ref quarters [--district NAME|ID]\n"
+"       quartier ref offices\n"
+"       quartier ref organisations\n"
+"\n"
+"Lists reference data with the ids other commands expect:\n"
+"  districts       city districts (Stadtbezirke)\n"
+"  quarters        quarters (Quartiere), optionally of one district\n"
+"  offices         offices (Ämter), e.g. Jugendamt, Sozialamt\n"
+"  organisations   organisations (Träger): welfare, initiatives, associations...\n"
+"\n"
+"  --district NAME|ID   district by id or name (case does not matter)\n";
+
+static const char cli_usage_project[] =
+"Usage: quartier project list [--district NAME|ID] [--quarter ID] [--kind K]\n"
+"                             [--status S] [--lead-office ID] [--limit N]\n"
+"                             [--after ID] [--all]\n"
+"       quartier project show ID\n"
+"       quartier project create --name N --kind K --quarter ID [--quarter ID...]\n"
+"                               --lead-office ID [--lead-office ID...]\n"
+"                               [--carrier ID] [--coordinator ID...]\n"
+"                               [--start YYYY-MM-DD] [--end YYYY-MM-DD]\n"
+"                               [--description TEXT]\n"
+"       quartier project update ID [--version V] [--name N] [--kind K]\n"
+"                               [--quarter ID...] [--lead-office ID...]\n"
+"                               [--coordinator ID...|--no-coordinators]\n"
+"                               [--carrier ID|--no-carrier] [--start D|--no-start]\n"
+"                               [--end D|--no-end] [--description TEXT]\n"
+"       quartier project transition ID STATUS [--reason TEXT] [--version V]\n"
+"\n"
+"Quarter projects (Quartiersprojekte).\n"
+"\n"
+"Kinds (Projektart):\n"
+"  comprehensive   umfassende soziale Quartiersentwicklung\n"
+"  focused         fokussiertes Projekt im Quartier\n"
+"Statuses, in lifecycle order:\n"
+"  application (Antrag), assessment (Prüfung), approved (bewilligt),\n"
+"  running (laufend), evaluation (Evaluation), then continued (verstetigt)\n"
+"  or ended (beendet)\n"
+"\n"
+"list:\n"
+"  --district NAME|ID   district (Stadtbezirk): a number is an id, anything\n"
+"                       else a name such as \"Süd\" (case does not matter)\n"
+"  --quarter ID         quarter (Quartier)\n"
+"  --kind K             project kind, see above\n"
+"  --status S           status, see above\n"
+"  --lead-office ID     lead office (federführendes Amt)\n"
+"  --limit N            projects per page (default 50, at most 500)\n"
+"  --after ID           start after this project id (the next page)\n"
+"  --all                fetch every page\n"
+"create and update:\n"
+"  --name N             project name\n"
+"  --kind K             project kind\n"
+"  --quarter ID         quarter (Quartier; see 'quartier ref quarters'); repeatable\n"
+"  --lead-office ID     lead office (federführendes Amt; 'quartier ref offices');\n"
+"                       repeatable\n"
+"  --carrier ID         carrier of the neighbourhood coordination (Träger;\n"
+"                       'quartier ref organisations')\n"
+"  --coordinator ID     account of a neighbourhood coordinator\n"
+"                       (Quartierskoordination); repeatable\n"
+"  --start, --end DATE  start and end (Laufzeit), YYYY-MM-DD\n"
+"  --description TEXT   description\n"
+"update only (lists given replace the old list as a whole):\n"
+"  --version V          the version you read; without it the current version\n"
+"                       is fetched first (the server still refuses a change\n"
+"                       made on top of someone else's: exit code 5)\n"
+"  --no-carrier, --no-start, --no-end, --no-coordinators   clear the value\n"
+"transition:\n"
+"  STATUS               the new status\n"
+"  --reason TEXT        why (kept in the change log)\n"
+"  --version V          as for update\n";
+
+static const char cli_usage_account[] =
+"Usage: quartier account create --login L --name N --role R [--office ID]\n"
+"                               [--organisation ID] [--password-stdin]\n"
+"       quartier account list\n"
+"\n"
+"User accounts (Benutzerkonten); admins only.\n"
+"\n"
+"Roles:\n"
+"  admin         city-wide coordination (gesamtstädtische Steuerung), may do all\n"
+"  office        staff of one office (Amt); needs --office\n"
+"  coordinator   neighbourhood coordination (Quartierskoordination) of a\n"
+"                carrier (Träger); needs --organisation\n"
+"  viewer        read only\n"
+"\n"
+"  --login L            login name\n"
+"  --name N             display name\n"
+"  --role R             role, see above\n"
+"  --office ID          the office (Amt; 'quartier ref offices')\n"
+"  --organisation ID    the carrier organisation (Träger; 'quartier ref organisations')\n"
+"  --password-stdin     read the new password as one line from standard input;\n"
+"                       without it, a terminal is asked twice without echo\n";
+
+static const char cli_usage_audit[] =
+"Usage: quartier audit [--entity ENTITY] [--id N] [--limit N]\n"
+"\n"
+"Shows the change log (Änderungsprotokoll), newest first: who changed what\n"
+"and when.  Admins see all entries, others those about projects.\n"
+"\n"
+"  --entity ENTITY   only entries about this kind of record, e.g. project\n"
+"  --id N            only entries about the record with this id\n"
+"  --limit N         at most N entries (default 50, at most 500)\n"
+"\n"
+"With --json, each entry carries the record before and after the change.\n";
+
+static const struct cli_command {
+	const char *name;
+	int (*run)(cli_t *cli, args_t *a);
+	const char *usage;
+} cli_commands[] = {
+	{ "config", cmd_config, cli_usage_config },
+	{ "login", cmd_login, cli_usage_login },
+	{ "logout", cmd_logout, cli_usage_logout },
+	{ "whoami", cmd_whoami, cli_usage_whoami },
+	{ "ref", cmd_ref, cli_usage_ref },
+	{ "project", cmd_project, cli_usage_project },
+	{ "account", cmd_account, cli_usage_account },
+	{ "audit", cmd_audit, cli_usage_audit },
+};
+
+#define CLI_NCOMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))
+
+static const struct cli_command *cli_find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CLI_NCOMMANDS; i++)
+		if (strcmp(cli_commands[i].name, name) == 0)
+			return &cli_commands[i];
+	return NULL;
+}
+
+void cli_usage_command(const char *command)
+{
+	const struct cli_command *c = cli_find_command(command);
+
+	if (c != NULL)
+		fputs(c->usage, stdout);
+	else
+		cli_usage_main();
+}
+
+static void cli_free(cli_t *cli)
+{
+	qt_client_free(cli->client);
+	qt_account_clear(&cli->me);
+	free(cli->dir);
+	free(cli->config_path);
+	free(cli->host);
+	free(cli->ca_file);
+}
+
+int main(int argc, char **argv)
+{
+	const struct cli_command *cmd = NULL;
+	const char *val;
+	cli_t cli;
+	args_t a;
+	int id, rc;
+
+	memset(&cli, 0, sizeof(cli));
+	args_init(&a, argc - 1, argv + 1);
+	for (;;) {
+		id = args_next(&a, cli_global_opts, NULL, &val);
+		if (id == ARGS_END) {
+			rc = cli_usage_error(NULL, "missing command");
+			goto out;
+		}
+		if (id == ARGS_ERROR) {
+			rc = cli_usage_error(NULL, "%s", a.error);
+			goto out;
+		}
+		if (id == CLI_OPT_VERSION) {
+			printf("quartier %s (libquartier %s)\n", QT_CLI_VERSION,
+			       QT_LIBRARY_VERSION);
+			rc = CLI_EXIT_OK;
+			goto out;
+		}
+		if (id == ARGS_POSITIONAL)
+			break;
+		cli_global(&cli, id, val);
+		if (cli.help) {
+			cli_usage_main();
+			rc = CLI_EXIT_OK;
+			goto out;
+		}
+	}
+	if (strcmp(val, "help") == 0) {
+		/* "quartier help project" reads naturally too. */
+		id = args_next(&a, NULL, NULL, &val);
+		if (id == ARGS_POSITIONAL)
+			cli_usage_command(val);
+		else
+			cli_usage_main();
+		rc = CLI_EXIT_OK;
+		goto out;
+	}
+	cmd = cli_find_command(val);
+	if (cmd == NULL) {
+		rc = cli_usage_error(NULL, "unknown command '%s'", val);
+		goto out;
+	}
+	rc = cmd->run(&cli, &a);
+	if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) {
+		perror("quartier: writing output");
+		rc = CLI_EXIT_OTHER;
+	}
+out:
+	cli_free(&cli);
+	return rc;
+}
