@@ -1,0 +1,328 @@
+# shellcheck shell=bash
+# Helpers shared by deploy/demo.sh and deploy/test.sh: package installation,
+# the CMake build, a private PostgreSQL cluster, free ports and throwaway TLS
+# certificates.  Source it from bash; every function is prefixed qt_.
+
+QT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+
+# Debian packages needed to build, test and run the demo.
+QT_DEPS=(build-essential cmake pkg-config libuv1-dev libprotobuf-c-dev
+	protobuf-c-compiler libpq-dev libssl-dev libcriterion-dev libargon2-dev
+	libsystemd-dev postgresql postgresql-client openssl ca-certificates python3
+	python3-protobuf protobuf-compiler procps iproute2 util-linux)
+
+# ------------------------------------------------------------------ messages
+
+qt_log() { printf '==> %s\n' "$*" >&2; }
+qt_warn() { printf 'warning: %s\n' "$*" >&2; }
+qt_die() {
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}
+
+# qt_run_quiet LABEL CMD...: runs CMD with its output captured; prints the
+# captured output only if CMD fails, then returns CMD's status.
+qt_run_quiet() {
+	local label=$1 out rc=0
+	shift
+	out=$(mktemp "${TMPDIR:-/tmp}/quartier-out.XXXXXX")
+	"$@" >"$out" 2>&1 || rc=$?
+	if ((rc != 0)); then
+		printf 'error: %s failed (exit %d):\n' "$label" "$rc" >&2
+		tail -n 40 "$out" >&2
+	fi
+	rm -f -- "$out"
+	return "$rc"
+}
+
+# ------------------------------------------------------------------ packages
+
+# qt_install_deps: installs the packages of QT_DEPS that are missing.  Does
+# nothing (and needs no network) when all are installed.
+qt_install_deps() {
+	local p st missing=() sudo=()
+
+	command -v dpkg-query >/dev/null 2>&1 ||
+		qt_die "dpkg-query not found: these scripts expect Debian 12 (or a derivative)"
+	for p in "${QT_DEPS[@]}"; do
+		st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || st=
+		[[ $st == installed ]] || missing+=("$p")
+	done
+	((${#missing[@]} > 0)) || return 0
+
+	if ((EUID != 0)); then
+		command -v sudo >/dev/null 2>&1 ||
+			qt_die "missing packages (${missing[*]}); run as root or install sudo"
+		sudo=(sudo)
+	fi
+	qt_log "installing packages: ${missing[*]}"
+	qt_run_quiet "apt-get update" "${sudo[@]}" apt-get update -q || return 1
+	qt_run_quiet "apt-get install" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q --no-install-recommends "${missing[@]}" || return 1
+}
+
+# ------------------------------------------------------------------ build
+
+# qt_build DIR [CMAKE_ARGS...]: configures the source tree into DIR and builds it.
+qt_build() {
+	local dir=$1
+	shift
+	qt_log "building into ${dir#"$PWD"/}"
+	cmake -S "$QT_ROOT" -B "$dir" --log-level=WARNING \
+		-DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" || qt_die "cmake configure failed"
+	cmake --build "$dir" -j"$(nproc)" || qt_die "build failed"
+}
+
+# ------------------------------------------------------------------ PostgreSQL
+
+# qt_pg_bindir: prints the directory holding initdb, pg_ctl, postgres and psql.
+# QT_PG_BINDIR overrides the search.
+qt_pg_bindir() {
+	local d
+	if [[ -n ${QT_PG_BINDIR:-} ]]; then
+		printf '%s\n' "$QT_PG_BINDIR"
+		return 0
+	fi
+	if command -v pg_config >/dev/null 2>&1; then
+		d=$(pg_config --bindir 2>/dev/null) || d=
+		if [[ -n $d && -x $d/initdb && -x $d/pg_ctl ]]; then
+			printf '%s\n' "$d"
+			return 0
+		fi
+	fi
+	d=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+	if [[ -x $d/initdb && -x $d/pg_ctl ]]; then
+		printf '%s\n' "$d"
+		return 0
+	fi
+	qt_die "PostgreSQL server binaries (initdb, pg_ctl) not found"
+}
+
+# PostgreSQL refuses to run as root: as root the cluster belongs to the
+# system user postgres, otherwise to the calling user.
+qt_pg_os_user() {
+	if ((EUID == 0)); then echo postgres; else id -un; fi
+}
+
+# qt_pg_as CMD...: runs CMD as the cluster's owner, from / so that a working
+# directory the postgres user cannot enter does not make initdb/pg_ctl fail.
+qt_pg_as() {
+	if ((EUID == 0)); then
+		(cd / && runuser -u postgres -- "$@")
+	else
+		"$@"
+	fi
+}
+
+# qt_pg_place_dir PATH KIND: makes PATH usable by the cluster's owner and
+# prints the real directory to use.  As root, when the postgres user cannot
+# reach PATH's parent (e.g. under /root), or for a socket directory whose
+# path is too long for a Unix socket, the real directory lives under
+# /var/tmp/quartier-pg-<hash of PATH>/KIND and PATH becomes a symlink to it.
+qt_pg_place_dir() {
+	local req=$1 kind=$2 parent abs real base hash move=0
+
+	if [[ -L $req ]]; then
+		real=$(readlink -- "$req")
+		if [[ -d $real ]]; then
+			printf '%s\n' "$real"
+			return 0
+		fi
+		qt_warn "$req pointed to the missing $real; starting afresh"
+		rm -f -- "$req"
+	fi
+	mkdir -p -- "$(dirname -- "$req")"
+	parent=$(cd "$(dirname -- "$req")" && pwd -P)
+	abs=$parent/$(basename -- "$req")
+
+	if ((EUID == 0)) && ! runuser -u postgres -- test -x "$parent" 2>/dev/null; then
+		move=1
+	fi
+	# sun_path holds 107 bytes; leave room for "/.s.PGSQL.NNNNN.lock".
+	if [[ $kind == run ]] && ((${#abs} > 80)); then
+		move=1
+	fi
+
+	if ((move)); then
+		hash=$(printf '%s' "$abs" | sha256sum | cut -c1-16)
+		base=/var/tmp/quartier-pg-$hash
+		real=$base/$kind
+		if [[ -d $abs ]]; then
+			rmdir -- "$abs" 2>/dev/null ||
+				qt_die "$abs exists, is not empty and cannot be reached by $(qt_pg_os_user)"
+		elif [[ -d $real ]]; then
+			# PATH was removed but its hidden directory is still there: the
+			# caller asked for a fresh start, so the old contents go.
+			if [[ -f $real/postmaster.pid ]]; then qt_pg_stop "$real" immediate || true; fi
+			rm -rf -- "$real"
+		fi
+		mkdir -p -- "$real"
+		chmod 755 -- "$base"
+		((EUID != 0)) || chown postgres:postgres -- "$base"
+		ln -sfn -- "$real" "$abs"
+		abs=$real
+	else
+		mkdir -p -- "$abs"
+	fi
+	((EUID != 0)) || chown postgres:postgres -- "$abs"
+	if [[ $kind == data ]]; then chmod 700 -- "$abs"; else chmod 755 -- "$abs"; fi
+	printf '%s\n' "$abs"
+}
+
+# qt_pg_datadir PATH: the real data directory behind PATH (follows the symlink).
+qt_pg_datadir() {
+	if [[ -L $1 ]]; then readlink -- "$1"; else printf '%s\n' "$1"; fi
+}
+
+# qt_pg_init DATADIR SOCKDIR PORT: creates the cluster if DATADIR holds none,
+# and (re)writes its settings: listen on 127.0.0.1:PORT and in SOCKDIR.
+# Sets QT_PG_DATA and QT_PG_SOCK to the real directories.
+qt_pg_init() {
+	local data sock port=$3 bindir loc
+	bindir=$(qt_pg_bindir)
+	data=$(qt_pg_place_dir "$1" data)
+	sock=$(qt_pg_place_dir "$2" run)
+
+	if [[ ! -f $data/PG_VERSION ]]; then
+		loc=C
+		if locale -a 2>/dev/null | grep -qixE 'c\.utf-?8'; then loc=C.UTF-8; fi
+		qt_log "creating PostgreSQL cluster in $1"
+		qt_run_quiet initdb qt_pg_as "$bindir/initdb" -D "$data" -A trust -U postgres \
+			--encoding=UTF8 --locale="$loc" || qt_die "initdb failed"
+		printf "\n# Settings written by deploy/lib.sh\ninclude_if_exists = 'quartier.conf'\n" \
+			>>"$data/postgresql.conf"
+	fi
+	cat >"$data/quartier.conf" <<EOF
+# Written by deploy/lib.sh (qt_pg_init); rewritten on every run.
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '${sock//\'/\'\'}'
+max_connections = 200
+idle_in_transaction_session_timeout = '60s'
+EOF
+	((EUID != 0)) || chown postgres:postgres -- "$data/quartier.conf"
+	# shellcheck disable=SC2034 # results for the caller
+	QT_PG_DATA=$data QT_PG_SOCK=$sock
+}
+
+# qt_pg_running DATADIR: true if the cluster's postmaster is running.
+qt_pg_running() {
+	local data
+	data=$(qt_pg_datadir "$1")
+	[[ -f $data/PG_VERSION ]] || return 1
+	qt_pg_as "$(qt_pg_bindir)/pg_ctl" status -D "$data" >/dev/null 2>&1
+}
+
+# qt_pg_start DATADIR: starts the cluster (no-op if running) and waits until it
+# accepts connections.  The server log is DATADIR/postgresql.log.
+qt_pg_start() {
+	local data
+	data=$(qt_pg_datadir "$1")
+	[[ -f $data/PG_VERSION ]] || qt_die "no PostgreSQL cluster in $1 (run qt_pg_init first)"
+	qt_pg_running "$data" && return 0
+	if ! qt_pg_as "$(qt_pg_bindir)/pg_ctl" start -D "$data" -l "$data/postgresql.log" \
+		-w -t 60 -s >/dev/null; then
+		printf 'error: PostgreSQL did not start; last lines of %s:\n' "$data/postgresql.log" >&2
+		tail -n 20 "$data/postgresql.log" >&2 || true
+		return 1
+	fi
+}
+
+# qt_pg_stop DATADIR [MODE]: stops the cluster (fast shutdown by default);
+# no-op if it is not running.
+qt_pg_stop() {
+	local data
+	data=$(qt_pg_datadir "$1")
+	qt_pg_running "$data" || return 0
+	qt_pg_as "$(qt_pg_bindir)/pg_ctl" stop -D "$data" -m "${2:-fast}" -w -t 60 -s >/dev/null
+}
+
+# ------------------------------------------------------------------ ports
+
+# qt_free_port: prints a TCP port on 127.0.0.1 that nothing listens on now.
+qt_free_port() {
+	python3 - <<'EOF' 2>/dev/null && return 0
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+EOF
+	local p
+	for ((p = 20000 + RANDOM % 20000; p < 65000; p++)); do
+		if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; then
+			echo "$p"
+			return 0
+		fi
+	done
+	qt_die "no free TCP port found"
+}
+
+# qt_port_open HOST PORT: true if a TCP connection to HOST:PORT succeeds.
+qt_port_open() {
+	(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+# ------------------------------------------------------------------ TLS
+
+# qt_certs_valid DIR: true if DIR holds a CA and a server certificate for
+# localhost/127.0.0.1 signed by it, valid for at least one more day, with
+# the matching key.
+qt_certs_valid() {
+	local d=$1 f
+	for f in ca.pem ca.key server.pem server.key; do
+		[[ -s $d/$f ]] || return 1
+	done
+	openssl verify -CAfile "$d/ca.pem" -verify_hostname localhost -verify_ip 127.0.0.1 \
+		"$d/server.pem" >/dev/null 2>&1 || return 1
+	openssl x509 -in "$d/ca.pem" -noout -checkend 86400 >/dev/null 2>&1 || return 1
+	openssl x509 -in "$d/server.pem" -noout -checkend 86400 >/dev/null 2>&1 || return 1
+	[[ "$(openssl x509 -in "$d/server.pem" -noout -pubkey 2>/dev/null)" == \
+		"$(openssl pkey -in "$d/server.key" -pubout 2>/dev/null)" ]]
+}
+
+# qt_make_certs DIR: a throwaway CA (ca.pem, ca.key) and a server certificate
+# for DNS:localhost and IP:127.0.0.1 (server.pem, server.key), all ECDSA P-256.
+# Keeps existing files if they are still valid.  Not for production use.
+qt_make_certs() {
+	local d=$1
+	mkdir -p -- "$d"
+	if qt_certs_valid "$d"; then
+		return 0
+	fi
+	qt_log "creating throwaway TLS certificates in $d"
+	(
+		set -e
+		umask 077
+		cd "$d"
+		rm -f ca.pem ca.key server.pem server.key server.csr server.ext
+		openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key
+		openssl req -x509 -new -key ca.key -sha256 -days 3650 \
+			-subj "/O=Quartier demo/CN=Quartier throwaway CA" \
+			-addext "basicConstraints=critical,CA:TRUE" \
+			-addext "keyUsage=critical,keyCertSign,cRLSign" \
+			-addext "subjectKeyIdentifier=hash" -out ca.pem
+		openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out server.key
+		openssl req -new -key server.key -subj "/O=Quartier demo/CN=localhost" -out server.csr
+		cat >server.ext <<'EOF'
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:localhost, IP:127.0.0.1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+EOF
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key \
+			-set_serial "0x$(openssl rand -hex 16)" -days 825 -sha256 \
+			-extfile server.ext -out server.pem
+		rm -f server.csr server.ext
+		chmod 600 ca.key server.key
+		chmod 644 ca.pem server.pem
+	) >/dev/null 2>"$d/.openssl.err" || {
+		cat "$d/.openssl.err" >&2
+		rm -f -- "$d/.openssl.err"
+		qt_die "creating certificates in $d failed"
+	}
+	rm -f -- "$d/.openssl.err"
+	qt_certs_valid "$d" || qt_die "certificates in $d do not verify"
+}
