@@ -196,7 +196,7 @@ cmd_start() {
 	local kugel_id kugel_org sozialamt_id pid
 
 	qt_install_deps
-	qt_build "$BUILD"
+	qt_build "$BUILD" -DQT_TESTS=OFF
 	[[ -x $QUARTIERD && -x $CLI ]] || qt_die "build did not produce $QUARTIERD and $CLI"
 	PG_BIN=$(qt_pg_bindir)
 

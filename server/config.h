@@ -63,4 +63,8 @@ qt_status_t config_validate(const config_t *cfg, char *err, size_t err_len);
 /* Prints every key with its default and help text (for --help). */
 void config_print_help(FILE *out);
 
+/* Prints a complete example configuration file: every key, commented
+ * with its help text, set to its default (--print-example-config). */
+void config_print_example(FILE *out);
+
 #endif

@@ -37,6 +37,7 @@ static void usage(FILE *out)
 	        "\n"
 	        "  -c, --config FILE   configuration file (key = value)\n"
 	        "  --check-config      validate the configuration and exit\n"
+	        "  --print-example-config  print a configuration file with every key\n"
 	        "  -h, --help          this help\n"
 	        "  -V, --version       print the version\n"
 	        "\n"
@@ -268,6 +269,10 @@ int main(int argc, char **argv)
 			config_path = argv[i];
 		} else if (!strncmp(a, "--config=", 9)) {
 			config_path = a + 9;
+		} else if (!strcmp(a, "--print-example-config")) {
+			config_print_example(stdout);
+			free(overrides);
+			return 0;
 		} else if (!strcmp(a, "--check-config")) {
 			check = 1;
 		} else if (!strncmp(a, "--", 2) && strchr(a, '=') != NULL) {
