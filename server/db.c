@@ -216,6 +216,16 @@ static void dbc_lost(db_conn_t *dc, const char *why)
 		uv_timer_start(&dc->retry, dbc_retry_cb, pool->reconnect_ms, 0);
 }
 
+/* Routes libpq's notices (e.g. "terminating connection due to
+ * administrator command") into the log instead of raw stderr. */
+static void dbc_notice_cb(void *arg, const char *message)
+{
+	db_conn_t *dc = arg;
+	size_t len = strcspn(message, "\n");
+
+	log_info(dc->pool->log, "event=db_notice conn=%u msg=\"%.*s\"", dc->idx, (int)len, message);
+}
+
 static void dbc_connect(db_conn_t *dc)
 {
 	db_pool_t *pool = dc->pool;
@@ -223,6 +233,7 @@ static void dbc_connect(db_conn_t *dc)
 	dc->pg = PQconnectStart(pool->conninfo);
 	if (dc->pg == NULL)
 		abort();
+	PQsetNoticeProcessor(dc->pg, dbc_notice_cb, dc);
 	if (PQstatus(dc->pg) == CONNECTION_BAD || PQsetnonblocking(dc->pg, 1) != 0) {
 		dbc_lost(dc, PQerrorMessage(dc->pg));
 		return;

@@ -68,13 +68,22 @@ char *req_strdup(req_t *r, const char *s)
 char *req_printf(req_t *r, const char *fmt, ...)
 {
 	va_list ap;
+	char small[256];
 	int n;
 	char *p;
 
+	/* Most messages fit the stack buffer; measure and format once more
+	 * only for longer ones. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		n = 0;
 	p = req_alloc(r, (size_t)n + 1);
+	if ((size_t)n < sizeof(small)) {
+		memcpy(p, small, (size_t)n + 1);
+		return p;
+	}
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
