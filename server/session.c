@@ -190,21 +190,32 @@ void session_resume(req_t *r)
 	          1, params, resume_cb);
 }
 
+/* Ends the session on every connection of this server that uses it, so
+ * a logout takes effect at once and not only on the next connect. */
+static void session_unbind_all(server_t *srv, const uint8_t hash[AUTH_TOKEN_HASH_LEN])
+{
+	for (conn_t *c = srv->conns; c != NULL; c = c->next) {
+		if (c->state != CONN_AUTHENTICATED ||
+		    memcmp(c->session_hash, hash, AUTH_TOKEN_HASH_LEN) != 0)
+			continue;
+		c->state = CONN_OPEN;
+		memset(&c->actor, 0, sizeof(c->actor));
+		c->reader.max = srv->cfg.max_frame_preauth;
+	}
+}
+
 static void logout_cb(const PGresult *res, const db_error_t *err, void *arg)
 {
 	req_t *r = arg;
-	conn_t *c = r->conn;
+	uint8_t hash[AUTH_TOKEN_HASH_LEN];
 
 	(void)res;
 	if (err != NULL) {
 		req_fail_db(r, err);
 		return;
 	}
-	if (c->state == CONN_AUTHENTICATED) {
-		c->state = CONN_OPEN;
-		memset(&c->actor, 0, sizeof(c->actor));
-		c->reader.max = r->srv->cfg.max_frame_preauth;
-	}
+	memcpy(hash, r->conn->session_hash, sizeof(hash));
+	session_unbind_all(r->srv, hash);
 	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_EMPTY;
 	r->resp.empty = req_alloc(r, sizeof(Quartier__V1__Empty));
 	quartier__v1__empty__init(r->resp.empty);

@@ -242,6 +242,11 @@ Test(session, resume_and_logout)
 	cr_assert_eq(harness_sql_int(&H, "SELECT count(*) FROM session WHERE revoked_at IS NULL", 0,
 	                             NULL, NULL, NULL),
 	             0, "the session is revoked in the database");
+	/* The other connection that resumed the same session lost it too. */
+	list = NULL;
+	st = qt_project_list(c2, &f, &list, &n, &next);
+	cr_assert_eq(st, QT_UNAUTHENTICATED, "a connection sharing the ended session: %s",
+	             qt_status_name(st));
 
 	qt_client_free(c3);
 	qt_client_free(c2);
