@@ -207,3 +207,75 @@ SELECT setval(s.seq, greatest(s.max_id, coalesce(pg_sequence_last_value(s.seq), 
        AS s(seq, max_id);
 
 COMMIT;
+
+-- ----------------------------------------------------------------------
+--  Support group (Projektbegleitgruppe) of KUGEL (project 1).  Every
+--  person is invented; names end in "(Demo)", e-mail addresses use the
+--  reserved domain example.org and telephone numbers are not real.
+--  Memberships: current and ended ones, a person with two disjoint
+--  periods, a civic representative with contact data and a deputy.
+-- ----------------------------------------------------------------------
+
+BEGIN;
+
+CREATE TEMP TABLE demo_new_person (id bigint PRIMARY KEY) ON COMMIT DROP;
+CREATE TEMP TABLE demo_new_membership (id bigint PRIMARY KEY) ON COMMIT DROP;
+
+WITH ins AS (
+    INSERT INTO person (id, name, function, office_id, organisation_id, email, phone) VALUES
+    (1, 'Sabine Krüger (Demo)', 'Sozialplanerin, Gebietsverantwortliche Süd', 1, NULL,
+     'sabine.krueger@example.org', '+49 711 0000-101'),
+    (2, 'Thomas Weber (Demo)', 'Bezirksvorsteher Süd', NULL, NULL,
+     'bezirk.sued@example.org', NULL),
+    (3, 'Miriam Özdemir (Demo)', 'Quartierskoordinatorin KUGEL', NULL, 1,
+     'kugel@example.org', '+49 711 0000-103'),
+    (4, 'Jonas Albrecht (Demo)', 'Stadtteilplaner', 4, NULL,
+     'jonas.albrecht@example.org', NULL),
+    (5, 'Helga Brenner (Demo)', 'Bewohnerin, Seniorennetzwerk Heslach', NULL, NULL,
+     NULL, NULL),
+    (6, 'Karl-Heinz Maier (Demo)', 'Anwohnervertreter Lehen (Demo-Kontaktdaten)', NULL, NULL,
+     'kh.maier@example.org', '+49 711 0000-106'),
+    (7, 'Ayşe Yılmaz (Demo)', 'Elternbeirat, Stellvertretung', NULL, NULL,
+     NULL, NULL)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+INSERT INTO demo_new_person SELECT id FROM ins;
+
+-- Only for a KUGEL that this file created (project 1 exists).
+WITH ins AS (
+    INSERT INTO membership (id, project_id, person_id, role, on_behalf_of_id, deputy_of_id,
+                            start_date, end_date)
+    SELECT v.id, 1, v.person, v.role, v.behalf, v.deputy, v.start_date::date, v.end_date::date
+      FROM (VALUES
+        (1, 1, 'city_staff',    NULL::bigint, NULL::bigint, '2019-10-01', NULL),
+        (2, 2, 'district_head', NULL,         NULL,         '2019-10-01', NULL),
+        (3, 3, 'carrier',       1,            NULL,         '2019-10-01', NULL),
+        (4, 4, 'city_staff',    NULL,         NULL,         '2019-10-01', '2022-03-31'),
+        (5, 5, 'civic',         NULL,         NULL,         '2019-10-01', '2021-09-30'),
+        (6, 5, 'civic',         NULL,         NULL,         '2023-01-01', NULL),
+        (7, 6, 'civic',         NULL,         NULL,         '2020-03-01', NULL),
+        (8, 7, 'civic',         NULL,         6,            '2022-01-01', NULL))
+        AS v(id, person, role, behalf, deputy, start_date, end_date)
+     WHERE EXISTS (SELECT 1 FROM project WHERE id = 1)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+INSERT INTO demo_new_membership SELECT id FROM ins;
+
+-- Bootstrap on the host: account_id NULL.
+INSERT INTO audit (account_id, action, entity, entity_id, before, after)
+SELECT NULL, 'person.create', 'person', n.id, NULL, qt_person_snapshot(n.id)
+  FROM demo_new_person n
+ ORDER BY n.id;
+INSERT INTO audit (account_id, action, entity, entity_id, before, after)
+SELECT NULL, 'membership.add', 'membership', n.id, NULL, qt_membership_snapshot(n.id)
+  FROM demo_new_membership n
+ ORDER BY n.id;
+
+SELECT setval(s.seq, greatest(s.max_id, coalesce(pg_sequence_last_value(s.seq), 1)))
+  FROM (VALUES (pg_get_serial_sequence('person', 'id')::regclass,     (SELECT max(id) FROM person)),
+               (pg_get_serial_sequence('membership', 'id')::regclass, (SELECT max(id) FROM membership)))
+       AS s(seq, max_id);
+
+COMMIT;

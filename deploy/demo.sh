@@ -262,6 +262,7 @@ EOF
 	show quartier ref offices
 	show quartier project list
 	show quartier project show "$kugel_id"
+	show quartier group members "$kugel_id"
 	show quartier project list --district Süd
 
 	cat <<EOF

@@ -16,10 +16,17 @@ typedef struct cf_key {
 	size_t offset;
 	const char *def;
 	uint32_t min, max;  /* for CF_UINT */
+	int reloadable;     /* CF_RELOAD or CF_RESTART */
 	const char *help;
 } cf_key_t;
 
 #define CF_OFF(f) offsetof(config_t, f)
+
+/* Whether SIGHUP applies a changed value (CF_RELOAD) or the running server
+ * keeps the value it started with until a restart (CF_RESTART): the
+ * listener, the database pool and migrations are set up once at start. */
+#define CF_RELOAD 1
+#define CF_RESTART 0
 
 /* Mozilla "intermediate" profile (TLS 1.2 ciphers; TLS 1.3 suites). */
 #define QT_TLS12_CIPHERS                                                       \
@@ -32,59 +39,59 @@ typedef struct cf_key {
 	"TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 
 static const cf_key_t cf_keys[] = {
-	{"listen_addr", CF_STR, CF_OFF(listen_addr), "127.0.0.1", 0, 0,
+	{"listen_addr", CF_STR, CF_OFF(listen_addr), "127.0.0.1", 0, 0, CF_RESTART,
 	 "address to accept TLS connections on"},
-	{"listen_port", CF_UINT, CF_OFF(listen_port), "7433", 1, 65535,
+	{"listen_port", CF_UINT, CF_OFF(listen_port), "7433", 1, 65535, CF_RESTART,
 	 "TCP port to accept TLS connections on"},
-	{"tls_cert_file", CF_STR, CF_OFF(tls_cert_file), "/etc/quartier/server.pem", 0, 0,
-	 "server certificate chain (PEM)"},
-	{"tls_key_file", CF_STR, CF_OFF(tls_key_file), "/etc/quartier/server.key", 0, 0,
-	 "server private key (PEM)"},
-	{"tls_ciphers", CF_STR, CF_OFF(tls_ciphers), QT_TLS12_CIPHERS, 0, 0,
+	{"tls_cert_file", CF_STR, CF_OFF(tls_cert_file), "/etc/quartier/server.pem", 0, 0, CF_RELOAD,
+	 "server certificate chain (PEM); credential:NAME reads $CREDENTIALS_DIRECTORY/NAME"},
+	{"tls_key_file", CF_STR, CF_OFF(tls_key_file), "/etc/quartier/server.key", 0, 0, CF_RELOAD,
+	 "server private key (PEM); credential:NAME reads $CREDENTIALS_DIRECTORY/NAME"},
+	{"tls_ciphers", CF_STR, CF_OFF(tls_ciphers), QT_TLS12_CIPHERS, 0, 0, CF_RELOAD,
 	 "OpenSSL cipher list for TLS 1.2 (Mozilla intermediate)"},
-	{"tls_ciphersuites", CF_STR, CF_OFF(tls_ciphersuites), QT_TLS13_SUITES, 0, 0,
+	{"tls_ciphersuites", CF_STR, CF_OFF(tls_ciphersuites), QT_TLS13_SUITES, 0, 0, CF_RELOAD,
 	 "OpenSSL cipher suites for TLS 1.3"},
-	{"db_conninfo", CF_STR, CF_OFF(db_conninfo), "dbname=quartier", 0, 0,
+	{"db_conninfo", CF_STR, CF_OFF(db_conninfo), "dbname=quartier", 0, 0, CF_RESTART,
 	 "libpq connection string of the registry database"},
-	{"db_pool_size", CF_UINT, CF_OFF(db_pool_size), "4", 1, 64,
+	{"db_pool_size", CF_UINT, CF_OFF(db_pool_size), "4", 1, 64, CF_RESTART,
 	 "PostgreSQL connections kept open"},
-	{"db_queue_max", CF_UINT, CF_OFF(db_queue_max), "10000", 1, 1000000,
+	{"db_queue_max", CF_UINT, CF_OFF(db_queue_max), "10000", 1, 1000000, CF_RESTART,
 	 "queries that may wait for a free connection before new ones are refused"},
-	{"db_reconnect_ms", CF_UINT, CF_OFF(db_reconnect_ms), "500", 10, 60000,
+	{"db_reconnect_ms", CF_UINT, CF_OFF(db_reconnect_ms), "500", 10, 60000, CF_RESTART,
 	 "milliseconds between attempts to reconnect to PostgreSQL"},
-	{"auto_migrate", CF_BOOL, CF_OFF(auto_migrate), "yes", 0, 1,
+	{"auto_migrate", CF_BOOL, CF_OFF(auto_migrate), "yes", 0, 1, CF_RESTART,
 	 "apply pending schema migrations at start"},
-	{"max_frame", CF_UINT, CF_OFF(max_frame), "1048576", 1024, 64u * 1024 * 1024,
+	{"max_frame", CF_UINT, CF_OFF(max_frame), "1048576", 1024, 64u * 1024 * 1024, CF_RELOAD,
 	 "largest frame in bytes after login"},
-	{"max_frame_preauth", CF_UINT, CF_OFF(max_frame_preauth), "8192", 256, 10000,
+	{"max_frame_preauth", CF_UINT, CF_OFF(max_frame_preauth), "8192", 256, 10000, CF_RELOAD,
 	 "largest frame in bytes before login"},
-	{"max_in_flight", CF_UINT, CF_OFF(max_in_flight), "64", 1, 100000,
+	{"max_in_flight", CF_UINT, CF_OFF(max_in_flight), "64", 1, 100000, CF_RELOAD,
 	 "requests one connection may have outstanding; further input waits"},
-	{"max_connections", CF_UINT, CF_OFF(max_connections), "10000", 1, 1000000,
+	{"max_connections", CF_UINT, CF_OFF(max_connections), "10000", 1, 1000000, CF_RELOAD,
 	 "connections accepted at once; more are closed at accept"},
-	{"max_output_queue", CF_UINT, CF_OFF(max_output_queue), "4194304", 65536, 1u << 30,
+	{"max_output_queue", CF_UINT, CF_OFF(max_output_queue), "4194304", 65536, 1u << 30, CF_RELOAD,
 	 "bytes of answers queued for one connection before its input is paused"},
-	{"handshake_timeout", CF_UINT, CF_OFF(handshake_timeout), "10", 1, 3600,
+	{"handshake_timeout", CF_UINT, CF_OFF(handshake_timeout), "10", 1, 3600, CF_RELOAD,
 	 "seconds for the TLS handshake and the hello"},
-	{"login_timeout", CF_UINT, CF_OFF(login_timeout), "60", 1, 3600,
+	{"login_timeout", CF_UINT, CF_OFF(login_timeout), "60", 1, 3600, CF_RELOAD,
 	 "seconds from accept until a login must have succeeded"},
-	{"idle_timeout", CF_UINT, CF_OFF(idle_timeout), "300", 1, 86400,
+	{"idle_timeout", CF_UINT, CF_OFF(idle_timeout), "300", 1, 86400, CF_RELOAD,
 	 "seconds a connection may stay silent (clients ping to stay)"},
-	{"shutdown_timeout", CF_UINT, CF_OFF(shutdown_timeout), "10", 1, 600,
+	{"shutdown_timeout", CF_UINT, CF_OFF(shutdown_timeout), "10", 1, 600, CF_RELOAD,
 	 "seconds to finish in-flight requests after SIGTERM"},
-	{"session_ttl", CF_UINT, CF_OFF(session_ttl), "43200", 60, 31u * 86400,
+	{"session_ttl", CF_UINT, CF_OFF(session_ttl), "43200", 60, 31u * 86400, CF_RELOAD,
 	 "seconds a login token stays valid"},
-	{"argon2_memory_kib", CF_UINT, CF_OFF(argon2_memory_kib), "19456", 8, 4u * 1024 * 1024,
+	{"argon2_memory_kib", CF_UINT, CF_OFF(argon2_memory_kib), "19456", 8, 4u * 1024 * 1024, CF_RELOAD,
 	 "Argon2id memory per password hash in KiB (OWASP minimum 19456)"},
-	{"argon2_iterations", CF_UINT, CF_OFF(argon2_iterations), "2", 1, 100,
+	{"argon2_iterations", CF_UINT, CF_OFF(argon2_iterations), "2", 1, 100, CF_RELOAD,
 	 "Argon2id passes (OWASP minimum 2)"},
-	{"argon2_parallelism", CF_UINT, CF_OFF(argon2_parallelism), "1", 1, 16,
+	{"argon2_parallelism", CF_UINT, CF_OFF(argon2_parallelism), "1", 1, 16, CF_RELOAD,
 	 "Argon2id lanes"},
-	{"hash_concurrency", CF_UINT, CF_OFF(hash_concurrency), "2", 1, 64,
+	{"hash_concurrency", CF_UINT, CF_OFF(hash_concurrency), "2", 1, 64, CF_RELOAD,
 	 "password hashes computed at once in the thread pool"},
-	{"hash_queue_max", CF_UINT, CF_OFF(hash_queue_max), "256", 1, 100000,
+	{"hash_queue_max", CF_UINT, CF_OFF(hash_queue_max), "256", 1, 100000, CF_RELOAD,
 	 "logins that may wait for a hash slot before new ones are refused"},
-	{"log_level", CF_STR, CF_OFF(log_level), "info", 0, 0,
+	{"log_level", CF_STR, CF_OFF(log_level), "info", 0, 0, CF_RELOAD,
 	 "error, warning, notice, info or debug"},
 };
 
@@ -258,9 +265,125 @@ out:
 	return rc;
 }
 
+qt_status_t config_load(config_t *cfg, const char *path, char *const *overrides,
+                        size_t noverrides, char *err, size_t err_len)
+{
+	config_t next;
+	qt_status_t rc = QT_OK;
+
+	config_init(&next);
+	if (path != NULL) {
+		rc = config_load_file(&next, path, err, err_len);
+		if (rc != QT_OK)
+			goto out;
+	}
+	for (size_t i = 0; i < noverrides; i++) {
+		const char *eq = strchr(overrides[i], '=');
+		char key[64];
+
+		if (eq == NULL || (size_t)(eq - overrides[i]) >= sizeof(key)) {
+			snprintf(err, err_len, "option --%s needs =value", overrides[i]);
+			rc = QT_INVALID_ARGUMENT;
+			goto out;
+		}
+		memcpy(key, overrides[i], (size_t)(eq - overrides[i]));
+		key[eq - overrides[i]] = '\0';
+		rc = config_set(&next, key, eq + 1, err, err_len);
+		if (rc != QT_OK)
+			goto out;
+	}
+	*cfg = next;
+	return QT_OK;
+out:
+	config_free(&next);
+	return rc;
+}
+
+qt_status_t config_resolve_path(const char *key, const char *value, char *out, size_t out_len,
+                                char *err, size_t err_len)
+{
+	static const char prefix[] = "credential:";
+	const char *name, *dir;
+	int n;
+
+	if (strncmp(value, prefix, sizeof(prefix) - 1) != 0) {
+		n = snprintf(out, out_len, "%s", value);
+		goto check;
+	}
+	/* systemd's LoadCredential= puts secrets, readable only by the
+	 * service, below $CREDENTIALS_DIRECTORY; a credential's name is a
+	 * plain file name. */
+	name = value + sizeof(prefix) - 1;
+	if (name[0] == '\0' || strchr(name, '/') != NULL || !strcmp(name, ".") ||
+	    !strcmp(name, "..")) {
+		snprintf(err, err_len, "%s: \"%s\" does not name a credential", key, value);
+		return QT_INVALID_ARGUMENT;
+	}
+	dir = getenv("CREDENTIALS_DIRECTORY");
+	if (dir == NULL || dir[0] == '\0') {
+		snprintf(err, err_len,
+		         "%s: \"%s\" needs $CREDENTIALS_DIRECTORY (systemd LoadCredential=), "
+		         "which is not set",
+		         key, value);
+		return QT_INVALID_ARGUMENT;
+	}
+	n = snprintf(out, out_len, "%s/%s", dir, name);
+check:
+	if (n < 0 || (size_t)n >= out_len) {
+		snprintf(err, err_len, "%s: path too long", key);
+		return QT_INVALID_ARGUMENT;
+	}
+	return QT_OK;
+}
+
+/* Whether the value of k differs between a and b. */
+static int cf_differs(const cf_key_t *k, const config_t *a, const config_t *b)
+{
+	const char *pa = (const char *)a + k->offset, *pb = (const char *)b + k->offset;
+
+	if (k->type == CF_STR)
+		return strcmp(*(char *const *)pa, *(char *const *)pb) != 0;
+	return *(const uint32_t *)pa != *(const uint32_t *)pb;
+}
+
+unsigned config_keep_restart_keys(config_t *next, const config_t *cur, char *changed,
+                                  size_t changed_len)
+{
+	unsigned n = 0;
+	size_t used = 0;
+
+	if (changed_len > 0)
+		changed[0] = '\0';
+	for (size_t i = 0; i < CF_NKEYS; i++) {
+		const cf_key_t *k = &cf_keys[i];
+		char *dst = (char *)next + k->offset;
+		const char *src = (const char *)cur + k->offset;
+
+		if (k->reloadable || !cf_differs(k, next, cur))
+			continue;
+		if (k->type == CF_STR) {
+			char *copy = strdup(*(char *const *)src);
+			if (copy == NULL)
+				abort();
+			free(*(char **)dst);
+			*(char **)dst = copy;
+		} else {
+			*(uint32_t *)dst = *(const uint32_t *)src;
+		}
+		if (used < changed_len) {
+			int w = snprintf(changed + used, changed_len - used, "%s%s", n > 0 ? "," : "",
+			                 k->name);
+			used = w < 0 ? changed_len : used + (size_t)w;
+		}
+		n++;
+	}
+	return n;
+}
+
 qt_status_t config_validate(const config_t *cfg, char *err, size_t err_len)
 {
 	static const char *const levels[] = {"error", "warning", "notice", "info", "debug"};
+	char path[CONFIG_PATH_MAX];
 	int level_ok = 0;
 
 	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
@@ -271,12 +394,18 @@ qt_status_t config_validate(const config_t *cfg, char *err, size_t err_len)
 		         cfg->log_level);
 		return QT_INVALID_ARGUMENT;
 	}
-	if (access(cfg->tls_cert_file, R_OK) != 0) {
-		snprintf(err, err_len, "tls_cert_file: %s: %s", cfg->tls_cert_file, strerror(errno));
+	if (config_resolve_path("tls_cert_file", cfg->tls_cert_file, path, sizeof(path), err,
+	                        err_len) != QT_OK)
+		return QT_INVALID_ARGUMENT;
+	if (access(path, R_OK) != 0) {
+		snprintf(err, err_len, "tls_cert_file: %s: %s", path, strerror(errno));
 		return QT_INVALID_ARGUMENT;
 	}
-	if (access(cfg->tls_key_file, R_OK) != 0) {
-		snprintf(err, err_len, "tls_key_file: %s: %s", cfg->tls_key_file, strerror(errno));
+	if (config_resolve_path("tls_key_file", cfg->tls_key_file, path, sizeof(path), err,
+	                        err_len) != QT_OK)
+		return QT_INVALID_ARGUMENT;
+	if (access(path, R_OK) != 0) {
+		snprintf(err, err_len, "tls_key_file: %s: %s", path, strerror(errno));
 		return QT_INVALID_ARGUMENT;
 	}
 	if (cfg->max_frame_preauth > cfg->max_frame) {
@@ -289,13 +418,15 @@ qt_status_t config_validate(const config_t *cfg, char *err, size_t err_len)
 
 void config_print_help(FILE *out)
 {
-	fprintf(out, "Configuration keys (file: key = value; flag: --key=value):\n");
+	fprintf(out, "Configuration keys (file: key = value; flag: --key=value).  SIGHUP re-reads\n"
+	             "the file and applies every key except those marked [restart]:\n");
 	for (size_t i = 0; i < CF_NKEYS; i++) {
 		const cf_key_t *k = &cf_keys[i];
 		const char *def = k->def;
 		if (k->offset == CF_OFF(tls_ciphers) || k->offset == CF_OFF(tls_ciphersuites))
 			def = "(Mozilla intermediate)";
-		fprintf(out, "  %-20s %s [default: %s]\n", k->name, k->help, def);
+		fprintf(out, "  %-20s %s [default: %s]%s\n", k->name, k->help, def,
+		        k->reloadable ? "" : " [restart]");
 	}
 }
 
@@ -303,11 +434,14 @@ void config_print_example(FILE *out)
 {
 	fprintf(out, "# quartierd configuration (key = value; '#' starts a comment).\n"
 	             "# Generated by `quartierd --print-example-config`; every key is shown\n"
-	             "# with its default.  Values with spaces or '#' go in double quotes.\n");
+	             "# with its default.  Values with spaces or '#' go in double quotes.\n"
+	             "# SIGHUP (systemctl reload quartierd) applies changes to every key except\n"
+	             "# those marked \"needs a restart\".\n");
 	for (size_t i = 0; i < CF_NKEYS; i++) {
 		const cf_key_t *k = &cf_keys[i];
 		int quote = k->type == CF_STR && strpbrk(k->def, " #") != NULL;
-		fprintf(out, "\n# %s\n%s = %s%s%s\n", k->help, k->name, quote ? "\"" : "",
-		        k->def, quote ? "\"" : "");
+		fprintf(out, "\n# %s%s\n%s = %s%s%s\n", k->help,
+		        k->reloadable ? "" : " (needs a restart)", k->name, quote ? "\"" : "", k->def,
+		        quote ? "\"" : "");
 	}
 }

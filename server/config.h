@@ -1,5 +1,5 @@
 /* quartierd configuration: one table row per key (name, type, default,
- * help), read from a `key = value` file and overridden by command-line
+ * reloadable, help), read from a `key = value` file and overridden by command-line
  * flags.  --help, the example config and the README are generated from or
  * checked against the same table. */
 #ifndef QUARTIERD_CONFIG_H
@@ -10,6 +10,9 @@
 #include <stdio.h>
 
 #include "qt_status.h"
+
+/* Longest file path a setting resolves to (config_resolve_path). */
+#define CONFIG_PATH_MAX 4096
 
 typedef struct config {
 	char *listen_addr;          /* owned */
@@ -56,6 +59,29 @@ qt_status_t config_set(config_t *cfg, const char *key, const char *value,
  * and bad values are errors naming file and line. */
 qt_status_t config_load_file(config_t *cfg, const char *path, char *err,
                              size_t err_len);
+
+/* Builds a configuration from the defaults, the file at path (none if
+ * NULL) and overrides: "key=value" strings applied in order after the
+ * file (borrowed).  On success *cfg holds the result (release with
+ * config_free()); on failure *cfg is untouched and err says why. */
+qt_status_t config_load(config_t *cfg, const char *path, char *const *overrides,
+                        size_t noverrides, char *err, size_t err_len);
+
+/* Resolves the value of a file setting (key names it in messages): a value
+ * "credential:NAME" names a systemd credential (LoadCredential=) and
+ * becomes $CREDENTIALS_DIRECTORY/NAME; any other value is the path itself.
+ * Writes the path to out (out_len bytes, CONFIG_PATH_MAX is enough); fails
+ * if the credential name is not a plain file name or the variable is not
+ * set. */
+qt_status_t config_resolve_path(const char *key, const char *value, char *out, size_t out_len,
+                                char *err, size_t err_len);
+
+/* For a reload: every key that takes effect only at start and whose value
+ * in next differs from cur gets cur's value back in next.  Returns how
+ * many were changed and lists their names, comma-separated, in changed
+ * (truncated to changed_len bytes). */
+unsigned config_keep_restart_keys(config_t *next, const config_t *cur, char *changed,
+                                  size_t changed_len);
 
 /* Checks cross-key rules (files readable, limits consistent). */
 qt_status_t config_validate(const config_t *cfg, char *err, size_t err_len);

@@ -25,6 +25,22 @@ static const db_constraint_map_t db_constraints[] = {
 	{"project_quarter_quarter_id_fkey", "quarter_ids", "unknown quarter"},
 	{"project_lead_office_office_id_fkey", "lead_office_ids", "unknown office"},
 	{"project_coordinator_account_id_fkey", "coordinator_ids", "unknown account"},
+	{"person_name_check", "name", "name must have 1 to 200 characters"},
+	{"person_office_or_organisation", "organisation_id",
+	 "a person belongs to an office or to an organisation, not both"},
+	{"person_account_key", "account_id", "this account is already linked to another person"},
+	{"person_office_id_fkey", "office_id", "unknown office"},
+	{"person_organisation_id_fkey", "organisation_id", "unknown organisation"},
+	{"person_account_id_fkey", "account_id", "unknown account"},
+	{"membership_project_id_fkey", "project_id", "unknown project"},
+	{"membership_person_id_fkey", "person_id", "unknown person"},
+	{"membership_on_behalf_of_id_fkey", "on_behalf_of_id", "unknown organisation"},
+	{"membership_deputy_of_id_fkey", "deputy_of_id", "unknown person"},
+	{"membership_role_check", "role", "unknown membership role"},
+	{"membership_dates_ordered", "end_date", "end_date lies before start_date"},
+	{"membership_not_own_deputy", "deputy_of_id", "a person cannot deputise for themselves"},
+	{"membership_no_overlap", "start_date",
+	 "the period overlaps another membership of this person in the support group"},
 };
 
 void db_error_from_result(const PGresult *res, db_error_t *err)

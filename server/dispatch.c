@@ -25,6 +25,13 @@ static const route_t routes[] = {
 	{QUARTIER__V1__REQUEST__BODY_PROJECT_UPDATE, "project.update", project_update, 1},
 	{QUARTIER__V1__REQUEST__BODY_PROJECT_TRANSITION, "project.transition", project_transition, 1},
 	{QUARTIER__V1__REQUEST__BODY_AUDIT_LIST, "audit.list", audit_list, 1},
+	{QUARTIER__V1__REQUEST__BODY_PERSON_CREATE, "person.create", person_create, 1},
+	{QUARTIER__V1__REQUEST__BODY_PERSON_GET, "person.get", person_get, 1},
+	{QUARTIER__V1__REQUEST__BODY_PERSON_LIST, "person.list", person_list, 1},
+	{QUARTIER__V1__REQUEST__BODY_PERSON_UPDATE, "person.update", person_update, 1},
+	{QUARTIER__V1__REQUEST__BODY_MEMBERSHIP_ADD, "membership.add", membership_add, 1},
+	{QUARTIER__V1__REQUEST__BODY_MEMBERSHIP_END, "membership.end", membership_end, 1},
+	{QUARTIER__V1__REQUEST__BODY_GROUP_MEMBERS, "group.members", group_members, 1},
 };
 
 void dispatch_request(conn_t *c, qt_envelope_t *env)

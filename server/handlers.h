@@ -29,4 +29,15 @@ void project_transition(req_t *r);
 /* audit.c */
 void audit_list(req_t *r);
 
+/* person.c */
+void person_create(req_t *r);
+void person_get(req_t *r);
+void person_list(req_t *r);
+void person_update(req_t *r);
+
+/* support_group.c */
+void membership_add(req_t *r);
+void membership_end(req_t *r);
+void group_members(req_t *r);
+
 #endif

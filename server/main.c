@@ -46,28 +46,16 @@ static void usage(FILE *out)
 	config_print_help(out);
 }
 
-/* Loads defaults, the file (if any) and --key=value overrides. */
+/* Loads defaults, the file (if any) and overrides ("key=value", from the
+ * command line's --key=value). */
 static int load_config(config_t *cfg, const char *path, int noverrides, char **overrides)
 {
 	char err[512];
 
-	config_init(cfg);
-	if (path != NULL && config_load_file(cfg, path, err, sizeof(err)) != QT_OK) {
+	if (config_load(cfg, path, overrides, (size_t)noverrides, err, sizeof(err)) != QT_OK) {
+		config_init(cfg); /* the caller frees cfg either way */
 		fprintf(stderr, "quartierd: %s\n", err);
 		return -1;
-	}
-	for (int i = 0; i < noverrides; i++) {
-		char *kv = overrides[i] + 2, *eq = strchr(kv, '=');
-		if (eq == NULL) {
-			fprintf(stderr, "quartierd: option %s needs =value\n", overrides[i]);
-			return -1;
-		}
-		*eq = '\0';
-		if (config_set(cfg, kv, eq + 1, err, sizeof(err)) != QT_OK) {
-			fprintf(stderr, "quartierd: %s\n", err);
-			return -1;
-		}
-		*eq = '=';
 	}
 	return 0;
 }
@@ -187,7 +175,8 @@ out:
 	return rc;
 }
 
-static int run_server(config_t *cfg, const char *config_path, const qlog_t *log)
+static int run_server(config_t *cfg, const char *config_path, char **overrides, int noverrides,
+                      const qlog_t *log)
 {
 	uv_loop_t loop;
 	server_t *srv;
@@ -220,9 +209,11 @@ static int run_server(config_t *cfg, const char *config_path, const qlog_t *log)
 	if (srv == NULL)
 		return 1;
 	uv_loop_init(&loop);
-	if (server_start(srv, &loop, cfg, config_path, err, sizeof(err)) != QT_OK) {
+	if (server_start(srv, &loop, cfg, config_path, overrides, (size_t)noverrides, err,
+	                 sizeof(err)) != QT_OK) {
 		fprintf(stderr, "quartierd: %s\n", err);
 		uv_run(&loop, UV_RUN_NOWAIT);
+		server_free(srv);
 		free(srv);
 		return 1;
 	}
@@ -276,7 +267,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--check-config")) {
 			check = 1;
 		} else if (!strncmp(a, "--", 2) && strchr(a, '=') != NULL) {
-			overrides[noverrides++] = argv[i];
+			overrides[noverrides++] = argv[i] + 2;
 		} else if (sub == NULL && (!strcmp(a, "migrate") || !strcmp(a, "account-create"))) {
 			sub = a;
 			sub_index = i;
@@ -291,7 +282,6 @@ int main(int argc, char **argv)
 		config_free(&cfg);
 		return 2;
 	}
-	free(overrides);
 	log.level = log_level_parse(cfg.log_level) > 0 ? log_level_parse(cfg.log_level) : LOG_LVL_INFO;
 
 	if (sub != NULL && !strcmp(sub, "migrate")) {
@@ -308,8 +298,8 @@ int main(int argc, char **argv)
 				config_init(&cfg);
 				if (config_load_file(&cfg, sargv[i + 1], err, sizeof(err)) != QT_OK) {
 					fprintf(stderr, "quartierd: %s\n", err);
-					config_free(&cfg);
-					return 2;
+					rc = 2;
+					goto out;
 				}
 				/* Drop -c FILE from what getopt sees. */
 				memmove(&sargv[i], &sargv[i + 2], (size_t)(sargc - i - 2) * sizeof(*sargv));
@@ -322,24 +312,26 @@ int main(int argc, char **argv)
 		char err[512];
 		if (config_validate(&cfg, err, sizeof(err)) != QT_OK) {
 			fprintf(stderr, "quartierd: %s\n", err);
-			config_free(&cfg);
-			return 2;
+			rc = 2;
+			goto out;
 		}
 		if (check) {
 			SSL_CTX *ctx;
 			ctx = tls_ctx_new(&cfg, err, sizeof(err));
 			if (ctx == NULL) {
 				fprintf(stderr, "quartierd: %s\n", err);
-				config_free(&cfg);
-				return 2;
+				rc = 2;
+				goto out;
 			}
 			SSL_CTX_free(ctx);
 			printf("configuration %s is valid\n", config_path != NULL ? config_path : "(defaults)");
-			config_free(&cfg);
-			return 0;
+			rc = 0;
+			goto out;
 		}
-		rc = run_server(&cfg, config_path, &log);
+		rc = run_server(&cfg, config_path, overrides, noverrides, &log);
 	}
+out:
+	free(overrides);
 	config_free(&cfg);
 	return rc;
 }

@@ -126,3 +126,72 @@ qt_status_t perm_admin(const actor_t *a)
 		return QT_UNAUTHENTICATED;
 	return a->role == ROLE_ADMIN ? QT_OK : QT_PERMISSION_DENIED;
 }
+
+/* ------------------------------------------------------------ people and support groups */
+
+static int ids_intersect(const int64_t *a, size_t na, const int64_t *b, size_t nb)
+{
+	for (size_t i = 0; i < na; i++)
+		if (ids_contain(b, nb, a[i]))
+			return 1;
+	return 0;
+}
+
+qt_status_t perm_person_contact(const actor_t *a, const perm_person_t *p)
+{
+	if (a->role == ROLE_NONE)
+		return QT_UNAUTHENTICATED;
+	if (a->role == ROLE_ADMIN)
+		return QT_OK;
+	/* A person linked to the account sees its own data. */
+	if (p->account_id != 0 && p->account_id == a->account_id)
+		return QT_OK;
+	/* The lead office of a project keeps sight of the people who are or
+	 * were in its support group. */
+	if (a->role == ROLE_OFFICE && a->office_id > 0 &&
+	    ids_contain(p->lead_office_ids, p->n_lead_office_ids, a->office_id))
+		return QT_OK;
+	/* Fellow members, whatever their role: both belong to one group today. */
+	if (ids_intersect(p->group_ids, p->n_group_ids, p->actor_group_ids, p->n_actor_group_ids))
+		return QT_OK;
+	return QT_PERMISSION_DENIED;
+}
+
+qt_status_t perm_person_write(const actor_t *a, const perm_person_change_t *ch)
+{
+	switch (a->role) {
+	case ROLE_ADMIN:
+		return QT_OK;
+	case ROLE_OFFICE:
+		return ch->sets_account ? QT_PERMISSION_DENIED : QT_OK;
+	case ROLE_COORDINATOR:
+		/* Civic representatives are private persons: no office, no
+		 * account; and only a coordination that has a group adds them. */
+		return ch->create && !ch->sets_account && !ch->has_office && ch->coordinates_any
+		           ? QT_OK
+		           : QT_PERMISSION_DENIED;
+	case ROLE_VIEWER:
+		return QT_PERMISSION_DENIED;
+	case ROLE_NONE:
+		break;
+	}
+	return QT_UNAUTHENTICATED;
+}
+
+qt_status_t perm_membership_manage(const actor_t *a, const perm_project_t *p)
+{
+	switch (a->role) {
+	case ROLE_ADMIN:
+		return QT_OK;
+	case ROLE_OFFICE:
+		return leads(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_COORDINATOR:
+		/* The support group is the coordination's own. */
+		return coordinates(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_VIEWER:
+		return QT_PERMISSION_DENIED;
+	case ROLE_NONE:
+		break;
+	}
+	return QT_UNAUTHENTICATED;
+}

@@ -7,6 +7,8 @@
  *   coordinator  reads all; edits descriptive fields of the projects it
  *                coordinates and submits their applications for assessment
  *   viewer       reads all
+ *
+ * People and support groups: see the block further down.
  */
 #ifndef QUARTIERD_PERM_H
 #define QUARTIERD_PERM_H
@@ -69,5 +71,50 @@ qt_status_t perm_project_transition(const actor_t *a, const perm_project_t *p,
 
 /* Account administration and the full audit log. */
 qt_status_t perm_admin(const actor_t *a);
+
+/* ------------------------------------------------------------ people and support groups
+ *
+ *   persons      admin and office staff create and update them; a
+ *                coordinator of at least one project creates private
+ *                (civic) persons for its support groups: no office, no
+ *                account.  Only admins link a person to an account,
+ *                because that link grants sight of contact data.
+ *   memberships  admin; office staff for projects their office leads;
+ *                coordinators for the projects they coordinate.
+ *   contact data admin; the person itself; staff of an office leading a
+ *                project whose support group the person is or was in;
+ *                fellow members (the actor's own person and this one are
+ *                both members of one support group today).  Everyone
+ *                else gets the person without email and phone.
+ */
+
+/* What the contact-data rule depends on (arrays borrowed). */
+typedef struct perm_person {
+	int64_t account_id;              /* the account that is this person, 0 if none */
+	const int64_t *lead_office_ids;  /* offices leading a project whose support group
+	                                  * the person is or was a member of */
+	size_t n_lead_office_ids;
+	const int64_t *group_ids;        /* projects whose group the person is in today */
+	size_t n_group_ids;
+	const int64_t *actor_group_ids;  /* the same for the actor's own person */
+	size_t n_actor_group_ids;
+} perm_person_t;
+
+/* What a person create or update does. */
+typedef struct perm_person_change {
+	int create;          /* a new person (else an update) */
+	int sets_account;    /* links or unlinks an account */
+	int has_office;      /* the person will belong to an office */
+	int coordinates_any; /* the actor coordinates at least one project */
+} perm_person_change_t;
+
+/* Whether the actor may see the person's email and phone. */
+qt_status_t perm_person_contact(const actor_t *a, const perm_person_t *p);
+
+/* Creating or updating a person. */
+qt_status_t perm_person_write(const actor_t *a, const perm_person_change_t *ch);
+
+/* Adding or ending memberships in the support group of project p. */
+qt_status_t perm_membership_manage(const actor_t *a, const perm_project_t *p);
 
 #endif

@@ -168,3 +168,100 @@ Quartier__V1__Project *pgrow_project(req_t *r, const PGresult *res, int row)
 	p->district_names = pgrow_str(r, res, row, 17);
 	return p;
 }
+
+Quartier__V1__Person *pgrow_person(req_t *r, const PGresult *res, int row, int col, int groups_col)
+{
+	Quartier__V1__Person *p = req_alloc(r, sizeof(*p));
+	perm_person_t facts;
+
+	quartier__v1__person__init(p);
+	p->id = pgrow_i64(res, row, col);
+	p->version = pgrow_i64(res, row, col + 1);
+	p->name = pgrow_str(r, res, row, col + 2);
+	p->function = pgrow_str(r, res, row, col + 3);
+	if (!pgrow_null(res, row, col + 4)) {
+		p->has_office_id = 1;
+		p->office_id = pgrow_i64(res, row, col + 4);
+	}
+	p->office_name = pgrow_str(r, res, row, col + 5);
+	if (!pgrow_null(res, row, col + 6)) {
+		p->has_organisation_id = 1;
+		p->organisation_id = pgrow_i64(res, row, col + 6);
+	}
+	p->organisation_name = pgrow_str(r, res, row, col + 7);
+	if (!pgrow_null(res, row, col + 8)) {
+		p->has_account_id = 1;
+		p->account_id = pgrow_i64(res, row, col + 8);
+	}
+	p->has_created_at = p->has_updated_at = 1;
+	p->created_at = pgrow_i64(res, row, col + 11);
+	p->updated_at = pgrow_i64(res, row, col + 12);
+
+	memset(&facts, 0, sizeof(facts));
+	facts.account_id = p->has_account_id ? p->account_id : 0;
+	facts.lead_office_ids =
+	    pgrow_i64_array(r, PQgetvalue(res, row, col + 13), &facts.n_lead_office_ids);
+	facts.group_ids = pgrow_i64_array(r, PQgetvalue(res, row, col + 14), &facts.n_group_ids);
+	facts.actor_group_ids =
+	    pgrow_i64_array(r, PQgetvalue(res, row, groups_col), &facts.n_actor_group_ids);
+	p->has_contact_visible = 1;
+	p->contact_visible = perm_person_contact(&r->actor, &facts) == QT_OK;
+	if (p->contact_visible) {
+		p->email = pgrow_str(r, res, row, col + 9);
+		p->phone = pgrow_str(r, res, row, col + 10);
+	}
+	return p;
+}
+
+static const char *const pgrow_member_roles[] = {
+    [QUARTIER__V1__MEMBERSHIP_ROLE__MEMBERSHIP_ROLE_CITY_STAFF] = "city_staff",
+    [QUARTIER__V1__MEMBERSHIP_ROLE__MEMBERSHIP_ROLE_DISTRICT_HEAD] = "district_head",
+    [QUARTIER__V1__MEMBERSHIP_ROLE__MEMBERSHIP_ROLE_CARRIER] = "carrier",
+    [QUARTIER__V1__MEMBERSHIP_ROLE__MEMBERSHIP_ROLE_CIVIC] = "civic",
+};
+
+#define PGROW_NROLES (int)(sizeof(pgrow_member_roles) / sizeof(pgrow_member_roles[0]))
+
+const char *pgrow_member_role_name(int role)
+{
+	return role > 0 && role < PGROW_NROLES ? pgrow_member_roles[role] : NULL;
+}
+
+int pgrow_member_role_parse(const char *s)
+{
+	for (int i = 1; i < PGROW_NROLES; i++)
+		if (pgrow_member_roles[i] != NULL && strcmp(pgrow_member_roles[i], s) == 0)
+			return i;
+	return 0;
+}
+
+Quartier__V1__Membership *pgrow_membership(req_t *r, const PGresult *res, int row, int active_col,
+                                           int groups_col)
+{
+	Quartier__V1__Membership *m = req_alloc(r, sizeof(*m));
+
+	quartier__v1__membership__init(m);
+	m->id = pgrow_i64(res, row, 0);
+	m->project_id = pgrow_i64(res, row, 1);
+	m->role = (Quartier__V1__MembershipRole)pgrow_member_role_parse(PQgetvalue(res, row, 2));
+	if (!pgrow_null(res, row, 3)) {
+		m->has_on_behalf_of_id = 1;
+		m->on_behalf_of_id = pgrow_i64(res, row, 3);
+	}
+	m->on_behalf_of_name = pgrow_str(r, res, row, 4);
+	if (!pgrow_null(res, row, 5)) {
+		m->has_deputy_of_id = 1;
+		m->deputy_of_id = pgrow_i64(res, row, 5);
+	}
+	m->deputy_of_name = pgrow_str(r, res, row, 6);
+	m->start_date = pgrow_str(r, res, row, 7);
+	m->end_date = pgrow_str(r, res, row, 8);
+	m->has_created_at = m->has_updated_at = 1;
+	m->created_at = pgrow_i64(res, row, 9);
+	m->updated_at = pgrow_i64(res, row, 10);
+	m->has_active = 1;
+	m->active = PQgetvalue(res, row, active_col)[0] == 't';
+	m->person = pgrow_person(r, res, row, PGROW_MEMBERSHIP_PERSON_COL, groups_col);
+	m->person_id = m->person->id;
+	return m;
+}

@@ -44,4 +44,45 @@ Quartier__V1__Project *pgrow_project(req_t *r, const PGresult *res, int row);
 const char *pgrow_kind_name(int kind);
 int pgrow_kind_parse(const char *s);
 
+/* Persons: the columns of the view person_v (table alias a) in its order.
+ * membership_v carries the same columns prefixed "person_". */
+#define PGROW_PERSON_COLS(a)                                                     \
+	a ".id, " a ".version, " a ".name, " a ".function, " a ".office_id, " a       \
+	".office_name, " a ".organisation_id, " a ".organisation_name, " a            \
+	".account_id, " a ".email, " a ".phone, " a ".created_at, " a ".updated_at, " \
+	a ".contact_office_ids, " a ".group_ids"
+#define PGROW_PERSON_NCOLS 15
+
+/* A person from the PGROW_PERSON_NCOLS columns starting at col, as the
+ * request's actor may see it: email and phone are left out unless
+ * perm_person_contact() allows them.  groups_col holds the actor's own
+ * support groups today (qt_account_group_ids()).  Persons are read only
+ * through this function, so no handler can forget the rule. */
+Quartier__V1__Person *pgrow_person(req_t *r, const PGresult *res, int row, int col,
+                                   int groups_col);
+
+/* Memberships: the columns of membership_v but its period, alias a; the
+ * person's columns follow at PGROW_MEMBERSHIP_PERSON_COL. */
+#define PGROW_MEMBERSHIP_COLS(a)                                                  \
+	a ".id, " a ".project_id, " a ".role, " a ".on_behalf_of_id, " a              \
+	".on_behalf_of_name, " a ".deputy_of_id, " a ".deputy_of_name, " a            \
+	".start_date, " a ".end_date, " a ".created_at, " a ".updated_at, " a          \
+	".person_id, " a ".person_version, " a ".person_name, " a ".person_function, " \
+	a ".person_office_id, " a ".person_office_name, " a ".person_organisation_id, " \
+	a ".person_organisation_name, " a ".person_account_id, " a ".person_email, " a  \
+	".person_phone, " a ".person_created_at, " a ".person_updated_at, " a           \
+	".person_contact_office_ids, " a ".person_group_ids"
+#define PGROW_MEMBERSHIP_PERSON_COL 11
+#define PGROW_MEMBERSHIP_NCOLS (PGROW_MEMBERSHIP_PERSON_COL + PGROW_PERSON_NCOLS)
+
+/* A membership from PGROW_MEMBERSHIP_COLS at column 0; active_col holds
+ * whether it is active on the day asked, groups_col as for pgrow_person. */
+Quartier__V1__Membership *pgrow_membership(req_t *r, const PGresult *res, int row,
+                                           int active_col, int groups_col);
+
+/* Spellings of membership roles in the database, by wire value; NULL if
+ * invalid, 0 if unknown. */
+const char *pgrow_member_role_name(int role);
+int pgrow_member_role_parse(const char *s);
+
 #endif

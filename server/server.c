@@ -1,5 +1,6 @@
-/* Starting and stopping the server: TLS context, database pool, listener,
- * signals and the sweep timer (see server.h). */
+/* Starting, reloading and stopping the server: TLS context, database
+ * pool, listener, signals, the sweep timer and what the service manager
+ * hears about them (see server.h). */
 #include "server.h"
 
 #include <openssl/ssl.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "notify.h"
 #include "tls.h"
 
 #define SERVER_SWEEP_MS 1000
@@ -42,6 +44,12 @@ static void server_maybe_finish(server_t *srv)
 		uv_close((uv_handle_t *)&srv->sig_term, server_handle_closed_cb);
 		uv_close((uv_handle_t *)&srv->sig_int, server_handle_closed_cb);
 		uv_close((uv_handle_t *)&srv->sig_hup, server_handle_closed_cb);
+		if (srv->ready_check_open) {
+			srv->ready_check_open = 0;
+			uv_close((uv_handle_t *)&srv->ready_check, server_handle_closed_cb);
+		}
+		/* The watchdog pings until here: a drain that hangs gets noticed. */
+		notify_close(&srv->notify);
 		log_notice(&srv->log, "event=stopped");
 	}
 }
@@ -51,12 +59,57 @@ void server_conn_gone(server_t *srv)
 	server_maybe_finish(srv);
 }
 
+/* The STATUS= line while serving. */
+static void server_status(const server_t *srv, char *buf, size_t len, const char *extra)
+{
+	snprintf(buf, len, "serving on %s:%u, %u connection%s%s%s", srv->cfg.listen_addr,
+	         srv->cfg.listen_port, srv->n_conns, srv->n_conns == 1 ? "" : "s",
+	         extra != NULL ? "; " : "", extra != NULL ? extra : "");
+}
+
+/* Password hashes compute on pool threads, reading srv->auth: new Argon2
+ * parameters from a reload take effect only while no hash runs. */
+static void server_apply_auth(server_t *srv)
+{
+	if (!srv->auth_pending || srv->hash_running > 0)
+		return;
+	srv->auth = srv->auth_next;
+	srv->auth_pending = 0;
+	log_info(&srv->log, "event=argon2_params memory_kib=%u iterations=%u parallelism=%u",
+	         srv->auth.memory_kib, srv->auth.iterations, srv->auth.parallelism);
+}
+
 static void server_sweep_cb(uv_timer_t *t)
 {
 	server_t *srv = t->data;
 
 	conn_sweep(srv, uv_now(srv->loop));
+	server_apply_auth(srv);
+	if (srv->notify.ready && !srv->shutting_down && srv->status_conns != srv->n_conns) {
+		char status[256];
+		srv->status_conns = srv->n_conns;
+		server_status(srv, status, sizeof(status), NULL);
+		notify_status(&srv->notify, status);
+	}
 	server_maybe_finish(srv);
+}
+
+/* Runs after every poll phase until the database pool has a connection
+ * (the listener is already up), so READY=1 follows the first connection
+ * within the same loop iteration; then it closes itself. */
+static void server_ready_check_cb(uv_check_t *h)
+{
+	server_t *srv = h->data;
+	char status[256];
+
+	if (srv->shutting_down || srv->db == NULL || db_pool_connected(srv->db) == 0)
+		return;
+	srv->ready_check_open = 0;
+	uv_close((uv_handle_t *)&srv->ready_check, server_handle_closed_cb);
+	srv->status_conns = srv->n_conns;
+	server_status(srv, status, sizeof(status), NULL);
+	notify_ready(&srv->notify, status);
+	log_notice(&srv->log, "event=ready");
 }
 
 void server_shutdown(server_t *srv)
@@ -66,6 +119,12 @@ void server_shutdown(server_t *srv)
 	srv->shutting_down = 1;
 	srv->shutdown_deadline = uv_now(srv->loop) + srv->cfg.shutdown_timeout * 1000ull;
 	log_notice(&srv->log, "event=shutdown connections=%u", srv->n_conns);
+	{
+		char status[128];
+		snprintf(status, sizeof(status), "stopping: finishing %u connection%s", srv->n_conns,
+		         srv->n_conns == 1 ? "" : "s");
+		notify_stopping(&srv->notify, status);
+	}
 	if (srv->listening) {
 		uv_close((uv_handle_t *)&srv->listener, server_handle_closed_cb);
 		srv->listening = 0;
@@ -81,14 +140,106 @@ static void server_signal_cb(uv_signal_t *h, int signum)
 	server_t *srv = h->data;
 
 	if (signum == SIGHUP) {
-		log_notice(&srv->log, "event=sighup msg=\"configuration reload is not supported yet; restart to apply changes\"");
+		(void)server_reload(srv);
 		return;
 	}
 	server_shutdown(srv);
 }
 
+/* Copies msg for a quoted log field: double quotes become single ones. */
+static const char *server_log_quote(const char *msg, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", msg);
+	for (char *p = buf; *p != '\0'; p++)
+		if (*p == '"')
+			*p = '\'';
+	return buf;
+}
+
+qt_status_t server_reload(server_t *srv)
+{
+	config_t next;
+	SSL_CTX *ctx = NULL;
+	auth_params_t ap;
+	char err[512], quoted[512], reason[560], changed[256], status[768], dummy[AUTH_ENCODED_MAX];
+	int loaded = 0, new_auth;
+	unsigned nchanged;
+	qt_status_t rc;
+
+	if (srv->shutting_down) {
+		log_notice(&srv->log, "event=reload status=ignored msg=\"the server is shutting down\"");
+		return QT_UNAVAILABLE;
+	}
+	notify_reloading(&srv->notify);
+	log_notice(&srv->log, "event=reload file=%s",
+	           srv->config_path != NULL ? srv->config_path : "(none)");
+
+	/* Everything is built aside; srv changes only once all of it worked. */
+	rc = config_load(&next, srv->config_path, srv->overrides, srv->noverrides, err,
+	                 sizeof(err));
+	if (rc != QT_OK)
+		goto refused;
+	loaded = 1;
+	rc = config_validate(&next, err, sizeof(err));
+	if (rc != QT_OK)
+		goto refused;
+	nchanged = config_keep_restart_keys(&next, &srv->cfg, changed, sizeof(changed));
+	ctx = tls_ctx_new(&next, err, sizeof(err));
+	if (ctx == NULL) {
+		rc = QT_INVALID_ARGUMENT;
+		goto refused;
+	}
+	ap.memory_kib = next.argon2_memory_kib;
+	ap.iterations = next.argon2_iterations;
+	ap.parallelism = next.argon2_parallelism;
+	new_auth = ap.memory_kib != srv->cfg.argon2_memory_kib ||
+	           ap.iterations != srv->cfg.argon2_iterations ||
+	           ap.parallelism != srv->cfg.argon2_parallelism;
+	/* Unknown logins are verified against a hash made like real ones. */
+	if (new_auth && auth_dummy_hash(&ap, dummy, sizeof(dummy)) != QT_OK) {
+		snprintf(err, sizeof(err), "cannot compute the dummy password hash with the new argon2 parameters");
+		rc = QT_INTERNAL;
+		goto refused;
+	}
+
+	/* Commit.  Connections made before keep their SSL objects, which hold
+	 * a reference on the old context, so freeing ours is safe. */
+	if (nchanged > 0)
+		log_warning(&srv->log,
+		            "event=reload_restart_required keys=%s msg=\"changed keys that take effect "
+		            "only at start keep their running values; restart to apply them\"",
+		            changed);
+	SSL_CTX_free(srv->ssl_ctx);
+	srv->ssl_ctx = ctx;
+	config_free(&srv->cfg);
+	srv->cfg = next;
+	srv->log.level = log_level_parse(srv->cfg.log_level);
+	if (new_auth) {
+		memcpy(srv->dummy_hash, dummy, sizeof(srv->dummy_hash));
+		srv->auth_next = ap;
+		srv->auth_pending = 1;
+		server_apply_auth(srv);
+	}
+	log_notice(&srv->log, "event=reload status=ok restart_required=%u", nchanged);
+	server_status(srv, status, sizeof(status), "configuration reloaded");
+	notify_reloaded(&srv->notify, status);
+	return QT_OK;
+
+refused:
+	if (loaded)
+		config_free(&next);
+	log_error(&srv->log,
+	          "event=reload status=refused error=\"%s\" msg=\"the running configuration stays in force\"",
+	          server_log_quote(err, quoted, sizeof(quoted)));
+	snprintf(reason, sizeof(reason), "reload refused: %s", err);
+	server_status(srv, status, sizeof(status), reason);
+	notify_reloaded(&srv->notify, status);
+	return rc;
+}
+
 qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
-                         const char *config_path, char *err, size_t err_len)
+                         const char *config_path, char *const *overrides, size_t noverrides,
+                         char *err, size_t err_len)
 {
 	struct sockaddr_storage addr;
 	db_pool_opts_t dbo;
@@ -99,6 +250,17 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 	srv->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg)); /* strings now belong to srv */
 	srv->config_path = config_path != NULL ? strdup(config_path) : NULL;
+	if (config_path != NULL && srv->config_path == NULL)
+		abort();
+	if (noverrides > 0) {
+		srv->overrides = calloc(noverrides, sizeof(*srv->overrides));
+		if (srv->overrides == NULL)
+			abort();
+		for (size_t i = 0; i < noverrides; i++)
+			if ((srv->overrides[i] = strdup(overrides[i])) == NULL)
+				abort();
+		srv->noverrides = noverrides;
+	}
 	srv->log.level = log_level_parse(srv->cfg.log_level);
 	srv->auth.memory_kib = srv->cfg.argon2_memory_kib;
 	srv->auth.iterations = srv->cfg.argon2_iterations;
@@ -130,6 +292,7 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 	}
 	srv->listening = 1;
 
+	memset(&dbo, 0, sizeof(dbo));
 	dbo.conninfo = srv->cfg.db_conninfo;
 	dbo.size = srv->cfg.db_pool_size;
 	dbo.queue_max = srv->cfg.db_queue_max;
@@ -146,6 +309,12 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 	uv_signal_start(&srv->sig_term, server_signal_cb, SIGTERM);
 	uv_signal_start(&srv->sig_int, server_signal_cb, SIGINT);
 	uv_signal_start(&srv->sig_hup, server_signal_cb, SIGHUP);
+	notify_init(&srv->notify, loop, &srv->log);
+	notify_status(&srv->notify, "waiting for the database");
+	uv_check_init(loop, &srv->ready_check);
+	srv->ready_check.data = srv;
+	srv->ready_check_open = 1;
+	uv_check_start(&srv->ready_check, server_ready_check_cb);
 
 	log_notice(&srv->log, "event=listening addr=%s port=%u version=%s", srv->cfg.listen_addr,
 	           srv->cfg.listen_port, QUARTIER_VERSION);
@@ -158,4 +327,7 @@ void server_free(server_t *srv)
 	srv->ssl_ctx = NULL;
 	config_free(&srv->cfg);
 	free(srv->config_path);
+	for (size_t i = 0; i < srv->noverrides; i++)
+		free(srv->overrides[i]);
+	free(srv->overrides);
 }

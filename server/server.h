@@ -12,6 +12,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "notify.h"
 
 #define SERVER_NAME "quartierd/" QUARTIER_VERSION
 #define SERVER_READ_BUF 65536
@@ -21,10 +22,16 @@ typedef struct hash_job hash_job_t;
 
 typedef struct server {
 	uv_loop_t *loop;             /* borrowed */
-	config_t cfg;                /* owned */
+	config_t cfg;                /* owned; replaced as a whole by a reload */
 	char *config_path;           /* owned, NULL if none */
+	char **overrides;            /* owned "key=value" from the command line, re-applied on reload */
+	size_t noverrides;
 	qlog_t log;
-	SSL_CTX *ssl_ctx;            /* owned; new handshakes use it */
+	SSL_CTX *ssl_ctx;            /* owned; new handshakes use it, a reload swaps it */
+	notify_t notify;             /* sd_notify state and the watchdog timer */
+	uv_check_t ready_check;      /* until READY=1: runs after each poll, checks the pool */
+	int ready_check_open;
+	unsigned status_conns;       /* connection count in the last STATUS= line */
 	db_pool_t *db;               /* owned */
 	uv_tcp_t listener;
 	int listening;
@@ -35,7 +42,9 @@ typedef struct server {
 	uint64_t next_conn_id;
 	int shutting_down;
 	uint64_t shutdown_deadline;  /* uv_now() milliseconds */
-	auth_params_t auth;
+	auth_params_t auth;          /* read by hash jobs on pool threads */
+	auth_params_t auth_next;     /* from a reload, applied once no hash job runs */
+	int auth_pending;
 	char dummy_hash[AUTH_ENCODED_MAX]; /* verified against for unknown logins */
 	unsigned hash_running;       /* Argon2id jobs in the thread pool */
 	hash_job_t *hash_head, *hash_tail;
@@ -45,10 +54,24 @@ typedef struct server {
 } server_t;
 
 /* Prepares srv on loop with cfg (ownership of cfg's strings moves to srv):
- * TLS context, database pool, listener.  Nothing is served until the loop
- * runs.  On failure writes a message to err. */
+ * TLS context, database pool, listener.  config_path (may be NULL) and
+ * overrides ("key=value", noverrides of them, applied after the file) are
+ * copied: a reload builds the configuration from them again.  Nothing is
+ * served until the loop runs; READY=1 goes to the service manager once the
+ * listener is up and a database connection is established.  On failure
+ * writes a message to err. */
 qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
-                         const char *config_path, char *err, size_t err_len);
+                         const char *config_path, char *const *overrides, size_t noverrides,
+                         char *err, size_t err_len);
+
+/* Reloads the configuration (SIGHUP): builds a new config from the file and
+ * the overrides, validates it and builds a new TLS context aside.  On
+ * success new handshakes use the new context (established connections keep
+ * theirs) and every reloadable key takes effect; keys that need a restart
+ * keep their running values, with a warning if they changed.  On failure
+ * logs why and changes nothing.  Returns QT_OK if the new configuration
+ * was taken. */
+qt_status_t server_reload(server_t *srv);
 
 /* Stops accepting, lets in-flight requests finish (up to
  * shutdown_timeout), closes every connection and handle so that uv_run

@@ -18,8 +18,15 @@ const char *tls_error_string(char *buf, size_t len)
 
 SSL_CTX *tls_ctx_new(const config_t *cfg, char *err, size_t err_len)
 {
-	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-	char ebuf[256];
+	SSL_CTX *ctx;
+	char ebuf[256], cert[CONFIG_PATH_MAX], key[CONFIG_PATH_MAX];
+
+	if (config_resolve_path("tls_cert_file", cfg->tls_cert_file, cert, sizeof(cert), err,
+	                        err_len) != QT_OK ||
+	    config_resolve_path("tls_key_file", cfg->tls_key_file, key, sizeof(key), err,
+	                        err_len) != QT_OK)
+		return NULL;
+	ctx = SSL_CTX_new(TLS_server_method());
 
 	ERR_clear_error();
 	if (ctx == NULL) {
@@ -45,13 +52,13 @@ SSL_CTX *tls_ctx_new(const config_t *cfg, char *err, size_t err_len)
 		snprintf(err, err_len, "cannot set TLS key exchange groups");
 		goto fail;
 	}
-	if (SSL_CTX_use_certificate_chain_file(ctx, cfg->tls_cert_file) != 1) {
-		snprintf(err, err_len, "tls_cert_file %s: %s", cfg->tls_cert_file,
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+		snprintf(err, err_len, "tls_cert_file %s: %s", cert,
 		         tls_error_string(ebuf, sizeof(ebuf)));
 		goto fail;
 	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, cfg->tls_key_file, SSL_FILETYPE_PEM) != 1) {
-		snprintf(err, err_len, "tls_key_file %s: %s", cfg->tls_key_file,
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
+		snprintf(err, err_len, "tls_key_file %s: %s", key,
 		         tls_error_string(ebuf, sizeof(ebuf)));
 		goto fail;
 	}

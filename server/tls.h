@@ -12,8 +12,11 @@
 #include "qt_status.h"
 
 /* Builds a server context from the certificate, key and cipher settings in
- * cfg.  The caller owns the result (SSL_CTX_free).  On failure returns
- * NULL with a message in err. */
+ * cfg (file settings may name systemd credentials, see
+ * config_resolve_path).  The caller owns the result (SSL_CTX_free).  On
+ * failure returns NULL with a message in err.  A reload builds a new
+ * context aside and swaps it in for new handshakes: every SSL object holds
+ * a reference to the context it was made from. */
 SSL_CTX *tls_ctx_new(const config_t *cfg, char *err, size_t err_len);
 
 /* Creates a server-side SSL object reading from *rbio and writing to *wbio

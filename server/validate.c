@@ -154,3 +154,89 @@ qt_status_t validate_ids(validation_t *v, const char *field, const int64_t *ids,
 			return validate_fail(v, field, "%s must hold positive ids", field);
 	return QT_OK;
 }
+
+/* Characters RFC 5322 allows unquoted in a local part ("atext" and dots). */
+static int email_local_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c >= 0x80 || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
+}
+
+static int email_domain_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c >= 0x80 || c == '-';
+}
+
+qt_status_t validate_email(validation_t *v, const char *field, const char *s)
+{
+	const char *at, *p, *label;
+	size_t len, labels = 0;
+
+	if (validate_text(v, field, s, 1, 254, 0) != QT_OK)
+		return QT_INVALID_ARGUMENT;
+	len = strlen(s);
+	at = strchr(s, '@');
+	if (at == NULL || strchr(at + 1, '@') != NULL)
+		return validate_fail(v, field, "%s must be an address of the form name@example.org",
+		                     field);
+	if (at == s || at - s > 64)
+		return validate_fail(v, field, "%s needs 1 to 64 characters before the @", field);
+	if (s[0] == '.' || at[-1] == '.')
+		return validate_fail(v, field, "%s must not start or end its name with a dot",
+		                     field);
+	for (p = s; p < at; p++) {
+		if (!email_local_char((unsigned char)*p))
+			return validate_fail(
+			    v, field, "%s contains a character not allowed in an address", field);
+		if (p[0] == '.' && p[1] == '.')
+			return validate_fail(v, field, "%s contains two dots in a row", field);
+	}
+	/* The domain: labels separated by single dots, none empty, none
+	 * starting or ending with a hyphen, at least two of them. */
+	label = at + 1;
+	for (p = at + 1;; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (p == label || label[0] == '-' || p[-1] == '-')
+				return validate_fail(v, field,
+				                     "%s has an invalid domain after the @", field);
+			labels++;
+			if (*p == '\0')
+				break;
+			label = p + 1;
+			continue;
+		}
+		if (!email_domain_char((unsigned char)*p))
+			return validate_fail(v, field, "%s has an invalid domain after the @",
+			                     field);
+	}
+	if (labels < 2 || s + len - label < 2)
+		return validate_fail(v, field, "%s needs a domain such as example.org after the @",
+		                     field);
+	return QT_OK;
+}
+
+qt_status_t validate_phone(validation_t *v, const char *field, const char *s)
+{
+	size_t digits = 0, len;
+
+	if (s == NULL)
+		s = "";
+	len = strlen(s);
+	if (len < 3 || len > 40)
+		return validate_fail(v, field, "%s must have 3 to 40 characters", field);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= '0' && c <= '9')
+			digits++;
+		else if (c == '+' && i != 0)
+			return validate_fail(v, field, "%s may have a + only in front", field);
+		else if (c != '+' && strchr(" -/().", c) == NULL)
+			return validate_fail(
+			    v, field, "%s may contain only digits, spaces and + - / ( ) .", field);
+	}
+	if (digits < 3)
+		return validate_fail(v, field, "%s needs at least 3 digits", field);
+	return QT_OK;
+}

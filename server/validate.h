@@ -39,4 +39,15 @@ qt_status_t validate_ids(validation_t *v, const char *field, const int64_t *ids,
 /* Checks that an id is positive. */
 qt_status_t validate_id(validation_t *v, const char *field, int64_t id);
 
+/* Checks the shape of an e-mail address: local@domain, at most 254
+ * characters, no spaces or control characters, a local part of 1 to 64
+ * characters without leading, trailing or doubled dots, a domain of at
+ * least two dot-separated labels of letters, digits and inner hyphens
+ * (non-ASCII letters allowed).  Deliverability is not checked. */
+qt_status_t validate_email(validation_t *v, const char *field, const char *s);
+
+/* Checks a telephone number as people write it: 3 to 40 characters of
+ * digits, spaces and + - / ( ) ., a '+' only in front, at least 3 digits. */
+qt_status_t validate_phone(validation_t *v, const char *field, const char *s);
+
 #endif

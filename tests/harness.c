@@ -545,6 +545,11 @@ static pid_t spawn_server(harness_t *h)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
+		if (h->set_watchdog_pid) {
+			char pid_text[32];
+			snprintf(pid_text, sizeof(pid_text), "%ld", (long)getpid());
+			setenv("WATCHDOG_PID", pid_text, 1);
+		}
 		execl(QUARTIERD_PATH, "quartierd", "-c", h->config_path, (char *)NULL);
 		fprintf(stderr, "exec %s: %s\n", QUARTIERD_PATH, strerror(errno));
 		_exit(127);

@@ -74,6 +74,9 @@ typedef struct harness {
 	/* Fixtures. */
 	harness_seed_t seed;
 	int64_t admin_id;
+	/* Set after harness_begin(): the server child exports WATCHDOG_PID=<its
+	 * own pid>, as systemd does (sd_notify tests). */
+	int set_watchdog_pid;
 } harness_t;
 
 /* The harness of the running test (one per test process). */

@@ -356,3 +356,197 @@ Test(lifecycle, names_round_trip)
 	cr_assert_eq(lifecycle_parse(""), LIFECYCLE_NONE);
 	cr_assert_eq(lifecycle_parse(NULL), LIFECYCLE_NONE);
 }
+
+/* ------------------------------------------------------------ people and support groups */
+
+/* How a person relates to the actor, for the contact-data rule. */
+typedef enum {
+	PREL_SELF,          /* the person is linked to the actor's account */
+	PREL_LEAD_OFFICE,   /* the actor's office leads a project the person is or was in */
+	PREL_FELLOW,        /* both are members of one group today */
+	PREL_FORMER_FELLOW, /* they share a group, but the person is no member today */
+	PREL_OTHER_GROUP,   /* both are members today, of different groups */
+	PREL_NONE,          /* nothing in common */
+	PREL_COUNT
+} person_rel_t;
+
+static const char *const prel_names[] = {"self",          "lead office", "fellow member",
+                                         "former fellow", "other group", "none"};
+
+static const int64_t p_my_leads[] = {OTHER_OFFICE, MY_OFFICE};
+static const int64_t p_other_leads[] = {OTHER_OFFICE};
+static const int64_t p_groups_shared[] = {7, 9};
+static const int64_t p_groups_other[] = {8};
+static const int64_t actor_groups[] = {3, 9};
+
+static perm_person_t person_for(person_rel_t rel)
+{
+	perm_person_t p;
+
+	memset(&p, 0, sizeof(p));
+	p.account_id = 300;
+	p.lead_office_ids = p_other_leads;
+	p.n_lead_office_ids = 1;
+	p.actor_group_ids = actor_groups;
+	p.n_actor_group_ids = 2;
+	switch (rel) {
+	case PREL_SELF:
+		p.account_id = MY_ACCOUNT;
+		break;
+	case PREL_LEAD_OFFICE:
+		p.lead_office_ids = p_my_leads;
+		p.n_lead_office_ids = 2;
+		break;
+	case PREL_FELLOW:
+		p.group_ids = p_groups_shared;
+		p.n_group_ids = 2;
+		break;
+	case PREL_FORMER_FELLOW:
+		/* Was in group 9 (so its lead offices are listed), is in none. */
+		break;
+	case PREL_OTHER_GROUP:
+		p.group_ids = p_groups_other;
+		p.n_group_ids = 1;
+		break;
+	default:
+		p.account_id = 0;
+		break;
+	}
+	return p;
+}
+
+/* clang-format off */
+static const qt_status_t contact_expected[5][PREL_COUNT] = {
+	/*                 self lead fellow former other none */
+	[ROLE_NONE]        = {UA, UA, UA, UA, UA, UA},
+	[ROLE_ADMIN]       = {OK, OK, OK, OK, OK, OK},
+	[ROLE_OFFICE]      = {OK, OK, OK, NO, NO, NO},
+	[ROLE_COORDINATOR] = {OK, NO, OK, NO, NO, NO}, /* lead offices matter only for offices */
+	[ROLE_VIEWER]      = {OK, NO, OK, NO, NO, NO},
+};
+/* clang-format on */
+
+Test(perm, person_contact_matrix)
+{
+	int checked = 0;
+
+	for (int role = ROLE_NONE; role <= ROLE_VIEWER; role++) {
+		actor_t a = actor_for((role_t)role);
+		for (int rel = 0; rel < PREL_COUNT; rel++) {
+			perm_person_t p = person_for((person_rel_t)rel);
+			qt_status_t got = perm_person_contact(&a, &p);
+			cr_expect_eq(got, contact_expected[role][rel],
+			             "%s / %s: got %s, expected %s", perm_role_name((role_t)role),
+			             prel_names[rel], qt_status_name(got),
+			             qt_status_name(contact_expected[role][rel]));
+			checked++;
+		}
+	}
+	cr_assert_eq(checked, 5 * PREL_COUNT);
+}
+
+Test(perm, person_contact_edge_cases)
+{
+	actor_t a = actor_for(ROLE_VIEWER);
+	perm_person_t p = person_for(PREL_NONE);
+
+	/* An actor with no person of its own shares no group. */
+	p.group_ids = p_groups_shared;
+	p.n_group_ids = 2;
+	p.actor_group_ids = NULL;
+	p.n_actor_group_ids = 0;
+	cr_assert_eq(perm_person_contact(&a, &p), QT_PERMISSION_DENIED);
+	/* A person without account is nobody's self, not even account 0's. */
+	a.account_id = 0;
+	p.account_id = 0;
+	cr_assert_eq(perm_person_contact(&a, &p), QT_PERMISSION_DENIED);
+	/* Office staff without an office lead nothing. */
+	a = actor_for(ROLE_OFFICE);
+	a.office_id = 0;
+	{
+		static const int64_t zero[] = {0};
+		p.lead_office_ids = zero;
+		p.n_lead_office_ids = 1;
+		cr_assert_eq(perm_person_contact(&a, &p), QT_PERMISSION_DENIED);
+	}
+}
+
+typedef enum {
+	PW_CREATE_PLAIN,        /* a person without office or account */
+	PW_CREATE_WITH_OFFICE,  /* office staff */
+	PW_CREATE_WITH_ACCOUNT, /* linked to an account */
+	PW_UPDATE_PLAIN,
+	PW_UPDATE_ACCOUNT, /* links or unlinks an account */
+	PW_COUNT
+} person_write_t;
+
+static const char *const pw_names[] = {"create plain", "create with office", "create with account",
+                                       "update", "update account"};
+
+static perm_person_change_t person_change_for(person_write_t w, int coordinates_any)
+{
+	perm_person_change_t ch;
+
+	memset(&ch, 0, sizeof(ch));
+	ch.create = w <= PW_CREATE_WITH_ACCOUNT;
+	ch.has_office = w == PW_CREATE_WITH_OFFICE;
+	ch.sets_account = w == PW_CREATE_WITH_ACCOUNT || w == PW_UPDATE_ACCOUNT;
+	ch.coordinates_any = coordinates_any;
+	return ch;
+}
+
+/* clang-format off */
+/* [role][coordinates any project][write] */
+static const qt_status_t person_write_expected[5][2][PW_COUNT] = {
+	[ROLE_NONE]        = {{UA, UA, UA, UA, UA}, {UA, UA, UA, UA, UA}},
+	[ROLE_ADMIN]       = {{OK, OK, OK, OK, OK}, {OK, OK, OK, OK, OK}},
+	[ROLE_OFFICE]      = {{OK, OK, NO, OK, NO}, {OK, OK, NO, OK, NO}},
+	[ROLE_COORDINATOR] = {{NO, NO, NO, NO, NO}, {OK, NO, NO, NO, NO}},
+	[ROLE_VIEWER]      = {{NO, NO, NO, NO, NO}, {NO, NO, NO, NO, NO}},
+};
+/* clang-format on */
+
+Test(perm, person_write_matrix)
+{
+	for (int role = ROLE_NONE; role <= ROLE_VIEWER; role++) {
+		actor_t a = actor_for((role_t)role);
+		for (int any = 0; any < 2; any++) {
+			for (int w = 0; w < PW_COUNT; w++) {
+				perm_person_change_t ch = person_change_for((person_write_t)w, any);
+				qt_status_t got = perm_person_write(&a, &ch);
+				qt_status_t want = person_write_expected[role][any][w];
+				cr_expect_eq(got, want, "%s / %s / %s: got %s, expected %s",
+				             perm_role_name((role_t)role),
+				             any ? "coordinates a project" : "coordinates none",
+				             pw_names[w], qt_status_name(got),
+				             qt_status_name(want));
+			}
+		}
+	}
+}
+
+/* clang-format off */
+/* Managing memberships: [role][relation to the project]. */
+static const qt_status_t membership_expected[5][REL_COUNT] = {
+	/*                 own office own project none */
+	[ROLE_NONE]        = {UA, UA, UA},
+	[ROLE_ADMIN]       = {OK, OK, OK},
+	[ROLE_OFFICE]      = {OK, NO, NO},
+	[ROLE_COORDINATOR] = {NO, OK, NO},
+	[ROLE_VIEWER]      = {NO, NO, NO},
+};
+/* clang-format on */
+
+Test(perm, membership_manage_matrix)
+{
+	for (int role = ROLE_NONE; role <= ROLE_VIEWER; role++) {
+		actor_t a = actor_for((role_t)role);
+		for (int rel = 0; rel < REL_COUNT; rel++) {
+			perm_project_t p = project_for((relation_t)rel);
+			qt_status_t got = perm_membership_manage(&a, &p);
+			cr_expect_eq(got, membership_expected[role][rel], "%s / %s: got %s",
+			             perm_role_name((role_t)role), rel_names[rel],
+			             qt_status_name(got));
+		}
+	}
+}

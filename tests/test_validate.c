@@ -244,3 +244,90 @@ Test(validate, ids)
 	cr_assert_str_eq(v.field, "carrier_id");
 	cr_assert_eq(validate_id(&v, "carrier_id", INT64_MIN), QT_INVALID_ARGUMENT);
 }
+
+typedef struct contact_case {
+	const char *value;
+	int valid;
+} contact_case_t;
+
+Test(validate, email_table)
+{
+	static const contact_case_t cases[] = {
+	    {"anna.mueller@stuttgart.de", 1},
+	    {"a@b.de", 1},
+	    {"info+quartier@caritas-stuttgart.de", 1},
+	    {"m\u00fcller@st\u00e4dte.example", 1},
+	    {"o'brien@example.org", 1},
+	    {"", 0},
+	    {"anna", 0},
+	    {"@stuttgart.de", 0},
+	    {"anna@", 0},
+	    {"anna@stuttgart", 0},
+	    {"anna@@stuttgart.de", 0},
+	    {"an@na@stuttgart.de", 0},
+	    {"anna m@stuttgart.de", 0},
+	    {".anna@stuttgart.de", 0},
+	    {"anna.@stuttgart.de", 0},
+	    {"an..na@stuttgart.de", 0},
+	    {"anna@stuttgart..de", 0},
+	    {"anna@.stuttgart.de", 0},
+	    {"anna@stuttgart.de.", 0},
+	    {"anna@-stuttgart.de", 0},
+	    {"anna@stuttgart-.de", 0},
+	    {"anna@stuttgart.d", 0},
+	    {"anna@stutt_gart.de", 0},
+	    {"anna\x01@stuttgart.de", 0},
+	    {"anna\xc3@stuttgart.de", 0},
+	    {"<anna@stuttgart.de>", 0},
+	};
+	char local65[80], long_domain[300];
+	validation_t v;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		qt_status_t st = validate_email(&v, "email", cases[i].value);
+		cr_expect_eq(st == QT_OK, cases[i].valid, "\"%s\" should be %s", cases[i].value,
+		             cases[i].valid ? "valid" : "invalid");
+		if (st != QT_OK)
+			cr_expect_str_eq(v.field, "email", "\"%s\": field", cases[i].value);
+	}
+	memset(local65, 'a', 65);
+	strcpy(local65 + 65, "@example.org");
+	cr_expect_eq(validate_email(&v, "email", local65), QT_INVALID_ARGUMENT,
+	             "65 characters before the @");
+	memset(long_domain, 'a', 64);
+	long_domain[64] = '@';
+	for (int i = 65; i < 255; i += 2)
+		memcpy(long_domain + i, "b.", 2);
+	strcpy(long_domain + 255, "de");
+	cr_expect_eq(validate_email(&v, "email", long_domain), QT_INVALID_ARGUMENT,
+	             "longer than 254 characters");
+}
+
+Test(validate, phone_table)
+{
+	static const contact_case_t cases[] = {
+	    {"0711 216-12345", 1},
+	    {"+49 711 216-0", 1},
+	    {"(0711) 216/98 76", 1},
+	    {"0711.2160", 1},
+	    {"110", 1},
+	    {"", 0},
+	    {"12", 0},
+	    {"++49 711", 0},
+	    {"0711+216", 0},
+	    {"0711 216 ext. 5", 0},
+	    {"----", 0},
+	    {"+4", 0},
+	    {"0711\t216", 0},
+	    {"0711 216 12345 0711 216 12345 0711 216 123", 0},
+	};
+	validation_t v;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		qt_status_t st = validate_phone(&v, "phone", cases[i].value);
+		cr_expect_eq(st == QT_OK, cases[i].valid, "\"%s\" should be %s", cases[i].value,
+		             cases[i].valid ? "valid" : "invalid");
+		if (st != QT_OK)
+			cr_expect_str_eq(v.field, "phone", "\"%s\": field", cases[i].value);
+	}
+}

@@ -73,6 +73,17 @@ void cli_print_account(cli_t *cli, const qt_account_t *acct);
 struct out_json;
 void cli_json_account(struct out_json *j, const qt_account_t *acct);
 
+/* Writes a person as a JSON object into an open document; email and phone
+ * only when the server showed them (cmd_person.c). */
+void cli_json_person(struct out_json *j, const qt_person_t *p);
+
+/* "email, phone" of a person in buf (at most len bytes), "(hidden)" when
+ * the server withheld them, NULL when there are none (cmd_person.c). */
+const char *cli_person_contact(char *buf, size_t len, const qt_person_t *p);
+
+/* The person's office or organisation name, or NULL (borrowed from p). */
+const char *cli_person_affiliation(const qt_person_t *p);
+
 /* Prints "quartier: msg" and a hint to stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -114,6 +125,8 @@ int cmd_ref(cli_t *cli, args_t *a);
 int cmd_project(cli_t *cli, args_t *a);
 int cmd_account(cli_t *cli, args_t *a);
 int cmd_audit(cli_t *cli, args_t *a);
+int cmd_person(cli_t *cli, args_t *a);
+int cmd_group(cli_t *cli, args_t *a);
 
 /* Usage texts, printed by --help. */
 void cli_usage_main(void);

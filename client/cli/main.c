@@ -27,6 +27,9 @@ void cli_usage_main(void)
 "                          (Quartiere), offices (Ämter), organisations (Träger)\n"
 "  project list|show|create|update|transition\n"
 "                          quarter projects (Quartiersprojekte)\n"
+"  person list|show|create|update\n"
+"                          persons (Personen) and their contact data\n"
+"  group members|add|end   support groups (Projektbegleitgruppen) of projects\n"
 "  account create|list     user accounts (Benutzerkonten; admins only)\n"
 "  audit                   change log (Änderungsprotokoll)\n"
 "\n"
@@ -191,6 +194,81 @@ static const char cli_usage_audit[] =
 "\n"
 "With --json, each entry carries the record before and after the change.\n";
 
+static const char cli_usage_person[] =
+"Usage: quartier person list [--name TEXT] [--office ID] [--organisation ID]\n"
+"                            [--limit N] [--after ID] [--all]\n"
+"       quartier person show ID\n"
+"       quartier person create --name N [--function F] [--office ID|--organisation ID]\n"
+"                              [--email E] [--phone P] [--account ID]\n"
+"       quartier person update ID [--version V] [--name N] [--function F|--no-function]\n"
+"                              [--office ID|--no-office]\n"
+"                              [--organisation ID|--no-organisation]\n"
+"                              [--email E|--no-email] [--phone P|--no-phone]\n"
+"                              [--account ID|--no-account]\n"
+"\n"
+"Persons (Personen) who sit in support groups: staff of offices (Ämter), of\n"
+"organisations (Träger), district heads and civic representatives, with or\n"
+"without an account.\n"
+"\n"
+"Contact data (email, phone) is personal data: the server shows it only to\n"
+"admins, to the person itself, to staff of an office leading a project whose\n"
+"support group the person is or was in, and to fellow members of a support\n"
+"group; to everyone else it shows \"(hidden)\".\n"
+"\n"
+"Admins and office staff create and update persons; coordinators create\n"
+"private persons (no office, no account) for their support groups.  Only\n"
+"admins link a person to an account (--account).\n"
+"\n"
+"list:\n"
+"  --name TEXT          part of the name (case does not matter)\n"
+"  --office ID          staff of this office ('quartier ref offices')\n"
+"  --organisation ID    staff of this organisation ('quartier ref organisations')\n"
+"  --limit N, --after ID, --all   paging as for 'quartier project list'\n"
+"create and update:\n"
+"  --name N             name, 1 to 200 characters\n"
+"  --function F         function, e.g. \"Sozialplanerin\"\n"
+"  --office ID          the office the person works for, or\n"
+"  --organisation ID    the organisation (not both)\n"
+"  --email E, --phone P contact data\n"
+"  --account ID         the account that is this person (admins only)\n"
+"update only:\n"
+"  --version V          the version you read (default: the current one)\n"
+"  --no-function, --no-office, --no-organisation, --no-email, --no-phone,\n"
+"  --no-account         clear the value\n";
+
+static const char cli_usage_group[] =
+"Usage: quartier group members PROJECT [--on YYYY-MM-DD] [--history]\n"
+"       quartier group add PROJECT --person ID --role ROLE [--on-behalf-of ORG]\n"
+"                          [--deputy-of PERSON] --from YYYY-MM-DD [--until YYYY-MM-DD]\n"
+"       quartier group end MEMBERSHIP_ID --until YYYY-MM-DD\n"
+"\n"
+"The support group (Projektbegleitgruppe) of a project: dated memberships of\n"
+"persons ('quartier person').  A person may have several periods in a group,\n"
+"but they must not overlap; both dates are inclusive.  Nothing is deleted:\n"
+"ending a membership sets its end date.\n"
+"\n"
+"Roles:\n"
+"  city_staff      area or topic lead of an office (Gebiets-/Themenverantwortliche)\n"
+"  district_head   district head (Bezirksvorsteher*in)\n"
+"  carrier         carrier of the coordination (Träger der Quartierskoordination)\n"
+"  civic           civic representative (gesellschaftliches Engagement)\n"
+"\n"
+"members:\n"
+"  PROJECT              the project id\n"
+"  --on DATE            members on this day (default: today)\n"
+"  --history            every period, past and future, with whether it is\n"
+"                       active on that day\n"
+"add (admins, staff of a lead office, the project's coordinators):\n"
+"  --person ID          the member\n"
+"  --role ROLE          role category, see above\n"
+"  --on-behalf-of ORG   organisation the member represents\n"
+"  --deputy-of PERSON   the member this one deputises for (Stellvertretung)\n"
+"  --from DATE          first day of the membership\n"
+"  --until DATE         last day (default: open)\n"
+"end:\n"
+"  MEMBERSHIP_ID        the ID column of 'quartier group members'\n"
+"  --until DATE         last day of the membership\n";
+
 static const struct cli_command {
 	const char *name;
 	int (*run)(cli_t *cli, args_t *a);
@@ -202,6 +280,8 @@ static const struct cli_command {
 	{ "whoami", cmd_whoami, cli_usage_whoami },
 	{ "ref", cmd_ref, cli_usage_ref },
 	{ "project", cmd_project, cli_usage_project },
+	{ "person", cmd_person, cli_usage_person },
+	{ "group", cmd_group, cli_usage_group },
 	{ "account", cmd_account, cli_usage_account },
 	{ "audit", cmd_audit, cli_usage_audit },
 };

@@ -1,5 +1,6 @@
-/* Names of the public enums (roles, project kinds and statuses) as used on
- * the command line and in JSON output, and their parsers. */
+/* Names of the public enums (roles, project kinds and statuses, support
+ * group roles) as used on the command line and in JSON output, and their
+ * parsers. */
 #include "internal.h"
 
 #include <strings.h>
@@ -24,6 +25,13 @@ static const char *const names_status[] = {
 	[QT_PSTATUS_EVALUATION] = "evaluation",
 	[QT_PSTATUS_CONTINUED] = "continued",
 	[QT_PSTATUS_ENDED] = "ended",
+};
+
+static const char *const names_member_role[] = {
+	[QT_MEMBER_CITY_STAFF] = "city_staff",
+	[QT_MEMBER_DISTRICT_HEAD] = "district_head",
+	[QT_MEMBER_CARRIER] = "carrier",
+	[QT_MEMBER_CIVIC] = "civic",
 };
 
 #define NAMES_COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -78,4 +86,14 @@ qt_project_status_t qt_project_status_parse(const char *s)
 {
 	return (qt_project_status_t)names_find(names_status,
 	                                       NAMES_COUNT(names_status), s);
+}
+
+const char *qt_member_role_name(qt_member_role_t r)
+{
+	return names_get(names_member_role, NAMES_COUNT(names_member_role), (int)r);
+}
+
+qt_member_role_t qt_member_role_parse(const char *s)
+{
+	return (qt_member_role_t)names_find(names_member_role, NAMES_COUNT(names_member_role), s);
 }

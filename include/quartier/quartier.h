@@ -293,6 +293,152 @@ qt_status_t qt_audit_list(qt_client_t *c, const char *entity, int64_t entity_id,
                           uint32_t limit, qt_audit_entry_t **out, size_t *n);
 void qt_audit_list_free(qt_audit_entry_t *list, size_t n);
 
+/* ------------------------------------------------------------ people */
+
+typedef struct qt_person {
+	int64_t id;
+	int64_t version;
+	char *name;
+	char *function;           /* NULL if none */
+	int64_t office_id;        /* 0 if none */
+	char *office_name;        /* NULL if none */
+	int64_t organisation_id;  /* 0 if none; never together with office_id */
+	char *organisation_name;  /* NULL if none */
+	int64_t account_id;       /* the account that is this person; 0 if none */
+	/* Contact data is personal data.  The server sends it only to admins,
+	 * to the person itself, to staff of an office leading a project whose
+	 * support group the person is or was in, and to fellow members of a
+	 * support group.  contact_visible says whether it was sent: when 0,
+	 * email and phone are NULL whatever is stored. */
+	int contact_visible;
+	char *email;              /* NULL if none or not visible */
+	char *phone;              /* NULL if none or not visible */
+	int64_t created_at;       /* unix seconds */
+	int64_t updated_at;       /* unix seconds */
+} qt_person_t;
+
+/* Frees everything inside p (not p itself); NULL is allowed. */
+void qt_person_clear(qt_person_t *p);
+
+typedef struct qt_person_new {
+	const char *name;          /* 1..200 characters */
+	const char *function;      /* NULL = none */
+	int64_t office_id;         /* 0 = none */
+	int64_t organisation_id;   /* 0 = none; not together with office_id */
+	const char *email;         /* NULL = none */
+	const char *phone;         /* NULL = none */
+	int64_t account_id;        /* 0 = none; linking an account is for admins */
+} qt_person_new_t;
+
+/* Admins and office staff create persons; coordinators create private
+ * (civic) persons without office or account for their support groups. */
+qt_status_t qt_person_create(qt_client_t *c, const qt_person_new_t *in, qt_person_t *out);
+
+qt_status_t qt_person_get(qt_client_t *c, int64_t id, qt_person_t *out);
+
+typedef struct qt_person_filter {
+	const char *name;          /* part of the name, case-insensitive; NULL = any */
+	int64_t office_id;         /* 0 = any */
+	int64_t organisation_id;   /* 0 = any */
+	uint32_t page_size;        /* 0 = server default (50); at most 500 */
+	int64_t after_id;          /* keyset paging; 0 = from the start */
+} qt_person_filter_t;
+
+/* One page of persons in ascending id order (free with
+ * qt_person_list_free()); *next_after_id is 0 when there is no more. */
+qt_status_t qt_person_list(qt_client_t *c, const qt_person_filter_t *f, qt_person_t **out,
+                           size_t *n, int64_t *next_after_id);
+void qt_person_list_free(qt_person_t *list, size_t n);
+
+/* A partial update (admins and office staff). */
+typedef struct qt_person_patch {
+	int64_t id;
+	int64_t expected_version;  /* stale -> QT_CONFLICT */
+	const char *name;          /* NULL = unchanged */
+	const char *function;      /* NULL = unchanged, "" = clear */
+	int set_office_id;         int64_t office_id;        /* 0 clears */
+	int set_organisation_id;   int64_t organisation_id;  /* 0 clears */
+	const char *email;         /* NULL = unchanged, "" = clear */
+	const char *phone;         /* NULL = unchanged, "" = clear */
+	int set_account_id;        int64_t account_id;       /* 0 clears; admins only */
+} qt_person_patch_t;
+
+qt_status_t qt_person_update(qt_client_t *c, const qt_person_patch_t *patch, qt_person_t *out);
+
+/* ------------------------------------------------------------ support groups */
+
+/* Role categories in a support group (Projektbegleitgruppe). */
+typedef enum {
+	QT_MEMBER_UNSPECIFIED = 0,
+	QT_MEMBER_CITY_STAFF = 1,     /* area/topic lead of an office */
+	QT_MEMBER_DISTRICT_HEAD = 2,  /* Bezirksvorsteher*in */
+	QT_MEMBER_CARRIER = 3,        /* carrier of the coordination (Träger) */
+	QT_MEMBER_CIVIC = 4,          /* civic representative */
+} qt_member_role_t;
+
+/* "city_staff", "district_head", "carrier", "civic"; static storage. */
+const char *qt_member_role_name(qt_member_role_t r);
+qt_member_role_t qt_member_role_parse(const char *s);  /* UNSPECIFIED if unknown */
+
+/* One period of a person in the support group of a project; both dates
+ * are inclusive. */
+typedef struct qt_membership {
+	int64_t id;
+	int64_t project_id;
+	int64_t person_id;
+	qt_member_role_t role;
+	int64_t on_behalf_of_id;   /* organisation represented; 0 if none */
+	char *on_behalf_of_name;   /* NULL if none */
+	int64_t deputy_of_id;      /* person deputised for; 0 if none */
+	char *deputy_of_name;      /* NULL if none */
+	char *start_date;          /* "YYYY-MM-DD" */
+	char *end_date;            /* "YYYY-MM-DD", or NULL while open */
+	int active;                /* the period contains the day asked (or today) */
+	qt_person_t person;        /* the member; contact data as for qt_person_get() */
+	int64_t created_at;        /* unix seconds */
+	int64_t updated_at;        /* unix seconds */
+} qt_membership_t;
+
+/* Frees everything inside m (not m itself); NULL is allowed. */
+void qt_membership_clear(qt_membership_t *m);
+
+typedef struct qt_membership_new {
+	int64_t project_id;        /* the group is the project's */
+	int64_t person_id;
+	qt_member_role_t role;
+	int64_t on_behalf_of_id;   /* 0 = none */
+	int64_t deputy_of_id;      /* 0 = none; a member of the same group */
+	const char *start_date;    /* required, YYYY-MM-DD */
+	const char *end_date;      /* NULL = open */
+} qt_membership_new_t;
+
+/* Adds a period; one overlapping another period of the same person in
+ * the group is refused with QT_INVALID_ARGUMENT (field start_date).
+ * Admins, staff of a lead office and the project's coordinators. */
+qt_status_t qt_membership_add(qt_client_t *c, const qt_membership_new_t *in,
+                              qt_membership_t *out);
+
+/* Sets the end date of a membership (inclusive, not before its start);
+ * nothing is deleted.  out may be NULL. */
+qt_status_t qt_membership_end(qt_client_t *c, int64_t id, const char *end_date,
+                              qt_membership_t *out);
+
+typedef struct qt_group {
+	int64_t project_id;
+	char *on_date;             /* the day "active" refers to, YYYY-MM-DD */
+	qt_membership_t *members;  /* by role, person name and start */
+	size_t n_members;
+} qt_group_t;
+
+/* Frees everything inside g (not g itself); NULL is allowed. */
+void qt_group_clear(qt_group_t *g);
+
+/* The members of the support group of a project on a day (on_date NULL =
+ * today), or with include_history every period, past and future, each
+ * marked active or not on that day.  Clear *out with qt_group_clear(). */
+qt_status_t qt_group_members(qt_client_t *c, int64_t project_id, const char *on_date,
+                             int include_history, qt_group_t *out);
+
 #ifdef __cplusplus
 }
 #endif
