@@ -279,3 +279,286 @@ SELECT setval(s.seq, greatest(s.max_id, coalesce(pg_sequence_last_value(s.seq), 
        AS s(seq, max_id);
 
 COMMIT;
+
+-- ----------------------------------------------------------------------
+--  Quarter fund (Quartiersfonds) of KUGEL (project 1) for 2026: an
+--  allocation, two commitments (grants), a payout and a refund on the
+--  first, and a correction of the second.  Applicants are invented.
+--  Figures: allocated 15000.00, committed 1920.00, paid 1050.00,
+--  balance 13950.00, available 13080.00 EUR.  Entries are only written
+--  for a fund this run created, so a ledger booked through the server
+--  afterwards is left alone (and the ledger is append-only anyway).
+-- ----------------------------------------------------------------------
+
+BEGIN;
+
+CREATE TEMP TABLE demo_new_fund (id bigint PRIMARY KEY) ON COMMIT DROP;
+CREATE TEMP TABLE demo_new_fund_entry (id bigint PRIMARY KEY) ON COMMIT DROP;
+
+WITH ins AS (
+    INSERT INTO fund (id, project_id, quarter_id, year)
+    SELECT 1, 1, NULL, 2026 WHERE EXISTS (SELECT 1 FROM project WHERE id = 1)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+INSERT INTO demo_new_fund SELECT id FROM ins;
+
+WITH ins AS (
+    INSERT INTO fund_entry (id, fund_id, kind, amount_cents, commitment_id, corrects_id,
+                            applicant, purpose, decided_in, note, booked_on, balance_after_cents)
+    SELECT v.id, 1, v.kind, v.amount, v.commitment, v.corrects, v.applicant, v.purpose,
+           v.decided_in, v.note, v.booked_on::date, v.balance_after
+      FROM (VALUES
+        (1, 'allocation', 1500000, NULL::bigint, NULL::bigint, NULL, NULL,
+         'GRDrs 988/2021 (Demo)', 'Quartiersfonds 2026', '2026-01-15', 1500000),
+        (2, 'commitment', 120000, NULL, NULL, 'Seniorennetzwerk Heslach (Demo)',
+         'Geschirr und Material für den offenen Mittagstisch', 'PBG KUGEL 2026-02 (Demo)',
+         NULL, '2026-02-10', 1500000),
+        (3, 'commitment', 80000, NULL, NULL, 'Elternbeirat Kita Lehen (Demo)',
+         'Sommerfest im Quartier', 'PBG KUGEL 2026-02 (Demo)', NULL, '2026-02-24', 1500000),
+        (4, 'payout', 120000, 2, NULL, NULL, NULL, NULL, NULL, '2026-03-02', 1380000),
+        (5, 'refund', 15000, 2, NULL, NULL, NULL, NULL,
+         'nicht verbrauchte Mittel zurückgezahlt', '2026-04-20', 1395000),
+        (6, 'correction', -8000, NULL, 3, NULL, NULL, NULL,
+         'Kostenvoranschlag niedriger als beantragt', '2026-04-22', 1395000))
+        AS v(id, kind, amount, commitment, corrects, applicant, purpose, decided_in, note,
+             booked_on, balance_after)
+     WHERE EXISTS (SELECT 1 FROM demo_new_fund WHERE id = 1)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+INSERT INTO demo_new_fund_entry SELECT id FROM ins;
+
+-- Bootstrap on the host: account_id NULL.
+INSERT INTO audit (account_id, action, entity, entity_id, before, after)
+SELECT NULL, 'fund.create', 'fund', v.id, NULL, to_jsonb(v)
+  FROM fund_v v JOIN demo_new_fund n ON n.id = v.id;
+INSERT INTO audit (account_id, action, entity, entity_id, before, after)
+SELECT NULL, 'fund.book', 'fund', e.fund_id, NULL, to_jsonb(e)
+  FROM fund_entry e JOIN demo_new_fund_entry n ON n.id = e.id
+ ORDER BY e.id;
+
+SELECT setval(s.seq, greatest(s.max_id, coalesce(pg_sequence_last_value(s.seq), 1)))
+  FROM (VALUES (pg_get_serial_sequence('fund', 'id')::regclass,       (SELECT max(id) FROM fund)),
+               (pg_get_serial_sequence('fund_entry', 'id')::regclass, (SELECT max(id) FROM fund_entry)))
+       AS s(seq, max_id);
+
+COMMIT;
+
+-- ----------------------------------------------------------------------
+--  Quality assessment (Qualitätsprüfung) of KUGEL (project 1) in phase
+--  running against catalogue version 1, with three required criteria not
+--  met (3.P1, 5.P1, 7.P3), and a continuation plan (Verstetigung) for
+--  Quartiersentwicklung Hallschlag (project 2).  Recorded on the host:
+--  assessor and author NULL.
+-- ----------------------------------------------------------------------
+
+BEGIN;
+
+CREATE TEMP TABLE demo_new_assessment (id bigint PRIMARY KEY) ON COMMIT DROP;
+CREATE TEMP TABLE demo_new_continuation (project_id bigint PRIMARY KEY) ON COMMIT DROP;
+
+WITH ins AS (
+    INSERT INTO assessment (id, project_id, phase, catalogue_version, assessor_id,
+                            assessed_on, summary)
+    SELECT 1, 1, 'running', 1, NULL, '2026-10-15',
+           'Jährliche sozialplanerische Bewertung der Umsetzung (Demo). Die '
+           'Quartierskoordination ist gut im Quartier verankert; offen sind eine fortlaufende '
+           'Überprüfung der Zielerreichung, Qualifizierung zu Beteiligungsmethoden und die '
+           'Verstetigungsstrategie im Jahresbericht.'
+     WHERE EXISTS (SELECT 1 FROM project WHERE id = 1)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+INSERT INTO demo_new_assessment SELECT id FROM ins;
+
+-- Every criterion of version 1 is rated: met unless listed here.
+INSERT INTO assessment_rating (assessment_id, catalogue_version, criterion_id, rating, note)
+SELECT n.id, 1, c.id, coalesce(v.rating, 'met'), coalesce(v.note, '')
+  FROM demo_new_assessment n
+  CROSS JOIN criterion c
+  LEFT JOIN (VALUES
+    (5,  'not_met', 'Qualitative Erhebungen sind für 2027 geplant.'),
+    (7,  'not_met', ''),
+    (17, 'not_met', 'Die Zielerreichung wurde seit 2023 nicht mehr überprüft; '
+                    'eine Zwischenevaluation ist mit der Projektbegleitgruppe vereinbart.'),
+    (22, 'not_applicable', 'Das Projekt läuft weiter.'),
+    (23, 'not_applicable', 'Das Projekt läuft weiter.'),
+    (24, 'not_applicable', 'Das Projekt läuft weiter.'),
+    (53, 'not_met', 'Fortbildung „Moderation großer Gruppen“ beantragt.'),
+    (57, 'not_met', ''),
+    (65, 'not_met', 'Ohne öffentliche Förderung nicht tragfähig.'),
+    (69, 'not_met', 'Der Jahresbericht 2025 enthält noch keine Verstetigungsstrategie.'))
+    AS v(criterion, rating, note) ON v.criterion = c.id
+ WHERE c.version = 1
+ON CONFLICT DO NOTHING;
+
+WITH ins AS (
+    INSERT INTO continuation (project_id, funding_ends_on, summary, status, updated_by)
+    SELECT 2, '2020-12-31',
+           'Nach dem Ende der Förderphase tragen das Stadtteilhaus und das Netzwerk '
+           'Hallschlag mit hauptamtlicher Unterstützung definierte Aufgaben weiter; die '
+           'Stadtverwaltung behält die Gesamtverantwortung. (Demo)',
+           'agreed', NULL
+     WHERE EXISTS (SELECT 1 FROM project WHERE id = 2)
+    ON CONFLICT DO NOTHING
+    RETURNING project_id
+)
+INSERT INTO demo_new_continuation SELECT project_id FROM ins;
+
+INSERT INTO continuation_block (project_id, block, responsible, tasks, resources)
+SELECT n.project_id, v.block, v.responsible, v.tasks, v.resources
+  FROM demo_new_continuation n
+  CROSS JOIN (VALUES
+    ('city_overall_responsibility', 'Sozialamt, Sozialplanung Bad Cannstatt (Demo)',
+     'Gesamtverantwortung für die dauerhaften Strukturen; jährliches Gespräch mit den Trägern',
+     'im Rahmen der Regelaufgaben'),
+    ('standing_facility', 'Stadtteilhaus Hallschlag (Demo)',
+     'Offener Treff, Raumvergabe an Initiativen, Anlaufstelle für Anliegen aus dem Quartier',
+     '0,5 Stelle Hausleitung, Räume'),
+    ('established_network', 'Netzwerk Hallschlag mit hauptamtlichen Fachkräften (Demo)',
+     'Vernetzung der Akteur*innen, Stadtteilkonferenz zweimal im Jahr, Öffentlichkeitsarbeit',
+     'Moderation durch Fachkräfte der Träger, Sachmittel aus dem Quartiersfonds'))
+    AS v(block, responsible, tasks, resources)
+ON CONFLICT DO NOTHING;
+
+-- Bootstrap on the host: account_id NULL.
+INSERT INTO audit (account_id, action, entity, entity_id, before, after)
+SELECT NULL, 'assessment.create', 'assessment', n.id, NULL, qt_assessment_snapshot(n.id)
+  FROM demo_new_assessment n;
+INSERT INTO audit (account_id, action, entity, entity_id, before, after)
+SELECT NULL, 'continuation.set', 'continuation', n.project_id, NULL,
+       qt_continuation_snapshot(n.project_id)
+  FROM demo_new_continuation n;
+
+SELECT setval(pg_get_serial_sequence('assessment', 'id'),
+              greatest((SELECT max(id) FROM assessment),
+                       coalesce(pg_sequence_last_value(pg_get_serial_sequence('assessment', 'id')::regclass), 1)));
+
+COMMIT;
+
+-- ----------------------------------------------------------------------
+--  Inter-office coordination (ämterübergreifende Kooperation, AGSP) in
+--  Süd, organised by the Sozialamt: a meeting whose minutes are approved —
+--  a bottom-up item from KUGEL handed over to the Jugendamt (open, so the
+--  loop can be followed), a top-down item of the Gesundheitsamt decided,
+--  an item not reached and carried over — and the next meeting as a
+--  draft.  Everything is invented (Demo).  Only for a KUGEL (project 1)
+--  and offices that this file created.
+-- ----------------------------------------------------------------------
+
+BEGIN;
+
+CREATE TEMP TABLE demo_new_meeting (id bigint PRIMARY KEY) ON COMMIT DROP;
+CREATE TEMP TABLE demo_new_item (id bigint PRIMARY KEY) ON COMMIT DROP;
+CREATE TEMP TABLE demo_new_handover (id bigint PRIMARY KEY) ON COMMIT DROP;
+
+WITH ins AS (
+    INSERT INTO meeting (id, title, status, starts_at, ends_at, place, organiser_office_id)
+    SELECT v.id, v.title, v.status, v.starts_at, v.ends_at, v.place, 1
+      FROM (VALUES
+        (1::bigint, 'AGSP Süd – Frühjahrssitzung (Demo)', 'minutes_approved',
+         timestamptz '2026-02-10 09:00+01', timestamptz '2026-02-10 12:00+01',
+         'Bezirksrathaus Süd, Sitzungssaal (Demo)'),
+        (2, 'AGSP Süd – Sommersitzung (Demo)', 'draft',
+         timestamptz '2026-06-16 09:00+02', timestamptz '2026-06-16 12:00+02',
+         'Bezirksrathaus Süd, Sitzungssaal (Demo)'))
+        AS v(id, title, status, starts_at, ends_at, place)
+     WHERE EXISTS (SELECT 1 FROM project WHERE id = 1)
+       AND (SELECT count(*) FROM office WHERE id IN (1, 2, 3, 4)) = 4
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+INSERT INTO demo_new_meeting SELECT id FROM ins;
+
+INSERT INTO meeting_district (meeting_id, district_id)
+SELECT n.id, 4 FROM demo_new_meeting n ON CONFLICT DO NOTHING;
+INSERT INTO meeting_project (meeting_id, project_id)
+SELECT n.id, 1 FROM demo_new_meeting n ON CONFLICT DO NOTHING;
+-- Invited: the planners of Sozial-, Jugend- and Gesundheitsamt, urban
+-- planning, the district head and the coordination of KUGEL.
+INSERT INTO meeting_participant (meeting_id, office_id, attended)
+SELECT n.id, o.id, n.id = 1
+  FROM demo_new_meeting n CROSS JOIN (VALUES (1::bigint), (2), (3), (4)) AS o(id)
+ON CONFLICT DO NOTHING;
+INSERT INTO meeting_participant (meeting_id, person_id, attended)
+SELECT n.id, p.id, n.id = 1
+  FROM demo_new_meeting n JOIN person p ON p.id IN (2, 3)
+ON CONFLICT DO NOTHING;
+
+WITH ins AS (
+    INSERT INTO agenda_item (id, title, description, origin, origin_project_id,
+                             origin_quarter_id, origin_office_id, requested_minutes, status)
+    SELECT v.* FROM (VALUES
+        (1::bigint, 'Treffpunkt für Jugendliche in Heslach (Demo)',
+         'Anregung aus dem Quartier: Jugendliche wünschen sich einen Treffpunkt am Abend; '
+         'die Quartierskoordination hat das im Stadtteilforum aufgenommen.',
+         'bottom_up', 1::bigint, 402::bigint, NULL::bigint, 20, 'concluded'),
+        (2, 'Hitzeschutz für ältere Menschen im Quartier (Demo)',
+         'Vorschlag des Gesundheitsamts: kühle Orte und Nachbarschaftshilfe an Hitzetagen.',
+         'top_down', NULL, NULL, 3, 30, 'concluded'),
+        (3, 'Barrierefreie Wege zum Stadtteilzentrum (Demo)',
+         'Anregung aus dem Seniorennetzwerk: Bordsteine und Ampelphasen.',
+         'bottom_up', 1, NULL, NULL, 15, 'backlog'))
+        AS v(id, title, description, origin, origin_project_id, origin_quarter_id,
+             origin_office_id, requested_minutes, status)
+     WHERE EXISTS (SELECT 1 FROM demo_new_meeting WHERE id = 1)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+INSERT INTO demo_new_item SELECT id FROM ins;
+
+INSERT INTO agenda_item_project (item_id, project_id)
+SELECT n.id, 1 FROM demo_new_item n ON CONFLICT DO NOTHING;
+
+INSERT INTO agenda_item_history (id, item_id, meeting_id, position, outcome, outcome_text,
+                                 recorded_at)
+SELECT v.id, v.item, 1, v.pos, v.outcome, v.txt, timestamptz '2026-02-10 11:30+01'
+  FROM (VALUES
+    (1::bigint, 1::bigint, 1, 'hand_over',
+     'Das Jugendamt prüft mit der Mobilen Jugendarbeit ein Angebot am Abend und berichtet.'),
+    (2, 2, 2, 'decision',
+     'Gesundheitsamt und Sozialamt legen bis Juni eine Liste kühler Orte vor; '
+     'die Quartierskoordination macht sie im Quartier bekannt.'),
+    (3, 3, 3, 'carried_over', ''))
+    AS v(id, item, pos, outcome, txt)
+  JOIN demo_new_item n ON n.id = v.item
+ON CONFLICT DO NOTHING;
+
+WITH ins AS (
+    INSERT INTO handover (id, history_id, item_id, meeting_id, lead_office_id, due_date, note)
+    SELECT 1, 1, 1, 1, 2, date '2026-05-31',
+           'Das Jugendamt prüft mit der Mobilen Jugendarbeit ein Angebot am Abend und berichtet.'
+     WHERE EXISTS (SELECT 1 FROM demo_new_item WHERE id = 1)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+INSERT INTO demo_new_handover SELECT id FROM ins;
+INSERT INTO handover_office (handover_id, office_id)
+SELECT n.id, 1 FROM demo_new_handover n ON CONFLICT DO NOTHING;
+
+-- Bootstrap on the host: account_id NULL.
+INSERT INTO audit (account_id, action, entity, entity_id, before, after)
+SELECT NULL, 'meeting.create', 'meeting', n.id, NULL, qt_meeting_snapshot(n.id)
+  FROM demo_new_meeting n ORDER BY n.id;
+INSERT INTO audit (account_id, action, entity, entity_id, before, after)
+SELECT NULL, 'agenda_item.propose', 'agenda_item', n.id, NULL, qt_agenda_item_snapshot(n.id)
+  FROM demo_new_item n ORDER BY n.id;
+INSERT INTO audit (account_id, action, entity, entity_id, before, after)
+SELECT NULL, 'handover.create', 'handover', n.id, NULL, qt_handover_snapshot(n.id)
+  FROM demo_new_handover n ORDER BY n.id;
+
+SELECT setval(s.seq, greatest(s.max_id, coalesce(pg_sequence_last_value(s.seq), 1)))
+  FROM (VALUES (pg_get_serial_sequence('meeting', 'id')::regclass,
+                (SELECT max(id) FROM meeting)),
+               (pg_get_serial_sequence('meeting_participant', 'id')::regclass,
+                (SELECT max(id) FROM meeting_participant)),
+               (pg_get_serial_sequence('agenda_item', 'id')::regclass,
+                (SELECT max(id) FROM agenda_item)),
+               (pg_get_serial_sequence('agenda_item_history', 'id')::regclass,
+                (SELECT max(id) FROM agenda_item_history)),
+               (pg_get_serial_sequence('handover', 'id')::regclass,
+                (SELECT max(id) FROM handover)))
+       AS s(seq, max_id);
+
+COMMIT;

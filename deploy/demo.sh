@@ -263,6 +263,9 @@ EOF
 	show quartier project list
 	show quartier project show "$kugel_id"
 	show quartier group members "$kugel_id"
+	show quartier meeting show 1  # inter-office coordination (AGSP): agenda, outcomes, hand-over
+	show quartier assessment show "$(sql_value "SELECT max(id) FROM assessment WHERE project_id = $kugel_id")"
+	show quartier fund show "$(sql_value "SELECT min(id) FROM fund WHERE project_id = $kugel_id AND year = 2026")"
 	show quartier project list --district Süd
 
 	cat <<EOF

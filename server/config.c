@@ -91,6 +91,10 @@ static const cf_key_t cf_keys[] = {
 	 "password hashes computed at once in the thread pool"},
 	{"hash_queue_max", CF_UINT, CF_OFF(hash_queue_max), "256", 1, 100000, CF_RELOAD,
 	 "logins that may wait for a hash slot before new ones are refused"},
+	{"metrics_addr", CF_STR, CF_OFF(metrics_addr), "127.0.0.1", 0, 0, CF_RESTART,
+	 "address of the Prometheus endpoint (plain HTTP: keep it on loopback)"},
+	{"metrics_port", CF_UINT, CF_OFF(metrics_port), "7434", 0, 65535, CF_RESTART,
+	 "port of the Prometheus endpoint GET /metrics; 0 turns it off"},
 	{"log_level", CF_STR, CF_OFF(log_level), "info", 0, 0, CF_RELOAD,
 	 "error, warning, notice, info or debug"},
 };

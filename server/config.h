@@ -41,6 +41,8 @@ typedef struct config {
 	uint32_t argon2_parallelism;
 	uint32_t hash_concurrency;  /* password hashes running at once */
 	uint32_t hash_queue_max;    /* logins waiting for a hash slot */
+	char *metrics_addr;         /* owned; HTTP address of /metrics */
+	uint32_t metrics_port;      /* 0 = no metrics endpoint */
 	char *log_level;            /* owned: error, warning, notice, info, debug */
 } config_t;
 

@@ -156,6 +156,8 @@ void conn_close(conn_t *c, qt_status_t st, const char *msg)
 {
 	if (c->state == CONN_CLOSING)
 		return;
+	if (st == QT_PROTOCOL_ERROR || st == QT_RESOURCE_EXHAUSTED || st == QT_UNSUPPORTED_VERSION)
+		c->srv->metrics.protocol_errors++;
 	if (msg != NULL && c->state != CONN_TLS_HANDSHAKE && !c->handle_closed) {
 		Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
 		Quartier__V1__Goodbye bye = QUARTIER__V1__GOODBYE__INIT;
@@ -299,6 +301,7 @@ static void conn_tls_failed(conn_t *c, int ssl_err, const char *stage)
 	    (ssl_err == SSL_ERROR_SSL && ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
 		log_debug(&c->srv->log, "event=peer_closed conn=%llu", (unsigned long long)c->id);
 	} else {
+		c->srv->metrics.tls_failures++;
 		log_info(&c->srv->log, "event=tls_error conn=%llu peer=%s stage=%s error=\"%s\"",
 		         (unsigned long long)c->id, c->peer, stage, tls_error_string(ebuf, sizeof(ebuf)));
 	}
@@ -334,6 +337,7 @@ void conn_process(conn_t *c)
 			}
 			if (n == 1) {
 				c->state = CONN_HELLO;
+				c->srv->metrics.tls_handshakes++;
 				log_debug(&c->srv->log, "event=tls_ready conn=%llu version=%s cipher=%s",
 				          (unsigned long long)c->id, SSL_get_version(c->ssl),
 				          SSL_get_cipher_name(c->ssl));
@@ -487,6 +491,7 @@ void conn_accept(server_t *srv)
 	}
 	conn_peer_name(c);
 	if (srv->n_conns > srv->cfg.max_connections || srv->shutting_down) {
+		srv->metrics.conn_refused++;
 		log_warning(&srv->log, "event=refused peer=%s reason=%s", c->peer,
 		            srv->shutting_down ? "shutting_down" : "max_connections");
 		conn_close_handle(c);
@@ -498,6 +503,7 @@ void conn_accept(server_t *srv)
 		return;
 	}
 	uv_tcp_nodelay(&c->tcp, 1);
+	srv->metrics.conn_accepted++;
 	log_debug(&srv->log, "event=accept conn=%llu peer=%s", (unsigned long long)c->id, c->peer);
 	if (uv_read_start((uv_stream_t *)&c->tcp, conn_alloc_cb, conn_read_cb) == 0)
 		c->reading = 1;

@@ -66,6 +66,8 @@ struct db_pool {
 	int kick_active;
 	int closing;
 	unsigned handles;    /* open uv handles; the pool is freed at 0 */
+	uint64_t errors;     /* failed queries */
+	uint64_t reconnects; /* connections re-established after a loss */
 };
 
 static void dbc_connect(db_conn_t *dc);
@@ -146,9 +148,10 @@ static int dbc_watch(db_conn_t *dc, int events)
 
 /* ------------------------------------------------------------ jobs */
 
-static void db_job_fail(db_job_t *job, qt_status_t st, const char *msg)
+static void db_job_fail(db_pool_t *pool, db_job_t *job, qt_status_t st, const char *msg)
 {
 	db_error_t err = {st, msg, NULL, NULL, NULL};
+	pool->errors++;
 	job->cb(NULL, &err, job->arg);
 	free(job);
 }
@@ -161,7 +164,7 @@ static void db_pool_fail_queue(db_pool_t *pool, qt_status_t st, const char *msg)
 		if (pool->head == NULL)
 			pool->tail = NULL;
 		pool->queued--;
-		db_job_fail(job, st, msg);
+		db_job_fail(pool, job, st, msg);
 	}
 }
 
@@ -208,7 +211,7 @@ static void dbc_lost(db_conn_t *dc, const char *why)
 	dc->state = DBC_DOWN;
 	if (job != NULL) {
 		pool->running--;
-		db_job_fail(job, QT_UNAVAILABLE, "the database connection was lost");
+		db_job_fail(pool, job, QT_UNAVAILABLE, "the database connection was lost");
 	}
 	if (pool->connected == 0)
 		db_pool_fail_queue(pool, QT_UNAVAILABLE, "the database is unavailable");
@@ -259,6 +262,8 @@ static void dbc_connect_step(db_conn_t *dc)
 		return;
 	case PGRES_POLLING_OK:
 		dc->state = DBC_IDLE;
+		if (dc->ever_connected)
+			pool->reconnects++;
 		dc->ever_connected = 1;
 		pool->connected++;
 		log_info(pool->log, "event=db_connected conn=%u", dc->idx);
@@ -285,6 +290,7 @@ static void dbc_complete(db_conn_t *dc)
 	dc->state = DBC_IDLE;
 	pool->running--;
 	if (dc->error != NULL) {
+		pool->errors++;
 		db_error_from_result(dc->error, &err);
 		job->cb(NULL, &err, job->arg);
 	} else if (dc->last == NULL) {
@@ -502,7 +508,7 @@ void db_pool_close(db_pool_t *pool)
 		dc->job = NULL;
 		dc->state = DBC_DOWN;
 		if (job != NULL)
-			db_job_fail(job, QT_UNAVAILABLE, "the server is shutting down");
+			db_job_fail(pool, job, QT_UNAVAILABLE, "the server is shutting down");
 		uv_timer_stop(&dc->retry);
 		uv_close((uv_handle_t *)&dc->retry, db_timer_close_cb);
 	}
@@ -545,4 +551,14 @@ unsigned db_pool_connected(const db_pool_t *pool)
 unsigned db_pool_pending(const db_pool_t *pool)
 {
 	return pool->queued + pool->running;
+}
+
+void db_pool_stats(const db_pool_t *pool, db_pool_stats_t *out)
+{
+	out->size = pool->size;
+	out->connected = pool->connected;
+	out->in_use = pool->running;
+	out->waiting = pool->queued;
+	out->errors = pool->errors;
+	out->reconnects = pool->reconnects;
 }

@@ -8,6 +8,7 @@
 #define QUARTIERD_DB_H
 
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <uv.h>
 
 #include "log.h"
@@ -56,6 +57,15 @@ qt_status_t db_query(db_pool_t *pool, const char *sql, int nparams,
 /* Number of connections currently usable, and queries in flight or waiting. */
 unsigned db_pool_connected(const db_pool_t *pool);
 unsigned db_pool_pending(const db_pool_t *pool);
+
+typedef struct db_pool_stats {
+	unsigned size, connected, in_use, waiting;
+	uint64_t errors;      /* queries answered with an error (database or connection) */
+	uint64_t reconnects;  /* connections re-established after a loss */
+} db_pool_stats_t;
+
+/* Current figures of the pool, for metrics. */
+void db_pool_stats(const db_pool_t *pool, db_pool_stats_t *out);
 
 /* Translates a failed PGresult into a status and, for the project's own
  * SQLSTATEs (class Q0) and known constraints, the request field at fault. */

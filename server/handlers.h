@@ -40,4 +40,35 @@ void membership_add(req_t *r);
 void membership_end(req_t *r);
 void group_members(req_t *r);
 
+/* fund.c */
+void fund_create(req_t *r);
+void fund_get(req_t *r);
+void fund_list(req_t *r);
+void fund_entry_add(req_t *r);
+void fund_ledger(req_t *r);
+
+/* assessment.c */
+void criteria_list(req_t *r);
+void assessment_create(req_t *r);
+void assessment_get(req_t *r);
+void assessment_list(req_t *r);
+
+/* continuation.c */
+void continuation_set(req_t *r);
+void continuation_get(req_t *r);
+void continuation_due(req_t *r);
+
+/* meeting.c: inter-office coordination (AGSP) */
+void meeting_create(req_t *r);
+void meeting_get(req_t *r);
+void meeting_list(req_t *r);
+void meeting_update(req_t *r);
+void meeting_transition(req_t *r);
+void agenda_propose(req_t *r);
+void agenda_schedule(req_t *r);
+void agenda_outcome(req_t *r);
+void agenda_backlog(req_t *r);
+void handover_update(req_t *r);
+void handover_list(req_t *r);
+
 #endif

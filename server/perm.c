@@ -195,3 +195,142 @@ qt_status_t perm_membership_manage(const actor_t *a, const perm_project_t *p)
 	}
 	return QT_UNAUTHENTICATED;
 }
+
+/* ------------------------------------------------------------ quarter fund */
+
+qt_status_t perm_fund_create(const actor_t *a, const perm_project_t *p)
+{
+	switch (a->role) {
+	case ROLE_ADMIN:
+		return QT_OK;
+	case ROLE_OFFICE:
+		return leads(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_COORDINATOR:
+	case ROLE_VIEWER:
+		return QT_PERMISSION_DENIED;
+	case ROLE_NONE:
+		break;
+	}
+	return QT_UNAUTHENTICATED;
+}
+
+qt_status_t perm_fund_book(const actor_t *a, const perm_project_t *p, int allocation)
+{
+	switch (a->role) {
+	case ROLE_ADMIN:
+		return QT_OK;
+	case ROLE_OFFICE:
+		return leads(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_COORDINATOR:
+		/* The coordination administers the fund: grants, payouts and
+		 * refunds; how much money the fund gets is the city's decision. */
+		return coordinates(a, p) && !allocation ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_VIEWER:
+		return QT_PERMISSION_DENIED;
+	case ROLE_NONE:
+		break;
+	}
+	return QT_UNAUTHENTICATED;
+}
+
+/* ------------------------------------------------------------ quality assessment and continuation */
+
+qt_status_t perm_assessment_create(const actor_t *a, const perm_project_t *p)
+{
+	switch (a->role) {
+	case ROLE_ADMIN:
+		return QT_OK;
+	case ROLE_OFFICE:
+		return leads(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_COORDINATOR:
+		/* The coordination's work is what is assessed. */
+	case ROLE_VIEWER:
+		return QT_PERMISSION_DENIED;
+	case ROLE_NONE:
+		break;
+	}
+	return QT_UNAUTHENTICATED;
+}
+
+qt_status_t perm_continuation_set(const actor_t *a, const perm_project_t *p)
+{
+	switch (a->role) {
+	case ROLE_ADMIN:
+		return QT_OK;
+	case ROLE_OFFICE:
+		return leads(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_COORDINATOR:
+		/* Working out a continuation strategy is a task of the
+		 * coordination (chapter 9); it proposes the plan. */
+		return coordinates(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_VIEWER:
+		return QT_PERMISSION_DENIED;
+	case ROLE_NONE:
+		break;
+	}
+	return QT_UNAUTHENTICATED;
+}
+
+int perm_continuation_agreed(const actor_t *a, const perm_project_t *p)
+{
+	return a->role == ROLE_ADMIN || leads(a, p);
+}
+
+/* ------------------------------------------------------------ inter-office coordination (AGSP) */
+
+static qt_status_t perm_own_office(const actor_t *a, int64_t office_id)
+{
+	switch (a->role) {
+	case ROLE_ADMIN:
+		return QT_OK;
+	case ROLE_OFFICE:
+		return a->office_id > 0 && a->office_id == office_id ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_COORDINATOR:
+	case ROLE_VIEWER:
+		return QT_PERMISSION_DENIED;
+	case ROLE_NONE:
+		break;
+	}
+	return QT_UNAUTHENTICATED;
+}
+
+qt_status_t perm_meeting_create(const actor_t *a, int64_t organiser_office_id)
+{
+	/* An office organises its own meetings; the city-wide coordination
+	 * (admins) organises on behalf of any office. */
+	return perm_own_office(a, organiser_office_id);
+}
+
+qt_status_t perm_meeting_manage(const actor_t *a, int64_t organiser_office_id)
+{
+	return perm_own_office(a, organiser_office_id);
+}
+
+qt_status_t perm_agenda_propose(const actor_t *a, const perm_agenda_origin_t *o)
+{
+	switch (a->role) {
+	case ROLE_ADMIN:
+		return QT_OK;
+	case ROLE_OFFICE:
+		/* Top-down: topics of the own office. */
+		return o->origin == PERM_ORIGIN_TOP_DOWN && a->office_id > 0 &&
+		               o->office_id == a->office_id
+		           ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_COORDINATOR:
+		/* Bottom-up: suggestions from the quarters the coordination works in. */
+		return o->origin == PERM_ORIGIN_BOTTOM_UP && o->project != NULL &&
+		               coordinates(a, o->project)
+		           ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_VIEWER:
+		return QT_PERMISSION_DENIED;
+	case ROLE_NONE:
+		break;
+	}
+	return QT_UNAUTHENTICATED;
+}
+
+qt_status_t perm_handover_update(const actor_t *a, int64_t lead_office_id)
+{
+	/* The receiving (lead) office answers for the hand-over. */
+	return perm_own_office(a, lead_office_id);
+}

@@ -117,4 +117,78 @@ qt_status_t perm_person_write(const actor_t *a, const perm_person_change_t *ch);
 /* Adding or ending memberships in the support group of project p. */
 qt_status_t perm_membership_manage(const actor_t *a, const perm_project_t *p);
 
+/* ------------------------------------------------------------ quarter fund (Quartiersfonds)
+ *
+ *   create a fund  admin; staff of an office leading the fund's project
+ *   book entries   admin; staff of a lead office: every kind; the
+ *                  project's coordinators administer the fund (chapter 8):
+ *                  commitments, payouts, refunds and corrections of those,
+ *                  but no allocations and no corrections of allocations,
+ *                  because allocating money is a decision of the city
+ *   read           everyone logged in (perm_registry_read())
+ */
+
+/* Creating a fund for project p (or one of its quarters). */
+qt_status_t perm_fund_create(const actor_t *a, const perm_project_t *p);
+
+/* Booking an entry in a fund of project p; allocation is non-zero for an
+ * allocation or a correction of one. */
+qt_status_t perm_fund_book(const actor_t *a, const perm_project_t *p, int allocation);
+
+/* ------------------------------------------------------------ quality assessment and continuation
+ *
+ *   assess a project   admin; staff of an office leading the project.  The
+ *                      coordination is what is assessed: coordinators do
+ *                      not assess, nor do viewers.
+ *   continuation plan  admin; staff of a lead office; the project's
+ *                      coordinators, whose plan is a proposal until an
+ *                      admin or the lead office sets it (agreed)
+ *   read both          everyone logged in (perm_registry_read())
+ */
+
+/* Recording an assessment of project p. */
+qt_status_t perm_assessment_create(const actor_t *a, const perm_project_t *p);
+
+/* Setting the continuation plan of project p. */
+qt_status_t perm_continuation_set(const actor_t *a, const perm_project_t *p);
+
+/* Whether a plan this actor may set counts as agreed (1) or as the
+ * coordination's proposal (0). */
+int perm_continuation_agreed(const actor_t *a, const perm_project_t *p);
+
+/* ------------------------------------------------------------ inter-office coordination (AGSP)
+ *
+ *   meetings     admin; office staff create meetings their office
+ *                organises and manage them (update, lifecycle, agenda
+ *                order, outcomes).  Everyone logged in reads them.
+ *   agenda items admin; office staff propose top-down items of their
+ *                own office; coordinators propose bottom-up items of
+ *                projects they coordinate.
+ *   hand-overs   admin; staff of the lead office acknowledge them and
+ *                report them done or declined.  Everyone logged in reads
+ *                them (a coordinator follows those of its projects).
+ */
+
+#define PERM_ORIGIN_BOTTOM_UP 1 /* = AGENDA_ORIGIN_BOTTOM_UP on the wire */
+#define PERM_ORIGIN_TOP_DOWN  2 /* = AGENDA_ORIGIN_TOP_DOWN */
+
+/* Where a proposed agenda item comes from (project borrowed). */
+typedef struct perm_agenda_origin {
+	int origin;                    /* PERM_ORIGIN_* */
+	int64_t office_id;             /* top-down: the proposing office */
+	const perm_project_t *project; /* bottom-up: the origin project as stored */
+} perm_agenda_origin_t;
+
+/* Creating a meeting organised by the given office. */
+qt_status_t perm_meeting_create(const actor_t *a, int64_t organiser_office_id);
+
+/* Changing a meeting, its lifecycle, its agenda order or its outcomes. */
+qt_status_t perm_meeting_manage(const actor_t *a, int64_t organiser_office_id);
+
+/* Proposing an agenda item. */
+qt_status_t perm_agenda_propose(const actor_t *a, const perm_agenda_origin_t *o);
+
+/* Acknowledging a hand-over or reporting it done or declined. */
+qt_status_t perm_handover_update(const actor_t *a, int64_t lead_office_id);
+
 #endif

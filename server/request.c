@@ -111,6 +111,32 @@ const char *req_id_array(req_t *r, const int64_t *ids, size_t n)
 	return p;
 }
 
+const char *req_text_array(req_t *r, const char *const *v, size_t n)
+{
+	size_t len = 3;
+	char *out, *o;
+
+	for (size_t i = 0; i < n; i++)
+		len += 3 + 2 * (v[i] != NULL ? strlen(v[i]) : 0);
+	out = o = req_alloc(r, len);
+	*o++ = '{';
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			*o++ = ',';
+		*o++ = '"';
+		/* Inside quotes only '"' and '\\' need a backslash. */
+		for (const char *s = v[i] != NULL ? v[i] : ""; *s != '\0'; s++) {
+			if (*s == '"' || *s == '\\')
+				*o++ = '\\';
+			*o++ = *s;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	return out;
+}
+
 static void req_free(req_t *r)
 {
 	conn_t *c = r->conn;
@@ -152,6 +178,8 @@ void req_reply(req_t *r)
 			return;
 		}
 	}
+	metrics_request(&r->srv->metrics, r->type,
+	                r->resp.error != NULL ? (qt_status_t)r->resp.error->status : QT_OK, ms / 1000.0);
 	log_info(&r->srv->log, "event=request conn=%llu acct=%lld id=%llu type=%s status=%s ms=%.2f",
 	         (unsigned long long)c->id, (long long)r->actor.account_id,
 	         (unsigned long long)r->id, r->type, status, ms);

@@ -59,4 +59,8 @@ const char *req_i64(req_t *r, int64_t v);
 /* A PostgreSQL array literal "{1,2,3}" of ids, in the request's arena. */
 const char *req_id_array(req_t *r, const int64_t *ids, size_t n);
 
+/* A PostgreSQL text[] literal of n strings (NULL counts as ""), every
+ * element quoted and escaped, in the request's arena. */
+const char *req_text_array(req_t *r, const char *const *v, size_t n);
+
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conn.h"
 #include "notify.h"
@@ -29,6 +30,27 @@ static void server_listen_cb(uv_stream_t *s, int status)
 static void server_handle_closed_cb(uv_handle_t *h)
 {
 	(void)h;
+}
+
+/* Fills the gauges of a metrics scrape. */
+static void server_gauges_cb(void *arg, metrics_gauges_t *g)
+{
+	server_t *srv = arg;
+	db_pool_stats_t st;
+
+	g->conn_open = srv->n_conns;
+	g->ready = srv->notify.ready;
+	g->hash_running = srv->hash_running;
+	g->hash_queued = srv->hash_queued;
+	if (srv->db != NULL) {
+		db_pool_stats(srv->db, &st);
+		g->db_size = st.size;
+		g->db_connected = st.connected;
+		g->db_in_use = st.in_use;
+		g->db_waiting = st.waiting;
+		g->db_errors = st.errors;
+		g->db_reconnects = st.reconnects;
+	}
 }
 
 /* Ends the loop once no connection and no database work is left. */
@@ -129,6 +151,8 @@ void server_shutdown(server_t *srv)
 		uv_close((uv_handle_t *)&srv->listener, server_handle_closed_cb);
 		srv->listening = 0;
 	}
+	metrics_http_close(srv->metrics_http);
+	srv->metrics_http = NULL;
 	/* Idle connections go now; busy ones when their last answer is out
 	 * (checked by the sweep) or at the deadline. */
 	conn_sweep(srv, uv_now(srv->loop));
@@ -298,6 +322,17 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 	dbo.queue_max = srv->cfg.db_queue_max;
 	dbo.reconnect_ms = srv->cfg.db_reconnect_ms;
 	db_pool_new(loop, &srv->log, &dbo, &srv->db);
+
+	srv->metrics.started_at = (uint64_t)time(NULL);
+	if (srv->cfg.metrics_port != 0) {
+		rc = metrics_http_start(loop, srv->cfg.metrics_addr, srv->cfg.metrics_port,
+		                        &srv->metrics, server_gauges_cb, srv, &srv->metrics_http);
+		if (rc != 0) {
+			snprintf(err, err_len, "cannot serve metrics on %s:%u: %s", srv->cfg.metrics_addr,
+			         srv->cfg.metrics_port, uv_strerror(rc));
+			return QT_UNAVAILABLE;
+		}
+	}
 
 	uv_timer_init(loop, &srv->sweep);
 	srv->sweep.data = srv;

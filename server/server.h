@@ -12,6 +12,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify.h"
 
 #define SERVER_NAME "quartierd/" QUARTIER_VERSION
@@ -49,6 +50,8 @@ typedef struct server {
 	unsigned hash_running;       /* Argon2id jobs in the thread pool */
 	hash_job_t *hash_head, *hash_tail;
 	unsigned hash_queued;
+	metrics_t metrics;           /* counters for the Prometheus endpoint */
+	metrics_http_t *metrics_http; /* owned; NULL when metrics_port = 0 */
 	int exit_code;
 	char read_buf[SERVER_READ_BUF]; /* loop-wide: every read is consumed at once */
 } server_t;

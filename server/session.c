@@ -72,6 +72,7 @@ static void login_verified_cb(qt_status_t st, const char *encoded, void *arg)
 	if (st == QT_OK && ctx->account == NULL)
 		st = QT_UNAUTHENTICATED; /* the dummy hash matched by chance: still no */
 	if (st == QT_UNAUTHENTICATED) {
+		r->srv->metrics.logins_failed++;
 		log_notice(&r->srv->log, "event=login_failed conn=%llu peer=%s",
 		           (unsigned long long)r->conn->id, r->conn->peer);
 		req_fail(r, QT_UNAUTHENTICATED, BAD_LOGIN, NULL);

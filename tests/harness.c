@@ -516,6 +516,7 @@ static void write_config(harness_t *h, const char *extra)
 	         "tls_key_file = \"%s/server.key\"\n"
 	         "db_conninfo = \"%s\"\n"
 	         "log_level = debug\n"
+	         "metrics_port = 0\n"
 	         "%s",
 	         (unsigned)h->port, h->cert_dir, h->cert_dir, h->conninfo,
 	         extra != NULL ? extra : "");

@@ -550,3 +550,266 @@ Test(perm, membership_manage_matrix)
 		}
 	}
 }
+
+/* ------------------------------------------------------------ quarter fund */
+
+/* clang-format off */
+/* Creating a fund: [role][relation to the fund's project]. */
+static const qt_status_t fund_create_expected[5][REL_COUNT] = {
+	/*                 own office own project none */
+	[ROLE_NONE]        = {UA, UA, UA},
+	[ROLE_ADMIN]       = {OK, OK, OK},
+	[ROLE_OFFICE]      = {OK, NO, NO},
+	[ROLE_COORDINATOR] = {NO, NO, NO},
+	[ROLE_VIEWER]      = {NO, NO, NO},
+};
+
+/* Booking: [role][relation][0: commitment, payout, refund or a correction
+ * of one; 1: an allocation or a correction of one]. */
+static const qt_status_t fund_book_expected[5][REL_COUNT][2] = {
+	/*                  own office  own project  none */
+	[ROLE_NONE]        = {{UA, UA}, {UA, UA}, {UA, UA}},
+	[ROLE_ADMIN]       = {{OK, OK}, {OK, OK}, {OK, OK}},
+	[ROLE_OFFICE]      = {{OK, OK}, {NO, NO}, {NO, NO}},
+	[ROLE_COORDINATOR] = {{NO, NO}, {OK, NO}, {NO, NO}},
+	[ROLE_VIEWER]      = {{NO, NO}, {NO, NO}, {NO, NO}},
+};
+/* clang-format on */
+
+Test(perm, fund_matrix)
+{
+	int checked = 0;
+
+	for (int role = ROLE_NONE; role <= ROLE_VIEWER; role++) {
+		actor_t a = actor_for((role_t)role);
+		for (int rel = 0; rel < REL_COUNT; rel++) {
+			perm_project_t p = project_for((relation_t)rel);
+			qt_status_t got = perm_fund_create(&a, &p);
+
+			cr_expect_eq(got, fund_create_expected[role][rel], "%s / %s / create: got %s",
+			             perm_role_name((role_t)role), rel_names[rel], qt_status_name(got));
+			checked++;
+			for (int alloc = 0; alloc < 2; alloc++) {
+				got = perm_fund_book(&a, &p, alloc);
+				cr_expect_eq(got, fund_book_expected[role][rel][alloc],
+				             "%s / %s / book %s: got %s", perm_role_name((role_t)role),
+				             rel_names[rel], alloc ? "allocation" : "grant entry",
+				             qt_status_name(got));
+				checked++;
+			}
+		}
+	}
+	cr_assert_eq(checked, 5 * 3 * 3);
+}
+
+Test(perm, fund_office_without_office_id_books_nothing)
+{
+	actor_t a = actor_for(ROLE_OFFICE);
+	perm_project_t p = project_for(REL_OWN_OFFICE);
+
+	/* An office account whose office is unknown (0) leads nothing. */
+	a.office_id = 0;
+	cr_expect_eq(perm_fund_create(&a, &p), QT_PERMISSION_DENIED);
+	cr_expect_eq(perm_fund_book(&a, &p, 0), QT_PERMISSION_DENIED);
+	cr_expect_eq(perm_fund_book(&a, &p, 1), QT_PERMISSION_DENIED);
+}
+
+/* ------------------------------------------------------------ quality assessment and continuation */
+
+/* clang-format off */
+/* [role][relation to the project]: recording an assessment, setting the
+ * continuation plan, and whether that plan counts as agreed. */
+static const qt_status_t assessment_expected[5][REL_COUNT] = {
+	/*                 own office own project none */
+	[ROLE_NONE]        = {UA, UA, UA},
+	[ROLE_ADMIN]       = {OK, OK, OK},
+	[ROLE_OFFICE]      = {OK, NO, NO},
+	[ROLE_COORDINATOR] = {NO, NO, NO},
+	[ROLE_VIEWER]      = {NO, NO, NO},
+};
+static const qt_status_t continuation_expected[5][REL_COUNT] = {
+	[ROLE_NONE]        = {UA, UA, UA},
+	[ROLE_ADMIN]       = {OK, OK, OK},
+	[ROLE_OFFICE]      = {OK, NO, NO},
+	[ROLE_COORDINATOR] = {NO, OK, NO},
+	[ROLE_VIEWER]      = {NO, NO, NO},
+};
+static const int continuation_agreed_expected[5][REL_COUNT] = {
+	[ROLE_NONE]        = {0, 0, 0},
+	[ROLE_ADMIN]       = {1, 1, 1},
+	[ROLE_OFFICE]      = {1, 0, 0},
+	[ROLE_COORDINATOR] = {0, 0, 0},
+	[ROLE_VIEWER]      = {0, 0, 0},
+};
+/* clang-format on */
+
+Test(perm, assessment_and_continuation_matrix)
+{
+	int checked = 0;
+
+	for (int role = ROLE_NONE; role <= ROLE_VIEWER; role++) {
+		actor_t a = actor_for((role_t)role);
+		for (int rel = 0; rel < REL_COUNT; rel++) {
+			perm_project_t p = project_for((relation_t)rel);
+			qt_status_t got = perm_assessment_create(&a, &p);
+
+			cr_expect_eq(got, assessment_expected[role][rel], "%s / %s / assess: got %s",
+			             perm_role_name((role_t)role), rel_names[rel], qt_status_name(got));
+			got = perm_continuation_set(&a, &p);
+			cr_expect_eq(got, continuation_expected[role][rel],
+			             "%s / %s / continuation: got %s", perm_role_name((role_t)role),
+			             rel_names[rel], qt_status_name(got));
+			cr_expect_eq(perm_continuation_agreed(&a, &p),
+			             continuation_agreed_expected[role][rel], "%s / %s / agreed",
+			             perm_role_name((role_t)role), rel_names[rel]);
+			/* Whoever may set a plan and is not agreed proposes. */
+			if (got == QT_OK && !continuation_agreed_expected[role][rel])
+				cr_expect_eq(role, ROLE_COORDINATOR);
+			checked += 3;
+		}
+	}
+	cr_assert_eq(checked, 5 * 3 * 3);
+}
+
+Test(perm, assessment_office_without_office_id_assesses_nothing)
+{
+	actor_t a = actor_for(ROLE_OFFICE);
+	perm_project_t p = project_for(REL_OWN_OFFICE);
+
+	a.office_id = 0;
+	cr_expect_eq(perm_assessment_create(&a, &p), QT_PERMISSION_DENIED);
+	cr_expect_eq(perm_continuation_set(&a, &p), QT_PERMISSION_DENIED);
+	cr_expect_eq(perm_continuation_agreed(&a, &p), 0);
+}
+
+/* ------------------------------------------------------------ inter-office coordination (AGSP) */
+
+/* The organiser of a meeting, the lead office of a hand-over, the office a
+ * top-down item comes from: the actor's own office or another one. */
+typedef enum {
+	AGSP_OWN_OFFICE,
+	AGSP_OTHER_OFFICE,
+	AGSP_REL_COUNT
+} agsp_rel_t;
+
+static const char *const agsp_rel_names[] = {"own office", "other office"};
+
+static int64_t agsp_office(agsp_rel_t rel)
+{
+	return rel == AGSP_OWN_OFFICE ? MY_OFFICE : OTHER_OFFICE;
+}
+
+/* clang-format off */
+/* Creating, managing (update, lifecycle, agenda order, outcomes) a meeting
+ * and answering for a hand-over share one rule: [role][relation]. */
+static const qt_status_t agsp_office_expected[5][AGSP_REL_COUNT] = {
+	/*                 own other */
+	[ROLE_NONE]        = {UA, UA},
+	[ROLE_ADMIN]       = {OK, OK},
+	[ROLE_OFFICE]      = {OK, NO},
+	[ROLE_COORDINATOR] = {NO, NO},
+	[ROLE_VIEWER]      = {NO, NO},
+};
+/* clang-format on */
+
+Test(perm, meeting_and_handover_matrix)
+{
+	static const char *const what[] = {"meeting create", "meeting manage", "handover update"};
+
+	for (int role = ROLE_NONE; role <= ROLE_VIEWER; role++) {
+		actor_t a = actor_for((role_t)role);
+		for (int rel = 0; rel < AGSP_REL_COUNT; rel++) {
+			int64_t office = agsp_office((agsp_rel_t)rel);
+			qt_status_t got[3] = {
+				perm_meeting_create(&a, office),
+				perm_meeting_manage(&a, office),
+				perm_handover_update(&a, office),
+			};
+			for (int w = 0; w < 3; w++)
+				cr_expect_eq(got[w], agsp_office_expected[role][rel],
+				             "%s / %s / %s: got %s", what[w],
+				             perm_role_name((role_t)role), agsp_rel_names[rel],
+				             qt_status_name(got[w]));
+		}
+	}
+}
+
+typedef enum {
+	AP_BOTTOM_UP_OWN_PROJECT,   /* from a project the actor coordinates */
+	AP_BOTTOM_UP_LED_PROJECT,   /* from a project the actor's office leads */
+	AP_BOTTOM_UP_OTHER_PROJECT, /* from neither */
+	AP_TOP_DOWN_OWN_OFFICE,
+	AP_TOP_DOWN_OTHER_OFFICE,
+	AP_COUNT
+} agenda_propose_t;
+
+static const char *const ap_names[] = {"bottom-up own project", "bottom-up led project",
+                                       "bottom-up other project", "top-down own office",
+                                       "top-down other office"};
+
+/* clang-format off */
+static const qt_status_t agenda_propose_expected[5][AP_COUNT] = {
+	/*                 own  led  other own-off other-off */
+	[ROLE_NONE]        = {UA, UA, UA, UA, UA},
+	[ROLE_ADMIN]       = {OK, OK, OK, OK, OK},
+	[ROLE_OFFICE]      = {NO, NO, NO, OK, NO}, /* offices propose top-down */
+	[ROLE_COORDINATOR] = {OK, NO, NO, NO, NO}, /* coordinations bottom-up, own projects */
+	[ROLE_VIEWER]      = {NO, NO, NO, NO, NO},
+};
+/* clang-format on */
+
+Test(perm, agenda_propose_matrix)
+{
+	for (int role = ROLE_NONE; role <= ROLE_VIEWER; role++) {
+		actor_t a = actor_for((role_t)role);
+		for (int w = 0; w < AP_COUNT; w++) {
+			perm_project_t p;
+			perm_agenda_origin_t o;
+			qt_status_t got;
+
+			memset(&o, 0, sizeof(o));
+			switch ((agenda_propose_t)w) {
+			case AP_BOTTOM_UP_OWN_PROJECT: p = project_for(REL_OWN_PROJECT); break;
+			case AP_BOTTOM_UP_LED_PROJECT: p = project_for(REL_OWN_OFFICE); break;
+			default: p = project_for(REL_NONE); break;
+			}
+			if (w <= AP_BOTTOM_UP_OTHER_PROJECT) {
+				o.origin = PERM_ORIGIN_BOTTOM_UP;
+				o.project = &p;
+			} else {
+				o.origin = PERM_ORIGIN_TOP_DOWN;
+				o.office_id = w == AP_TOP_DOWN_OWN_OFFICE ? MY_OFFICE : OTHER_OFFICE;
+			}
+			got = perm_agenda_propose(&a, &o);
+			cr_expect_eq(got, agenda_propose_expected[role][w], "%s / %s: got %s",
+			             perm_role_name((role_t)role), ap_names[w], qt_status_name(got));
+		}
+	}
+}
+
+Test(perm, agsp_edge_cases)
+{
+	actor_t a = actor_for(ROLE_OFFICE);
+	perm_agenda_origin_t o;
+
+	/* Office staff without an office organise and answer for nothing,
+	 * not even for "office 0". */
+	a.office_id = 0;
+	cr_assert_eq(perm_meeting_create(&a, 0), QT_PERMISSION_DENIED);
+	cr_assert_eq(perm_meeting_manage(&a, 0), QT_PERMISSION_DENIED);
+	cr_assert_eq(perm_handover_update(&a, 0), QT_PERMISSION_DENIED);
+	memset(&o, 0, sizeof(o));
+	o.origin = PERM_ORIGIN_TOP_DOWN;
+	cr_assert_eq(perm_agenda_propose(&a, &o), QT_PERMISSION_DENIED);
+	/* A bottom-up proposal without its project is nobody's but an admin's. */
+	a = actor_for(ROLE_COORDINATOR);
+	o.origin = PERM_ORIGIN_BOTTOM_UP;
+	o.project = NULL;
+	cr_assert_eq(perm_agenda_propose(&a, &o), QT_PERMISSION_DENIED);
+	/* An unknown origin is refused for everyone but admins. */
+	o.origin = 0;
+	cr_assert_eq(perm_agenda_propose(&a, &o), QT_PERMISSION_DENIED);
+	a = actor_for(ROLE_OFFICE);
+	o.office_id = MY_OFFICE;
+	cr_assert_eq(perm_agenda_propose(&a, &o), QT_PERMISSION_DENIED);
+}

@@ -127,6 +127,14 @@ int cmd_account(cli_t *cli, args_t *a);
 int cmd_audit(cli_t *cli, args_t *a);
 int cmd_person(cli_t *cli, args_t *a);
 int cmd_group(cli_t *cli, args_t *a);
+int cmd_fund(cli_t *cli, args_t *a);
+int cmd_criteria(cli_t *cli, args_t *a);
+int cmd_assess(cli_t *cli, args_t *a);
+int cmd_assessment(cli_t *cli, args_t *a);
+int cmd_continuation(cli_t *cli, args_t *a);
+int cmd_meeting(cli_t *cli, args_t *a);   /* cmd_meeting.c: inter-office coordination */
+int cmd_agenda(cli_t *cli, args_t *a);
+int cmd_handover(cli_t *cli, args_t *a);
 
 /* Usage texts, printed by --help. */
 void cli_usage_main(void);

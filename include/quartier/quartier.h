@@ -439,6 +439,647 @@ void qt_group_clear(qt_group_t *g);
 qt_status_t qt_group_members(qt_client_t *c, int64_t project_id, const char *on_date,
                              int include_history, qt_group_t *out);
 
+/* ------------------------------------------------------------ quarter fund */
+
+/* The quarter fund (Quartiersfonds) of an area (a project, optionally one
+ * of its quarters) for a year: an append-only ledger of entries in integer
+ * cents.  The figures of a fund are sums over its ledger (a correction
+ * moves the figure of the entry it corrects): allocated, committed, paid
+ * (payouts minus refunds), balance = allocated - paid and available =
+ * allocated - committed.  The server refuses any entry that would make
+ * balance or available negative, or pay a commitment beyond its amount
+ * (QT_FAILED_PRECONDITION, field "amount_cents", with the reason). */
+
+typedef enum {
+	QT_FUND_ENTRY_UNSPECIFIED = 0,
+	QT_FUND_ALLOCATION = 1,  /* Mittelzuweisung: money for the fund */
+	QT_FUND_COMMITMENT = 2,  /* Bewilligung: a grant to an applicant for a purpose */
+	QT_FUND_PAYOUT = 3,      /* Auszahlung on a commitment */
+	QT_FUND_REFUND = 4,      /* Rückzahlung of money paid on a commitment */
+	QT_FUND_CORRECTION = 5,  /* Korrektur: a signed delta to an earlier entry */
+} qt_fund_entry_kind_t;
+
+/* "allocation", "commitment", "payout", "refund", "correction"; static. */
+const char *qt_fund_entry_kind_name(qt_fund_entry_kind_t k);
+qt_fund_entry_kind_t qt_fund_entry_kind_parse(const char *s);  /* UNSPECIFIED if unknown */
+
+/* Largest amount of one entry (and of a correction's delta), in cents. */
+#define QT_FUND_AMOUNT_MAX 1000000000000LL
+
+/* Parses euros written with a point and exactly two decimals ("125.50",
+ * "-3.20") or whole euros ("125") into cents, exactly (no floating
+ * point).  Returns QT_INVALID_ARGUMENT for anything else, including
+ * amounts that do not fit in int64_t; *cents is written only on success. */
+qt_status_t qt_euro_parse(const char *s, int64_t *cents);
+
+/* Writes cents as euros with two decimals ("1234.50", "-0.05") into buf
+ * (len bytes; 24 always suffice) and returns buf. */
+char *qt_euro_format(char *buf, size_t len, int64_t cents);
+
+typedef struct qt_fund {
+	int64_t id;
+	int64_t project_id;
+	char *project_name;        /* NULL if not sent */
+	int64_t quarter_id;        /* 0: the project's whole area */
+	char *quarter_name;        /* NULL if none */
+	int32_t year;
+	int64_t allocated_cents;
+	int64_t committed_cents;
+	int64_t paid_cents;        /* payouts minus refunds */
+	int64_t balance_cents;     /* allocated - paid */
+	int64_t available_cents;   /* allocated - committed */
+	int64_t entry_count;
+	int64_t created_at;        /* unix seconds */
+} qt_fund_t;
+
+/* Frees everything inside f (not f itself); NULL is allowed. */
+void qt_fund_clear(qt_fund_t *f);
+
+/* Creates the fund of a project (quarter_id 0) or of one of its quarters
+ * for a year; one per area and year (a second is QT_CONFLICT, field
+ * "year").  Admins and staff of a lead office. */
+qt_status_t qt_fund_create(qt_client_t *c, int64_t project_id, int64_t quarter_id, int32_t year,
+                           qt_fund_t *out);
+
+qt_status_t qt_fund_get(qt_client_t *c, int64_t id, qt_fund_t *out);
+
+typedef struct qt_fund_filter {
+	int64_t project_id;        /* 0 = any */
+	int32_t year;              /* 0 = any */
+	uint32_t page_size;        /* 0 = server default (50); at most 500 */
+	int64_t after_id;          /* keyset paging; 0 = from the start */
+} qt_fund_filter_t;
+
+/* One page of funds in ascending id order (free with qt_fund_list_free());
+ * *next_after_id is 0 when there is no more.  f may be NULL. */
+qt_status_t qt_fund_list(qt_client_t *c, const qt_fund_filter_t *f, qt_fund_t **out, size_t *n,
+                         int64_t *next_after_id);
+void qt_fund_list_free(qt_fund_t *list, size_t n);
+
+/* One ledger entry; entries are never changed or deleted. */
+typedef struct qt_fund_entry {
+	int64_t id;                /* ascends in booking order */
+	int64_t fund_id;
+	qt_fund_entry_kind_t kind;
+	int64_t amount_cents;      /* > 0; corrections: the signed delta */
+	int64_t commitment_id;     /* payouts and refunds; 0 otherwise */
+	int64_t corrects_id;       /* corrections; 0 otherwise */
+	char *applicant;           /* commitments; NULL otherwise */
+	char *purpose;             /* commitments; NULL otherwise */
+	char *decided_in;          /* e.g. "AGSP 2026-03"; NULL if none */
+	char *note;                /* corrections: the reason; NULL if none */
+	char *booked_on;           /* "YYYY-MM-DD" */
+	int64_t account_id;        /* who booked it; 0: the host */
+	int64_t created_at;        /* unix seconds */
+	int64_t balance_after_cents;    /* the fund's balance after this entry */
+	int has_effective_amount;  /* set for every kind but corrections */
+	int64_t effective_amount_cents; /* amount after its corrections */
+	int has_paid;              /* set for commitments */
+	int64_t paid_cents;        /* commitments: paid on it (payouts - refunds) */
+} qt_fund_entry_t;
+
+/* Frees everything inside e (not e itself); NULL is allowed. */
+void qt_fund_entry_clear(qt_fund_entry_t *e);
+
+typedef struct qt_fund_entry_new {
+	int64_t fund_id;
+	qt_fund_entry_kind_t kind;
+	int64_t amount_cents;      /* 1..QT_FUND_AMOUNT_MAX; corrections: a non-zero delta */
+	int64_t commitment_id;     /* payouts and refunds: required; else 0 */
+	int64_t corrects_id;       /* corrections: required; else 0 */
+	const char *applicant;     /* commitments: required (1..200 characters) */
+	const char *purpose;       /* commitments: required (1..2000 characters) */
+	const char *decided_in;    /* NULL = none; up to 200 characters */
+	const char *note;          /* NULL = none; corrections: required (the reason) */
+	const char *booked_on;     /* "YYYY-MM-DD"; NULL = today */
+} qt_fund_entry_new_t;
+
+/* Books an entry.  Admins and staff of a lead office book every kind;
+ * the project's coordinators book commitments, payouts, refunds and
+ * corrections of those, but no allocations.  out may be NULL. */
+qt_status_t qt_fund_entry_add(qt_client_t *c, const qt_fund_entry_new_t *in,
+                              qt_fund_entry_t *out);
+
+/* One page of a fund's ledger in booking order (free with
+ * qt_fund_ledger_free()); page_size 0 = server default (100), after_id 0
+ * = from the start; *next_after_id is 0 when there is no more. */
+qt_status_t qt_fund_ledger(qt_client_t *c, int64_t fund_id, uint32_t page_size, int64_t after_id,
+                           qt_fund_entry_t **out, size_t *n, int64_t *next_after_id);
+void qt_fund_ledger_free(qt_fund_entry_t *list, size_t n);
+
+/* ------------------------------------------------------------ quality assessment */
+
+/* The criteria catalogue of the annex Bewertungskriterien: seven sections
+ * (1 Ausgangslage/Sozialraumanalyse, 2 Zielsteuerung, 3 Evaluation,
+ * 4 Quartierskoordination, 5 Partizipation, 6 Gesellschaftliches
+ * Engagement, 7 Verstetigung), each criterion in column Konzept or
+ * Prozess, required (printed plain in the annex) or quality-enhancing
+ * (italic).  The catalogue is versioned; versions never change. */
+
+typedef enum {
+	QT_COLUMN_UNSPECIFIED = 0,
+	QT_COLUMN_KONZEPT = 1,  /* quality of the concept */
+	QT_COLUMN_PROZESS = 2,  /* quality of the running process */
+} qt_criterion_column_t;
+
+typedef enum {
+	QT_PHASE_UNSPECIFIED = 0,
+	QT_PHASE_APPLICATION = 1,        /* funding of a new project */
+	QT_PHASE_CONTINUED_FUNDING = 2,  /* continued funding */
+	QT_PHASE_RUNNING = 3,            /* a running project */
+} qt_assessment_phase_t;
+
+typedef enum {
+	QT_RATING_UNSPECIFIED = 0,
+	QT_RATING_MET = 1,
+	QT_RATING_NOT_MET = 2,
+	QT_RATING_NOT_APPLICABLE = 3,
+} qt_rating_t;
+
+/* "konzept"/"prozess", "application"/"continued_funding"/"running",
+ * "met"/"not_met"/"not_applicable"; static storage, "unspecified" for
+ * other values.  The parsers return UNSPECIFIED for unknown names;
+ * qt_rating_parse() also takes "na". */
+const char *qt_criterion_column_name(qt_criterion_column_t c);
+const char *qt_assessment_phase_name(qt_assessment_phase_t p);
+qt_assessment_phase_t qt_assessment_phase_parse(const char *s);
+const char *qt_rating_name(qt_rating_t r);
+qt_rating_t qt_rating_parse(const char *s);
+
+typedef struct qt_criterion {
+	int64_t id;
+	uint32_t version;             /* catalogue version */
+	uint32_t section;             /* 1..7 */
+	qt_criterion_column_t column;
+	int required;                 /* 1: required for every project; 0: quality-enhancing */
+	uint32_t position;            /* order within version, section and column */
+	char *text;                   /* German, as in the annex */
+	char *lead_in;                /* the annex heading the item continues; NULL if none */
+	int na_allowed;               /* "not applicable" fulfils it (section 4) */
+	uint32_t one_of;              /* alternatives group (section 7); 0 if none */
+} qt_criterion_t;
+
+typedef struct qt_catalogue_section {
+	uint32_t section;             /* 1..7 */
+	char *title;
+} qt_catalogue_section_t;
+
+typedef struct qt_catalogue {
+	uint32_t version;
+	char *title;
+	char *source;                 /* NULL if none */
+	qt_catalogue_section_t *sections;  size_t n_sections;
+	qt_criterion_t *criteria;     size_t n_criteria;   /* by section, column, position */
+	uint32_t *versions;           size_t n_versions;   /* every version known, ascending */
+} qt_catalogue_t;
+
+/* Frees everything inside c (not c itself); NULL is allowed. */
+void qt_catalogue_clear(qt_catalogue_t *c);
+
+/* The catalogue of a version (0 = the latest).  Clear *out with
+ * qt_catalogue_clear(). */
+qt_status_t qt_criteria_list(qt_client_t *c, uint32_t version, qt_catalogue_t *out);
+
+typedef struct qt_rating_entry {
+	int64_t criterion_id;
+	qt_rating_t rating;
+	char *note;                   /* NULL if none */
+} qt_rating_entry_t;
+
+/* An assessment is a snapshot: it never changes.  A required criterion
+ * is missing unless it is rated met, or not_applicable where the annex
+ * makes it conditional (na_allowed), or another criterion of its one_of
+ * group is met; quality-enhancing criteria are never missing. */
+typedef struct qt_assessment {
+	int64_t id;
+	int64_t project_id;
+	char *project_name;
+	qt_assessment_phase_t phase;
+	uint32_t catalogue_version;   /* the version the ratings refer to */
+	int64_t assessor_id;          /* 0: recorded on the host */
+	char *assessor_name;          /* NULL if none */
+	char *assessed_on;            /* "YYYY-MM-DD" */
+	char *summary;                /* NULL if none */
+	int64_t created_at;           /* unix seconds */
+	int required_met;             /* no required criterion is missing */
+	int64_t *missing_ids;         size_t n_missing_ids;  /* in catalogue order */
+	/* Only from qt_assessment_create() and qt_assessment_get(): */
+	qt_rating_entry_t *ratings;   size_t n_ratings;      /* in catalogue order */
+	qt_criterion_t *missing;      size_t n_missing;      /* missing_ids in full */
+	uint32_t required_total;      /* required criteria in the version */
+	uint32_t enhancing_total;     /* quality-enhancing criteria in the version */
+	uint32_t enhancing_met;       /* of those, rated met */
+	uint32_t rated;               /* criteria rated at all */
+} qt_assessment_t;
+
+/* Frees everything inside a (not a itself); NULL is allowed. */
+void qt_assessment_clear(qt_assessment_t *a);
+
+typedef struct qt_rating_new {
+	int64_t criterion_id;
+	qt_rating_t rating;
+	const char *note;             /* NULL = none; up to 2000 characters */
+} qt_rating_new_t;
+
+typedef struct qt_assessment_new {
+	int64_t project_id;
+	qt_assessment_phase_t phase;
+	const qt_rating_new_t *ratings;  size_t n_ratings;  /* 1..500, each criterion once */
+	uint32_t catalogue_version;   /* 0 = the latest */
+	const char *assessed_on;      /* "YYYY-MM-DD", not in the future; NULL = today */
+	const char *summary;          /* NULL = none; up to 4000 characters */
+} qt_assessment_new_t;
+
+/* Records an assessment with all its ratings at once (admins and staff of
+ * an office leading the project). */
+qt_status_t qt_assessment_create(qt_client_t *c, const qt_assessment_new_t *in,
+                                 qt_assessment_t *out);
+
+qt_status_t qt_assessment_get(qt_client_t *c, int64_t id, qt_assessment_t *out);
+
+/* The assessments of a project, newest first, without ratings and
+ * missing criteria in full (free with qt_assessment_list_free()). */
+qt_status_t qt_assessment_list(qt_client_t *c, int64_t project_id, qt_assessment_t **out,
+                               size_t *n);
+void qt_assessment_list_free(qt_assessment_t *list, size_t n);
+
+/* ------------------------------------------------------------ continuation */
+
+/* The building blocks of a continuation strategy (Verstetigung, chapter 9). */
+typedef enum {
+	QT_BLOCK_UNSPECIFIED = 0,
+	QT_BLOCK_CITY_OVERALL_RESPONSIBILITY = 1,  /* Stadtverwaltung: Gesamtverantwortung */
+	QT_BLOCK_STANDING_FACILITY = 2,            /* soziale Regeleinrichtung (Stadtteilhaus) */
+	QT_BLOCK_ORGANISED_CIVIC_ENGAGEMENT = 3,   /* organisiertes Engagement (Verein) */
+	QT_BLOCK_ESTABLISHED_NETWORK = 4,          /* etabliertes Netzwerk mit Hauptamtlichen */
+	QT_BLOCK_DISTRICT_HEAD = 5,                /* Bezirksvorsteher*innen */
+	QT_BLOCK_CITY_SERVICES = 6,                /* Dienste der Stadtverwaltung */
+} qt_continuation_block_t;
+
+typedef enum {
+	QT_CONTINUATION_NONE = 0,      /* no plan yet */
+	QT_CONTINUATION_PROPOSED = 1,  /* last set by the project's coordination */
+	QT_CONTINUATION_AGREED = 2,    /* last set by a lead office or an admin */
+} qt_continuation_status_t;
+
+/* "city_overall_responsibility", ...; "proposed"/"agreed"; static
+ * storage.  The parser returns UNSPECIFIED for unknown names. */
+const char *qt_continuation_block_name(qt_continuation_block_t b);
+qt_continuation_block_t qt_continuation_block_parse(const char *s);
+const char *qt_continuation_status_name(qt_continuation_status_t s);
+
+typedef struct qt_block_plan {
+	qt_continuation_block_t block;
+	char *responsible;            /* who takes the tasks */
+	char *tasks;                  /* which tasks */
+	char *resources;              /* with which resources; NULL if none */
+} qt_block_plan_t;
+
+typedef struct qt_continuation {
+	int64_t project_id;
+	char *project_name;
+	char *project_end_date;       /* the project's end date, NULL if none */
+	int64_t version;              /* 0: no plan yet */
+	char *funding_ends_on;        /* "YYYY-MM-DD"; NULL if not known */
+	char *summary;                /* NULL if none */
+	qt_continuation_status_t status;
+	int64_t updated_by;           /* account; 0 if none */
+	int64_t updated_at;           /* unix seconds; 0 if no plan */
+	qt_block_plan_t *blocks;      size_t n_blocks;  /* in the order of the enum */
+} qt_continuation_t;
+
+/* Frees everything inside p (not p itself); NULL is allowed. */
+void qt_continuation_clear(qt_continuation_t *p);
+
+typedef struct qt_block_plan_new {
+	qt_continuation_block_t block;
+	const char *responsible;      /* 1..200 characters */
+	const char *tasks;            /* 1..4000 characters */
+	const char *resources;        /* NULL = none; up to 4000 characters */
+} qt_block_plan_new_t;
+
+typedef struct qt_continuation_new {
+	int64_t project_id;
+	int64_t expected_version;     /* the version read; 0 when there is none yet */
+	const char *funding_ends_on;  /* "YYYY-MM-DD"; NULL = not known */
+	const char *summary;          /* NULL = none */
+	const qt_block_plan_new_t *blocks;  size_t n_blocks;  /* each block at most once */
+} qt_continuation_new_t;
+
+/* Replaces the continuation plan of a project as a whole; a stale
+ * expected_version is QT_CONFLICT.  Admins and staff of a lead office
+ * (the plan is then agreed) and the project's coordinators (proposed). */
+qt_status_t qt_continuation_set(qt_client_t *c, const qt_continuation_new_t *in,
+                                qt_continuation_t *out);
+
+/* The plan of a project (version 0 and no blocks if there is none). */
+qt_status_t qt_continuation_get(qt_client_t *c, int64_t project_id, qt_continuation_t *out);
+
+typedef struct qt_continuation_due {
+	int64_t project_id;
+	char *project_name;
+	qt_project_status_t status;
+	char *funding_ends_on;        /* the plan's date, else the project's end date */
+	char **lead_office_names;     size_t n_lead_office_names;
+	int has_plan_record;          /* a plan exists but names no building block */
+} qt_continuation_due_t;
+
+typedef struct qt_continuation_due_list {
+	char *from_date;              /* today on the server */
+	char *until_date;             /* today + months */
+	qt_continuation_due_t *projects;  size_t n_projects;  /* by funding end, id */
+} qt_continuation_due_list_t;
+
+/* Frees everything inside l (not l itself); NULL is allowed. */
+void qt_continuation_due_list_clear(qt_continuation_due_list_t *l);
+
+/* Projects (neither ended nor continued) whose funding ends within the
+ * next months (1..120) and whose continuation plan names no building
+ * block.  Clear *out with qt_continuation_due_list_clear(). */
+qt_status_t qt_continuation_due(qt_client_t *c, uint32_t months,
+                                qt_continuation_due_list_t *out);
+
+/* ------------------------------------------------------------ inter-office coordination (AGSP) */
+
+/* Meetings of the inter-office coordination (ämterübergreifende
+ * Kooperation): draft -> open (agenda published) -> in_progress -> closed
+ * -> minutes_approved (read-only). */
+typedef enum {
+	QT_MEETING_UNSPECIFIED = 0,
+	QT_MEETING_DRAFT = 1,
+	QT_MEETING_OPEN = 2,
+	QT_MEETING_IN_PROGRESS = 3,
+	QT_MEETING_CLOSED = 4,
+	QT_MEETING_MINUTES_APPROVED = 5,
+} qt_meeting_status_t;
+
+typedef enum {
+	QT_ORIGIN_UNSPECIFIED = 0,
+	QT_ORIGIN_BOTTOM_UP = 1,  /* from a quarter project, by its coordination */
+	QT_ORIGIN_TOP_DOWN = 2,   /* a topic of an office */
+} qt_agenda_origin_t;
+
+typedef enum {
+	QT_ITEM_UNSPECIFIED = 0,
+	QT_ITEM_BACKLOG = 1,      /* on no agenda */
+	QT_ITEM_SCHEDULED = 2,    /* on a meeting that has not dealt with it */
+	QT_ITEM_CONCLUDED = 3,    /* information, decision or hand-over recorded */
+} qt_item_status_t;
+
+typedef enum {
+	QT_OUTCOME_NONE = 0,         /* not dealt with yet */
+	QT_OUTCOME_INFORMATION = 1,
+	QT_OUTCOME_DECISION = 2,
+	QT_OUTCOME_DEFERRAL = 3,
+	QT_OUTCOME_HAND_OVER = 4,
+	QT_OUTCOME_CARRIED_OVER = 5, /* not reached; set when the meeting closes */
+} qt_outcome_t;
+
+/* open -> acknowledged -> done | declined (with a reason). */
+typedef enum {
+	QT_HANDOVER_UNSPECIFIED = 0,
+	QT_HANDOVER_OPEN = 1,
+	QT_HANDOVER_ACKNOWLEDGED = 2,
+	QT_HANDOVER_DONE = 3,
+	QT_HANDOVER_DECLINED = 4,
+} qt_handover_status_t;
+
+/* Names as on the wire and the command line ("in_progress", "bottom_up",
+ * "hand_over", ...), static storage; the parsers return the UNSPECIFIED
+ * (or NONE) value for unknown names. */
+const char *qt_meeting_status_name(qt_meeting_status_t s);
+qt_meeting_status_t qt_meeting_status_parse(const char *s);
+const char *qt_agenda_origin_name(qt_agenda_origin_t o);
+qt_agenda_origin_t qt_agenda_origin_parse(const char *s);
+const char *qt_item_status_name(qt_item_status_t s);
+qt_item_status_t qt_item_status_parse(const char *s);
+const char *qt_outcome_name(qt_outcome_t o);   /* "" for QT_OUTCOME_NONE */
+qt_outcome_t qt_outcome_parse(const char *s);
+const char *qt_handover_status_name(qt_handover_status_t s);
+qt_handover_status_t qt_handover_status_parse(const char *s);
+
+typedef struct qt_participant {
+	int64_t office_id;   /* an invited office ... */
+	int64_t person_id;   /* ... or person (exactly one is not 0) */
+	char *name;
+	int attended;
+} qt_participant_t;
+
+/* One item on one meeting. */
+typedef struct qt_agenda_entry {
+	int64_t meeting_id;
+	int64_t item_id;
+	uint32_t position;          /* 1 = first */
+	qt_outcome_t outcome;       /* QT_OUTCOME_NONE: not dealt with yet */
+	char *outcome_text;         /* NULL if none */
+	int64_t handover_id;        /* 0 if none */
+	int64_t recorded_at;        /* unix seconds; 0 if not recorded */
+	char *item_title;
+	char *meeting_title;
+	int64_t meeting_starts_at;  /* unix seconds */
+	qt_agenda_origin_t origin;
+	char *origin_name;          /* the origin project or office */
+	uint32_t requested_minutes; /* 0 if not given */
+} qt_agenda_entry_t;
+
+typedef struct qt_handover {
+	int64_t id;
+	int64_t version;
+	int64_t item_id;
+	int64_t meeting_id;
+	int64_t lead_office_id;
+	char *lead_office_name;
+	int64_t *office_ids;        size_t n_office_ids;  /* participating */
+	char *due_date;             /* YYYY-MM-DD */
+	qt_handover_status_t status;
+	char *note;                 /* what is handed over; NULL if none */
+	char *reason;               /* declined: why; done: report; NULL if none */
+	char *item_title;
+	char *meeting_title;
+	int64_t *project_ids;       size_t n_project_ids;
+	int64_t acknowledged_by;    /* account; 0 if not yet */
+	int64_t acknowledged_at;    /* unix seconds */
+	int64_t closed_by;          /* account that reported done or declined */
+	int64_t closed_at;
+	int64_t created_at;
+	int64_t updated_at;
+} qt_handover_t;
+
+typedef struct qt_meeting {
+	int64_t id;
+	int64_t version;
+	char *title;
+	qt_meeting_status_t status;
+	int64_t starts_at;          /* unix seconds */
+	int64_t ends_at;            /* unix seconds; 0 if open-ended */
+	char *place;                /* NULL if none */
+	int64_t organiser_office_id;
+	char *organiser_office_name;
+	int64_t *quarter_ids;       size_t n_quarter_ids;
+	int64_t *district_ids;      size_t n_district_ids;
+	int64_t *project_ids;       size_t n_project_ids;
+	qt_participant_t *participants;  size_t n_participants;
+	qt_agenda_entry_t *agenda;  size_t n_agenda;     /* by position; empty in lists */
+	qt_handover_t *handovers;   size_t n_handovers;  /* made in it; empty in lists */
+	int64_t created_at;
+	int64_t updated_at;
+} qt_meeting_t;
+
+typedef struct qt_agenda_item {
+	int64_t id;
+	int64_t version;
+	char *title;
+	char *description;          /* NULL if none */
+	qt_agenda_origin_t origin;
+	int64_t origin_project_id;  /* bottom-up; 0 otherwise */
+	int64_t origin_quarter_id;  /* bottom-up, optional */
+	int64_t origin_office_id;   /* top-down; 0 otherwise */
+	char *origin_name;
+	int64_t proposed_by;        /* account; 0 for bootstrap data */
+	int64_t *project_ids;       size_t n_project_ids;
+	uint32_t requested_minutes; /* 0 if not given */
+	qt_item_status_t status;
+	int64_t meeting_id;         /* scheduled: the meeting; else 0 */
+	uint32_t position;          /* scheduled: its place there */
+	qt_agenda_entry_t *history; size_t n_history;  /* oldest first */
+	int64_t created_at;
+	int64_t updated_at;
+} qt_agenda_item_t;
+
+/* Free everything inside (not the struct itself); NULL is allowed. */
+void qt_meeting_clear(qt_meeting_t *m);
+void qt_agenda_item_clear(qt_agenda_item_t *it);
+void qt_handover_clear(qt_handover_t *h);
+void qt_meeting_list_free(qt_meeting_t *list, size_t n);
+void qt_agenda_item_list_free(qt_agenda_item_t *list, size_t n);
+void qt_handover_list_free(qt_handover_t *list, size_t n);
+
+typedef struct qt_meeting_new {
+	const char *title;              /* 1..200 characters */
+	int64_t starts_at;              /* unix seconds */
+	int64_t ends_at;                /* 0 = open-ended */
+	const char *place;              /* NULL = none */
+	int64_t organiser_office_id;    /* 0 = the office of the caller (office staff) */
+	const int64_t *quarter_ids;     size_t n_quarter_ids;
+	const int64_t *district_ids;    size_t n_district_ids;
+	const int64_t *project_ids;     size_t n_project_ids;
+	const int64_t *office_ids;      size_t n_office_ids;   /* invited offices */
+	const int64_t *person_ids;      size_t n_person_ids;   /* invited persons */
+} qt_meeting_new_t;
+
+/* Admins, and office staff for meetings their office organises. */
+qt_status_t qt_meeting_create(qt_client_t *c, const qt_meeting_new_t *in, qt_meeting_t *out);
+
+/* A meeting with its agenda and the hand-overs made in it. */
+qt_status_t qt_meeting_get(qt_client_t *c, int64_t id, qt_meeting_t *out);
+
+typedef struct qt_meeting_filter {
+	qt_meeting_status_t status;     /* UNSPECIFIED = any */
+	int64_t organiser_office_id;    /* 0 = any */
+	int64_t project_id;             /* 0 = any */
+	int64_t from, until;            /* unix seconds; 0 = open */
+	uint32_t limit;                 /* 0 = server default (100); at most 500 */
+} qt_meeting_filter_t;
+
+/* Meetings by start time (without agenda and hand-overs); free with
+ * qt_meeting_list_free(). */
+qt_status_t qt_meeting_list(qt_client_t *c, const qt_meeting_filter_t *f, qt_meeting_t **out,
+                            size_t *n);
+
+/* A partial update by the organising office. */
+typedef struct qt_meeting_patch {
+	int64_t id;
+	int64_t expected_version;       /* stale -> QT_CONFLICT */
+	const char *title;              /* NULL = unchanged */
+	int64_t starts_at;              /* 0 = unchanged */
+	int set_ends_at;                int64_t ends_at;   /* 0 clears */
+	const char *place;              /* NULL = unchanged */
+	int set_scope;
+	const int64_t *quarter_ids;     size_t n_quarter_ids;
+	const int64_t *district_ids;    size_t n_district_ids;
+	const int64_t *project_ids;     size_t n_project_ids;
+	int set_participants;
+	const int64_t *office_ids;      size_t n_office_ids;
+	const int64_t *person_ids;      size_t n_person_ids;
+	int set_attended;               /* who attended, among the invited */
+	const int64_t *attended_office_ids;  size_t n_attended_office_ids;
+	const int64_t *attended_person_ids;  size_t n_attended_person_ids;
+} qt_meeting_patch_t;
+
+qt_status_t qt_meeting_update(qt_client_t *c, const qt_meeting_patch_t *p, qt_meeting_t *out);
+
+/* Moves a meeting along its lifecycle (QT_FAILED_PRECONDITION if not
+ * allowed).  Closing carries the items not reached back to the backlog. */
+qt_status_t qt_meeting_transition(qt_client_t *c, int64_t id, int64_t expected_version,
+                                  qt_meeting_status_t to, qt_meeting_t *out);
+
+typedef struct qt_agenda_new {
+	const char *title;              /* 1..200 characters */
+	const char *description;        /* NULL = none */
+	qt_agenda_origin_t origin;
+	int64_t origin_project_id;      /* bottom-up: required */
+	int64_t origin_quarter_id;      /* bottom-up: optional */
+	int64_t origin_office_id;       /* top-down; 0 = the caller's office */
+	const int64_t *project_ids;     size_t n_project_ids;  /* further linked projects */
+	uint32_t requested_minutes;     /* 0 = not given; else 1..480 */
+} qt_agenda_new_t;
+
+/* Coordinators propose bottom-up items of their projects, office staff
+ * top-down items of their office, admins either. */
+qt_status_t qt_agenda_propose(qt_client_t *c, const qt_agenda_new_t *in, qt_agenda_item_t *out);
+
+/* Puts an item on a meeting's agenda at a position (0: last), moves it,
+ * or with meeting_id 0 takes it back to the backlog.  The organiser. */
+qt_status_t qt_agenda_schedule(qt_client_t *c, int64_t item_id, int64_t meeting_id,
+                               uint32_t position, qt_agenda_item_t *out);
+
+typedef struct qt_agenda_outcome {
+	int64_t meeting_id;
+	int64_t item_id;
+	qt_outcome_t outcome;           /* information, decision, deferral, hand_over */
+	const char *text;               /* decision: required */
+	int64_t lead_office_id;         /* hand_over: required */
+	const int64_t *office_ids;      size_t n_office_ids;  /* hand_over: participating */
+	const char *due_date;           /* hand_over: YYYY-MM-DD, not before the meeting */
+} qt_agenda_outcome_t;
+
+/* Records an outcome while the meeting is in progress or closed (the
+ * organiser); a hand-over creates the hand-over. */
+qt_status_t qt_agenda_outcome(qt_client_t *c, const qt_agenda_outcome_t *in,
+                              qt_agenda_item_t *out);
+
+typedef struct qt_agenda_filter {
+	qt_item_status_t status;        /* UNSPECIFIED = the backlog (unless all or item_id) */
+	int all;                        /* every status */
+	int64_t project_id;             /* 0 = any */
+	int64_t item_id;                /* 0 = any */
+	uint32_t limit;                 /* 0 = server default (100) */
+} qt_agenda_filter_t;
+
+/* Agenda items by id, each with its history; free with
+ * qt_agenda_item_list_free(). */
+qt_status_t qt_agenda_backlog(qt_client_t *c, const qt_agenda_filter_t *f,
+                              qt_agenda_item_t **out, size_t *n);
+
+/* Moves a hand-over on (staff of its lead office, admins): to
+ * acknowledged, then done (reason optional) or declined (reason needed). */
+qt_status_t qt_handover_update(qt_client_t *c, int64_t id, int64_t expected_version,
+                               qt_handover_status_t to, const char *reason, qt_handover_t *out);
+
+typedef struct qt_handover_filter {
+	int mine;                       /* office: addressed to it; coordinator: its projects */
+	int64_t office_id;              /* lead or participating; 0 = any */
+	int64_t project_id;             /* 0 = any */
+	qt_handover_status_t status;    /* UNSPECIFIED = any */
+	int64_t meeting_id;             /* 0 = any */
+	int64_t id;                     /* one hand-over; 0 = any */
+	uint32_t limit;                 /* 0 = server default (100) */
+} qt_handover_filter_t;
+
+/* Hand-overs by due date; free with qt_handover_list_free(). */
+qt_status_t qt_handover_list(qt_client_t *c, const qt_handover_filter_t *f, qt_handover_t **out,
+                             size_t *n);
+
 #ifdef __cplusplus
 }
 #endif
