@@ -562,3 +562,131 @@ SELECT setval(s.seq, greatest(s.max_id, coalesce(pg_sequence_last_value(s.seq), 
        AS s(seq, max_id);
 
 COMMIT;
+
+-- ----------------------------------------------------------------------
+--  Coordinators' updates (Zielsteuerung) of KUGEL (project 1): two goals,
+--  the first changed once (two accepted versions), and two progress
+--  updates — the first quarter approved, the second returned by the lead
+--  office with a comment.  Recorded on the host (accounts NULL); texts and
+--  figures are invented.  Rows only for goals and updates this run
+--  created, so changes made through the server afterwards stay.
+-- ----------------------------------------------------------------------
+
+BEGIN;
+
+CREATE TEMP TABLE demo_new_goal (id bigint PRIMARY KEY) ON COMMIT DROP;
+CREATE TEMP TABLE demo_new_update (id bigint PRIMARY KEY) ON COMMIT DROP;
+
+WITH ins AS (
+    INSERT INTO goal (id, project_id, version, created_at, updated_at)
+    SELECT v.id, 1, v.version, v.created_at, v.updated_at
+      FROM (VALUES (1::bigint, 2::bigint, timestamptz '2025-11-20 10:00+01',
+                    timestamptz '2026-02-16 09:00+01'),
+                   (2, 1, timestamptz '2025-11-20 10:05+01', timestamptz '2025-11-27 14:00+01'))
+           AS v(id, version, created_at, updated_at)
+     WHERE EXISTS (SELECT 1 FROM project WHERE id = 1)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+INSERT INTO demo_new_goal SELECT id FROM ins;
+
+INSERT INTO goal_version (goal_id, version, statement, indicator, baseline, target_value, unit,
+                          due_date, note, state, created_at, accepted_at)
+SELECT v.goal, v.version, v.statement, v.indicator, v.baseline, v.target, v.unit,
+       v.due::date, v.note, 'accepted', v.created_at, v.accepted_at
+  FROM (VALUES
+    (1::bigint, 1::bigint,
+     'Nachbarschaftliche Begegnung stärken: mehr Menschen aus dem Quartier kommen zum offenen '
+     'Mittagstisch im Stadtteilzentrum (Demo).',
+     'Teilnehmende pro Woche am offenen Mittagstisch', 12::numeric, 30::numeric, 'Personen',
+     '2026-12-31', 'In der Projektbegleitgruppe im November 2025 vereinbart.',
+     timestamptz '2025-11-20 10:00+01', timestamptz '2025-11-27 14:00+01'),
+    (1, 2,
+     'Nachbarschaftliche Begegnung stärken: mehr Menschen aus dem Quartier kommen zum offenen '
+     'Mittagstisch im Stadtteilzentrum (Demo).',
+     'Teilnehmende pro Woche am offenen Mittagstisch', 12, 35, 'Personen', '2026-12-31',
+     'Angepasst: seit Januar ein zweiter Mittagstisch am Donnerstag.',
+     timestamptz '2026-02-10 11:00+01', timestamptz '2026-02-16 09:00+01'),
+    (2, 1,
+     'Beteiligungsstruktur aufbauen: ein Stadtteilforum tagt regelmäßig und ist offen für '
+     'alle im Quartier (Demo).',
+     'Sitzungen des Stadtteilforums im Jahr', 0, 4, 'Sitzungen', '2026-12-31',
+     'In der Projektbegleitgruppe im November 2025 vereinbart.',
+     timestamptz '2025-11-20 10:05+01', timestamptz '2025-11-27 14:00+01'))
+    AS v(goal, version, statement, indicator, baseline, target, unit, due, note, created_at,
+         accepted_at)
+  JOIN demo_new_goal n ON n.id = v.goal
+ON CONFLICT DO NOTHING;
+
+WITH ins AS (
+    INSERT INTO progress_update (id, project_id, version, period_from, period_to, narrative,
+                                 events, participation, topics, state, submitted_at,
+                                 reviewed_at, review_comment, created_at, updated_at)
+    SELECT v.id, 1, v.version, v.period_from::date, v.period_to::date, v.narrative, v.events,
+           v.participation, v.topics, v.state, v.submitted_at, v.reviewed_at, v.review_comment,
+           v.submitted_at, v.reviewed_at
+      FROM (VALUES
+        (1::bigint, 2::bigint, '2026-01-01', '2026-03-31',
+         'Der zweite Mittagstisch am Donnerstag ist gut angelaufen; zwei neue Ehrenamtliche '
+         'kochen mit. Das Stadtteilforum hat sich im März zum ersten Mal getroffen. (Demo)',
+         'Neujahrsempfang im Stadtteilzentrum; zwei Stadtteilspaziergänge mit dem '
+         'Seniorennetzwerk; erstes Stadtteilforum am 18. März',
+         'Rund 80 Menschen, davon etwa 25 zum ersten Mal; am Mittagstisch im Schnitt 21 '
+         'Personen pro Woche',
+         'Hitze in den Dachwohnungen; ein Treffpunkt für Jugendliche am Abend (an die AGSP '
+         'weitergegeben)',
+         'approved', timestamptz '2026-04-07 16:00+02', timestamptz '2026-04-14 10:30+02',
+         NULL::text),
+        (2, 2, '2026-04-01', '2026-06-30',
+         'Der Mittagstisch wächst weiter; im Mai fiel er wegen Umbaus zwei Wochen aus. (Demo)',
+         'Frühlingsfest; zweites Stadtteilforum im Juni', 'Rund 120 Menschen beim Frühlingsfest',
+         'Barrierefreie Wege zum Stadtteilzentrum',
+         'returned', timestamptz '2026-07-06 15:00+02', timestamptz '2026-07-10 09:15+02',
+         'Bitte die Teilnehmendenzahlen des Mittagstischs nach Monaten aufschlüsseln.'))
+        AS v(id, version, period_from, period_to, narrative, events, participation, topics,
+             state, submitted_at, reviewed_at, review_comment)
+     WHERE EXISTS (SELECT 1 FROM demo_new_goal WHERE id = 1)
+    ON CONFLICT DO NOTHING
+    RETURNING id
+)
+INSERT INTO demo_new_update SELECT id FROM ins;
+
+INSERT INTO progress_value (update_id, goal_id, goal_version, actual_value, note)
+SELECT v.u, v.goal, v.version, v.actual, v.note
+  FROM (VALUES (1::bigint, 1::bigint, 2::bigint, 21::numeric, 'Mittelwert über 13 Wochen'),
+               (1, 2, 1, 1, ''),
+               (2, 1, 2, 24, ''),
+               (2, 2, 1, 2, ''))
+       AS v(u, goal, version, actual, note)
+  JOIN demo_new_update n ON n.id = v.u
+ON CONFLICT DO NOTHING;
+
+INSERT INTO progress_update_event (id, update_id, action, comment, at)
+SELECT v.id, v.u, v.action, v.comment, v.at
+  FROM (VALUES (1::bigint, 1::bigint, 'submit', '', timestamptz '2026-04-07 16:00+02'),
+               (2, 1, 'approve', '', timestamptz '2026-04-14 10:30+02'),
+               (3, 2, 'submit', '', timestamptz '2026-07-06 15:00+02'),
+               (4, 2, 'return',
+                'Bitte die Teilnehmendenzahlen des Mittagstischs nach Monaten aufschlüsseln.',
+                timestamptz '2026-07-10 09:15+02'))
+       AS v(id, u, action, comment, at)
+  JOIN demo_new_update n ON n.id = v.u
+ON CONFLICT DO NOTHING;
+
+-- Bootstrap on the host: account_id NULL.
+INSERT INTO audit (account_id, action, entity, entity_id, before, after)
+SELECT NULL, 'goal.create', 'goal', n.id, NULL, qt_goal_snapshot(n.id)
+  FROM demo_new_goal n ORDER BY n.id;
+INSERT INTO audit (account_id, action, entity, entity_id, before, after)
+SELECT NULL, 'progress_update.submit', 'progress_update', n.id, NULL, qt_progress_snapshot(n.id)
+  FROM demo_new_update n ORDER BY n.id;
+
+SELECT setval(s.seq, greatest(s.max_id, coalesce(pg_sequence_last_value(s.seq), 1)))
+  FROM (VALUES (pg_get_serial_sequence('goal', 'id')::regclass, (SELECT max(id) FROM goal)),
+               (pg_get_serial_sequence('progress_update', 'id')::regclass,
+                (SELECT max(id) FROM progress_update)),
+               (pg_get_serial_sequence('progress_update_event', 'id')::regclass,
+                (SELECT max(id) FROM progress_update_event)))
+       AS s(seq, max_id);
+
+COMMIT;

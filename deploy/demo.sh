@@ -193,7 +193,7 @@ cmd_stop() {
 }
 
 cmd_start() {
-	local kugel_id kugel_org sozialamt_id pid
+	local kugel_id kugel_org sozialamt_id sued_id pid
 
 	qt_install_deps
 	qt_build "$BUILD" -DQT_TESTS=OFF
@@ -222,7 +222,24 @@ cmd_start() {
 		--office-id "$sozialamt_id"
 	create_account kugel "Quartierskoordination KUGEL (Demo)" coordinator "$DEMO_USER_PASSWORD" \
 		--organisation-id "$kugel_org"
-	create_account bezirk-sued "Bezirksvorsteherin Süd (Demo)" viewer "$DEMO_USER_PASSWORD"
+	sued_id=$(sql_value "SELECT id FROM district WHERE name = 'Süd'")
+	[[ -n $sued_id ]] || qt_die "demo data incomplete (district Süd missing)"
+	create_account bezirk-sued "Bezirksvorsteher Süd (Demo)" district_head "$DEMO_USER_PASSWORD" \
+		--district-id "$sued_id"
+	# Demos made before district heads existed created bezirk-sued as a viewer.
+	psql_q -v did="$sued_id" >/dev/null <<'EOF'
+UPDATE account SET role = 'district_head', district_id = :did
+ WHERE login = 'bezirk-sued' AND role = 'viewer';
+EOF
+	# The district head is Thomas Weber of the demo data, a member of KUGEL's
+	# support group: linked to him (audited; actor NULL: the host), the
+	# account sees the contact data of its fellow members.
+	psql_q >/dev/null <<'EOF'
+SELECT qt_person_update(NULL, p.id, p.version, NULL, NULL, NULL, NULL, NULL, NULL, a.id)
+  FROM person p, account a
+ WHERE p.name = 'Thomas Weber (Demo)' AND p.account_id IS NULL AND a.login = 'bezirk-sued'
+   AND NOT EXISTS (SELECT 1 FROM person q WHERE q.account_id = a.id);
+EOF
 
 	# The coordinator of KUGEL, set through qt_project_update so that the
 	# change is versioned and audited like any other (actor NULL: the host).
@@ -266,6 +283,7 @@ EOF
 	show quartier meeting show 1  # inter-office coordination (AGSP): agenda, outcomes, hand-over
 	show quartier assessment show "$(sql_value "SELECT max(id) FROM assessment WHERE project_id = $kugel_id")"
 	show quartier fund show "$(sql_value "SELECT min(id) FROM fund WHERE project_id = $kugel_id AND year = 2026")"
+	show quartier report "$kugel_id" --year 2026  # annual report (Jahresbericht): goals, updates, fund, continuation
 	show quartier project list --district Süd
 
 	cat <<EOF

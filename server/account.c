@@ -32,7 +32,7 @@ static void account_hashed_cb(qt_status_t st, const char *encoded, void *arg)
 		req_fail(r, st, "cannot hash the password now; try again", NULL);
 		return;
 	}
-	p = req_alloc(r, 7 * sizeof(*p));
+	p = req_alloc(r, 8 * sizeof(*p));
 	p[0] = req_i64(r, r->actor.account_id);
 	p[1] = in->login;
 	p[2] = in->display_name;
@@ -40,14 +40,17 @@ static void account_hashed_cb(qt_status_t st, const char *encoded, void *arg)
 	p[4] = in->has_office_id ? req_i64(r, in->office_id) : NULL;
 	p[5] = in->has_organisation_id ? req_i64(r, in->organisation_id) : NULL;
 	p[6] = req_strdup(r, encoded);
+	p[7] = in->has_district_id ? req_i64(r, in->district_id) : NULL;
 	req_query(r,
 	          "WITH a AS (INSERT INTO account (login, display_name, role, office_id, "
-	          "organisation_id, password_hash) VALUES ($2, $3, $4, $5, $6, $7) RETURNING *), "
+	          "organisation_id, password_hash, district_id) "
+	          "VALUES ($2, $3, $4, $5, $6, $7, $8) RETURNING *), "
 	          "au AS (INSERT INTO audit (account_id, action, entity, entity_id, after) "
 	          "SELECT $1, 'account.create', 'account', a.id, jsonb_build_object('login', a.login, "
-	          "'role', a.role, 'office_id', a.office_id, 'organisation_id', a.organisation_id) FROM a) "
+	          "'role', a.role, 'office_id', a.office_id, 'organisation_id', a.organisation_id, "
+	          "'district_id', a.district_id) FROM a) "
 	          "SELECT " PGROW_ACCOUNT_COLS " FROM a",
-	          7, p, account_created_cb);
+	          8, p, account_created_cb);
 }
 
 void account_create(req_t *r)
@@ -75,7 +78,8 @@ void account_create(req_t *r)
 		req_fail(r, QT_INVALID_ARGUMENT, "password must have 8 to 1024 bytes", "password");
 		return;
 	}
-	if (in->role < QUARTIER__V1__ROLE__ROLE_ADMIN || in->role > QUARTIER__V1__ROLE__ROLE_VIEWER) {
+	if (in->role < QUARTIER__V1__ROLE__ROLE_ADMIN ||
+	    in->role > QUARTIER__V1__ROLE__ROLE_DISTRICT_HEAD) {
 		req_fail(r, QT_INVALID_ARGUMENT, "unknown role", "role");
 		return;
 	}
@@ -86,6 +90,18 @@ void account_create(req_t *r)
 	if (in->role == QUARTIER__V1__ROLE__ROLE_COORDINATOR &&
 	    !(in->has_organisation_id && in->organisation_id > 0)) {
 		req_fail(r, QT_INVALID_ARGUMENT, "coordinator accounts need an organisation", "organisation_id");
+		return;
+	}
+	/* The district decides what a district head may propose, so it is
+	 * never left to chance: required for them, refused for the others. */
+	if (in->role == QUARTIER__V1__ROLE__ROLE_DISTRICT_HEAD &&
+	    !(in->has_district_id && in->district_id > 0)) {
+		req_fail(r, QT_INVALID_ARGUMENT, "district head accounts need a district", "district_id");
+		return;
+	}
+	if (in->role != QUARTIER__V1__ROLE__ROLE_DISTRICT_HEAD && in->has_district_id) {
+		req_fail(r, QT_INVALID_ARGUMENT, "only district head accounts have a district",
+		         "district_id");
 		return;
 	}
 	st = hash_new(r->srv, in->password, account_hashed_cb, r);

@@ -19,6 +19,8 @@ static const db_constraint_map_t db_constraints[] = {
 	{"account_organisation_id_fkey", "organisation_id", "unknown organisation"},
 	{"account_office_required", "office_id", "office accounts need an office"},
 	{"account_organisation_required", "organisation_id", "coordinator accounts need an organisation"},
+	{"account_district_id_fkey", "district_id", "unknown district"},
+	{"account_district_required", "district_id", "district head accounts need a district"},
 	{"project_dates_ordered", "end_date", "end_date lies before start_date"},
 	{"project_name_check", "name", "name must have 1 to 200 characters"},
 	{"project_carrier_id_fkey", "carrier_id", "unknown organisation"},
@@ -70,6 +72,21 @@ static const db_constraint_map_t db_constraints[] = {
 	{"handover_lead_office_id_fkey", "lead_office_id", "unknown office"},
 	{"handover_office_office_id_fkey", "office_ids", "unknown office"},
 	{"handover_declined_reason", "reason", "declining a hand-over needs a reason"},
+	/* coordinators' updates: goals and progress updates (0007) */
+	{"goal_project_id_fkey", "project_id", "unknown project"},
+	{"goal_retire_reason", "reason", "retiring a goal needs a reason"},
+	{"goal_version_statement_check", "statement", "statement must have 1 to 2000 characters"},
+	{"goal_version_indicator_check", "indicator", "indicator must have 1 to 500 characters"},
+	{"goal_version_unit_check", "unit", "unit must have 1 to 50 characters"},
+	{"goal_version_note_check", "note", "note is longer than 2000 characters"},
+	{"progress_update_project_id_fkey", "project_id", "unknown project"},
+	{"progress_update_period_ordered", "period_to", "period_to lies before period_from"},
+	{"progress_update_narrative_check", "narrative",
+	 "narrative must have 1 to 20000 characters"},
+	{"progress_update_not_self_reviewed", "id",
+	 "nobody approves or returns an update they submitted or revised"},
+	{"progress_value_goal_id_fkey", "values.goal_id", "unknown goal"},
+	{"progress_value_pkey", "values.goal_id", "a goal has one value per update"},
 };
 
 void db_error_from_result(const PGresult *res, db_error_t *err)

@@ -56,6 +56,19 @@ static const route_t routes[] = {
 	{QUARTIER__V1__REQUEST__BODY_AGENDA_BACKLOG, "agenda.backlog", agenda_backlog, 1},
 	{QUARTIER__V1__REQUEST__BODY_HANDOVER_UPDATE, "handover.update", handover_update, 1},
 	{QUARTIER__V1__REQUEST__BODY_HANDOVER_LIST, "handover.list", handover_list, 1},
+	/* coordinators' updates: goals, progress updates, annual report (goal.c, progress.c) */
+	{QUARTIER__V1__REQUEST__BODY_GOAL_CREATE, "goal.create", goal_create, 1},
+	{QUARTIER__V1__REQUEST__BODY_GOAL_CHANGE, "goal.change", goal_change, 1},
+	{QUARTIER__V1__REQUEST__BODY_GOAL_ACCEPT, "goal.accept", goal_accept, 1},
+	{QUARTIER__V1__REQUEST__BODY_GOAL_RETIRE, "goal.retire", goal_retire, 1},
+	{QUARTIER__V1__REQUEST__BODY_GOAL_GET, "goal.get", goal_get, 1},
+	{QUARTIER__V1__REQUEST__BODY_GOAL_LIST, "goal.list", goal_list, 1},
+	{QUARTIER__V1__REQUEST__BODY_PROGRESS_SUBMIT, "progress.submit", progress_submit, 1},
+	{QUARTIER__V1__REQUEST__BODY_PROGRESS_REVISE, "progress.revise", progress_revise, 1},
+	{QUARTIER__V1__REQUEST__BODY_PROGRESS_REVIEW, "progress.review", progress_review, 1},
+	{QUARTIER__V1__REQUEST__BODY_PROGRESS_GET, "progress.get", progress_get, 1},
+	{QUARTIER__V1__REQUEST__BODY_PROGRESS_LIST, "progress.list", progress_list, 1},
+	{QUARTIER__V1__REQUEST__BODY_ANNUAL_REPORT, "report.annual", annual_report, 1},
 };
 
 void dispatch_request(conn_t *c, qt_envelope_t *env)

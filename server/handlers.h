@@ -71,4 +71,18 @@ void agenda_backlog(req_t *r);
 void handover_update(req_t *r);
 void handover_list(req_t *r);
 
+/* goal.c and progress.c: coordinators' updates (Zielsteuerung) */
+void goal_create(req_t *r);
+void goal_change(req_t *r);
+void goal_accept(req_t *r);
+void goal_retire(req_t *r);
+void goal_get(req_t *r);
+void goal_list(req_t *r);
+void progress_submit(req_t *r);
+void progress_revise(req_t *r);
+void progress_review(req_t *r);
+void progress_get(req_t *r);
+void progress_list(req_t *r);
+void annual_report(req_t *r);
+
 #endif

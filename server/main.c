@@ -30,7 +30,8 @@ static void usage(FILE *out)
 	        "       quartierd --check-config -c FILE\n"
 	        "       quartierd migrate -c FILE\n"
 	        "       quartierd account-create -c FILE --login LOGIN --name NAME --role ROLE\n"
-	        "                 [--office-id ID] [--organisation-id ID] [--if-not-exists]\n"
+	        "                 [--office-id ID] [--organisation-id ID] [--district-id ID]\n"
+	        "                 [--if-not-exists]\n"
 	        "\n"
 	        "The Quartier registry server: quarter projects (Quartiersprojekte) of the city's\n"
 	        "social neighbourhood development, served over TLS to libquartier clients.\n"
@@ -42,7 +43,9 @@ static void usage(FILE *out)
 	        "  -V, --version       print the version\n"
 	        "\n"
 	        "account-create reads the password from the first line of standard input.\n"
-	        "ROLE is admin, office, coordinator or viewer.\n\n");
+	        "ROLE is admin, office (needs --office-id), coordinator (needs\n"
+	        "--organisation-id), district_head (Bezirksvorsteher*in; needs --district-id)\n"
+	        "or viewer.\n\n");
 	config_print_help(out);
 }
 
@@ -94,10 +97,11 @@ static int cmd_account_create(config_t *cfg, const qlog_t *log, int argc, char *
 		{"role", required_argument, NULL, 'r'},
 		{"office-id", required_argument, NULL, 'o'},
 		{"organisation-id", required_argument, NULL, 'g'},
+		{"district-id", required_argument, NULL, 'd'},
 		{"if-not-exists", no_argument, NULL, 'x'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *login = NULL, *name = NULL, *office = NULL, *org = NULL;
+	const char *login = NULL, *name = NULL, *office = NULL, *org = NULL, *district = NULL;
 	role_t role = ROLE_NONE;
 	int if_not_exists = 0, c, rc = 1;
 	char password[AUTH_PASSWORD_MAX + 2], encoded[AUTH_ENCODED_MAX];
@@ -114,12 +118,18 @@ static int cmd_account_create(config_t *cfg, const qlog_t *log, int argc, char *
 		case 'r': role = perm_role_parse(optarg); break;
 		case 'o': office = optarg; break;
 		case 'g': org = optarg; break;
+		case 'd': district = optarg; break;
 		case 'x': if_not_exists = 1; break;
 		default: return 2;
 		}
 	}
 	if (login == NULL || role == ROLE_NONE) {
-		fprintf(stderr, "quartierd account-create: --login and --role (admin, office, coordinator, viewer) are required\n");
+		fprintf(stderr, "quartierd account-create: --login and --role (admin, office, coordinator, district_head, viewer) are required\n");
+		return 2;
+	}
+	if ((role == ROLE_DISTRICT_HEAD) != (district != NULL)) {
+		fprintf(stderr, "quartierd account-create: --district-id is required for district_head "
+		                "and only for it\n");
 		return 2;
 	}
 	if (name == NULL)
@@ -144,16 +154,18 @@ static int cmd_account_create(config_t *cfg, const qlog_t *log, int argc, char *
 		goto out;
 	}
 	{
-		const char *params[6] = {login, name, perm_role_name(role), office, org, encoded};
+		const char *params[7] = {login, name, perm_role_name(role), office, org, encoded,
+		                         district};
 		res = PQexecParams(pg,
 		                   "WITH a AS (INSERT INTO account (login, display_name, role, office_id, "
-		                   "organisation_id, password_hash) VALUES ($1, $2, $3, $4, $5, $6) "
+		                   "organisation_id, password_hash, district_id) "
+		                   "VALUES ($1, $2, $3, $4, $5, $6, $7) "
 		                   "ON CONFLICT (login) DO NOTHING RETURNING *), "
 		                   "au AS (INSERT INTO audit (account_id, action, entity, entity_id, after) "
 		                   "SELECT NULL, 'account.create', 'account', a.id, jsonb_build_object("
 		                   "'login', a.login, 'role', a.role, 'via', 'quartierd account-create') FROM a) "
 		                   "SELECT id FROM a",
-		                   6, NULL, params, NULL, NULL, 0);
+		                   7, NULL, params, NULL, NULL, 0);
 	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		fprintf(stderr, "quartierd account-create: %s", PQresultErrorMessage(res));

@@ -790,7 +790,8 @@ void meeting_transition(req_t *r)
 
 /* ------------------------------------------------------------ agenda: propose */
 
-static void agenda_propose_run(req_t *r, const perm_project_t *project)
+static void agenda_propose_run(req_t *r, const perm_project_t *project,
+                               int64_t quarter_district_id)
 {
 	Quartier__V1__AgendaProposeRequest *in = r->rq->agenda_propose;
 	meeting_ctx_t *ctx = r->ctx;
@@ -803,6 +804,7 @@ static void agenda_propose_run(req_t *r, const perm_project_t *project)
 	o.origin = in->origin;
 	o.office_id = office;
 	o.project = project;
+	o.quarter_district_id = quarter_district_id;
 	st = perm_agenda_propose(&r->actor, &o);
 	if (st != QT_OK) {
 		req_fail(r, st,
@@ -810,6 +812,9 @@ static void agenda_propose_run(req_t *r, const perm_project_t *project)
 		             ? "coordinators propose bottom-up items of the projects they coordinate"
 		         : r->actor.role == ROLE_OFFICE
 		             ? "office staff propose top-down items of their own office"
+		         : r->actor.role == ROLE_DISTRICT_HEAD
+		             ? "district heads propose bottom-up items of projects and quarters in "
+		               "their district"
 		             : "you may not propose agenda items",
 		         in->origin == QUARTIER__V1__AGENDA_ORIGIN__AGENDA_ORIGIN_BOTTOM_UP
 		             ? "origin_project_id" : "origin_office_id");
@@ -850,7 +855,8 @@ static void agenda_propose_project_cb(const PGresult *res, const db_error_t *err
 	memset(&pp, 0, sizeof(pp));
 	pp.lead_office_ids = pgrow_i64_array(r, PQgetvalue(res, 0, 0), &pp.n_lead_office_ids);
 	pp.coordinator_ids = pgrow_i64_array(r, PQgetvalue(res, 0, 1), &pp.n_coordinator_ids);
-	agenda_propose_run(r, &pp);
+	pp.district_ids = pgrow_i64_array(r, PQgetvalue(res, 0, 2), &pp.n_district_ids);
+	agenda_propose_run(r, &pp, pgrow_i64(res, 0, 3));
 }
 
 void agenda_propose(req_t *r)
@@ -905,12 +911,21 @@ void agenda_propose(req_t *r)
 		return;
 	}
 	if (!bottom_up) {
-		agenda_propose_run(r, NULL);
+		agenda_propose_run(r, NULL, 0);
 		return;
 	}
 	ctx->params[0] = req_i64(r, in->origin_project_id);
-	req_query(r, "SELECT lead_office_ids, coordinator_ids FROM project_v WHERE id = $1", 1,
-	          ctx->params, agenda_propose_project_cb);
+	ctx->params[1] = in->has_origin_quarter_id ? req_i64(r, in->origin_quarter_id) : NULL;
+	/* The districts of the project's quarters and of the origin quarter
+	 * (for district heads; NULL when no or an unknown quarter is named). */
+	req_query(r,
+	          "SELECT v.lead_office_ids, v.coordinator_ids, "
+	          "ARRAY(SELECT DISTINCT q.district_id FROM project_quarter pq "
+	          "      JOIN quarter q ON q.id = pq.quarter_id WHERE pq.project_id = v.id "
+	          "      ORDER BY 1), "
+	          "(SELECT q.district_id FROM quarter q WHERE q.id = $2::bigint) "
+	          "FROM project_v v WHERE v.id = $1",
+	          2, ctx->params, agenda_propose_project_cb);
 }
 
 /* ------------------------------------------------------------ agenda: schedule */
@@ -1289,7 +1304,7 @@ void handover_list(req_t *r)
 	const char **p = ctx->params;
 	uint32_t limit = in->has_limit && in->limit > 0 ? in->limit : MEETING_LIST_DEFAULT;
 	int64_t office = in->has_office_id && in->office_id > 0 ? in->office_id : 0;
-	int64_t coordinator = 0;
+	int64_t coordinator = 0, district = 0;
 
 	if (limit > MEETING_LIST_MAX) {
 		req_fail(r, QT_INVALID_ARGUMENT, "limit must not exceed 500", "limit");
@@ -1300,7 +1315,8 @@ void handover_list(req_t *r)
 		return;
 	}
 	/* "Mine": an office's are those addressed to it; a coordination's
-	 * those of items linked to the projects it coordinates. */
+	 * those of items linked to the projects it coordinates; a district
+	 * head's those of items linked to projects in the district. */
 	if (in->mine && office != 0) {
 		req_fail(r, QT_INVALID_ARGUMENT, "mine and office_id exclude each other", "office_id");
 		return;
@@ -1309,6 +1325,8 @@ void handover_list(req_t *r)
 		office = r->actor.office_id;
 	if (in->mine && r->actor.role == ROLE_COORDINATOR)
 		coordinator = r->actor.account_id;
+	if (in->mine && r->actor.role == ROLE_DISTRICT_HEAD)
+		district = r->actor.district_id;
 	p[0] = office != 0 ? req_i64(r, office) : NULL;
 	p[1] = in->has_project_id && in->project_id > 0 ? req_i64(r, in->project_id) : NULL;
 	p[2] = in->has_status && in->status != 0 ? meeting_lifecycle_handover_name(in->status) : NULL;
@@ -1316,6 +1334,7 @@ void handover_list(req_t *r)
 	p[4] = coordinator != 0 ? req_i64(r, coordinator) : NULL;
 	p[5] = req_printf(r, "%u", limit);
 	p[6] = in->has_id && in->id > 0 ? req_i64(r, in->id) : NULL;
+	p[7] = district != 0 ? req_i64(r, district) : NULL;
 	req_query(r,
 	          "SELECT " HANDOVER_COLS " FROM handover_v v "
 	          "WHERE ($1::bigint IS NULL OR v.lead_office_id = $1 OR $1 = ANY (v.office_ids)) "
@@ -1326,6 +1345,10 @@ void handover_list(req_t *r)
 	          "  JOIN project_coordinator pc ON pc.project_id = x.project_id "
 	          "  WHERE x.item_id = v.item_id AND pc.account_id = $5)) "
 	          "AND ($7::bigint IS NULL OR v.id = $7) "
+	          "AND ($8::bigint IS NULL OR EXISTS (SELECT 1 FROM agenda_item_project x "
+	          "  JOIN project_quarter pq ON pq.project_id = x.project_id "
+	          "  JOIN quarter q ON q.id = pq.quarter_id "
+	          "  WHERE x.item_id = v.item_id AND q.district_id = $8)) "
 	          "ORDER BY v.due_date, v.id LIMIT $6::int",
-	          7, p, handover_list_cb);
+	          8, p, handover_list_cb);
 }

@@ -20,6 +20,7 @@ role_t perm_role_parse(const char *s)
 	if (strcmp(s, "office") == 0) return ROLE_OFFICE;
 	if (strcmp(s, "coordinator") == 0) return ROLE_COORDINATOR;
 	if (strcmp(s, "viewer") == 0) return ROLE_VIEWER;
+	if (strcmp(s, "district_head") == 0) return ROLE_DISTRICT_HEAD;
 	return ROLE_NONE;
 }
 
@@ -30,6 +31,7 @@ const char *perm_role_name(role_t r)
 	case ROLE_OFFICE: return "office";
 	case ROLE_COORDINATOR: return "coordinator";
 	case ROLE_VIEWER: return "viewer";
+	case ROLE_DISTRICT_HEAD: return "district_head";
 	case ROLE_NONE: break;
 	}
 	return "none";
@@ -52,6 +54,14 @@ static int coordinates(const actor_t *a, const perm_project_t *p)
 	       ids_contain(p->coordinator_ids, p->n_coordinator_ids, a->account_id);
 }
 
+/* Whether one of the project's quarters lies in the district the actor
+ * heads. */
+static int in_own_district(const actor_t *a, const perm_project_t *p)
+{
+	return a->role == ROLE_DISTRICT_HEAD && a->district_id > 0 &&
+	       ids_contain(p->district_ids, p->n_district_ids, a->district_id);
+}
+
 qt_status_t perm_project_create(const actor_t *a, const int64_t *lead_office_ids,
                                 size_t n)
 {
@@ -63,6 +73,7 @@ qt_status_t perm_project_create(const actor_t *a, const int64_t *lead_office_ids
 		return a->office_id > 0 && ids_contain(lead_office_ids, n, a->office_id)
 		           ? QT_OK : QT_PERMISSION_DENIED;
 	case ROLE_COORDINATOR:
+	case ROLE_DISTRICT_HEAD:
 	case ROLE_VIEWER:
 		return QT_PERMISSION_DENIED;
 	case ROLE_NONE:
@@ -90,6 +101,7 @@ qt_status_t perm_project_update(const actor_t *a, const perm_project_t *p,
 		/* Kind, lead offices, carrier and coordinators are decisions of
 		 * the city; the coordination edits the descriptive fields. */
 		return coordinates(a, p) && !ch->structural ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_DISTRICT_HEAD:
 	case ROLE_VIEWER:
 		return QT_PERMISSION_DENIED;
 	case ROLE_NONE:
@@ -112,6 +124,7 @@ qt_status_t perm_project_transition(const actor_t *a, const perm_project_t *p,
 		return coordinates(a, p) && from == LIFECYCLE_APPLICATION &&
 		               to == LIFECYCLE_ASSESSMENT
 		           ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_DISTRICT_HEAD:
 	case ROLE_VIEWER:
 		return QT_PERMISSION_DENIED;
 	case ROLE_NONE:
@@ -170,6 +183,7 @@ qt_status_t perm_person_write(const actor_t *a, const perm_person_change_t *ch)
 		return ch->create && !ch->sets_account && !ch->has_office && ch->coordinates_any
 		           ? QT_OK
 		           : QT_PERMISSION_DENIED;
+	case ROLE_DISTRICT_HEAD:
 	case ROLE_VIEWER:
 		return QT_PERMISSION_DENIED;
 	case ROLE_NONE:
@@ -188,6 +202,7 @@ qt_status_t perm_membership_manage(const actor_t *a, const perm_project_t *p)
 	case ROLE_COORDINATOR:
 		/* The support group is the coordination's own. */
 		return coordinates(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_DISTRICT_HEAD:
 	case ROLE_VIEWER:
 		return QT_PERMISSION_DENIED;
 	case ROLE_NONE:
@@ -206,6 +221,7 @@ qt_status_t perm_fund_create(const actor_t *a, const perm_project_t *p)
 	case ROLE_OFFICE:
 		return leads(a, p) ? QT_OK : QT_PERMISSION_DENIED;
 	case ROLE_COORDINATOR:
+	case ROLE_DISTRICT_HEAD:
 	case ROLE_VIEWER:
 		return QT_PERMISSION_DENIED;
 	case ROLE_NONE:
@@ -225,6 +241,7 @@ qt_status_t perm_fund_book(const actor_t *a, const perm_project_t *p, int alloca
 		/* The coordination administers the fund: grants, payouts and
 		 * refunds; how much money the fund gets is the city's decision. */
 		return coordinates(a, p) && !allocation ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_DISTRICT_HEAD:
 	case ROLE_VIEWER:
 		return QT_PERMISSION_DENIED;
 	case ROLE_NONE:
@@ -244,6 +261,8 @@ qt_status_t perm_assessment_create(const actor_t *a, const perm_project_t *p)
 		return leads(a, p) ? QT_OK : QT_PERMISSION_DENIED;
 	case ROLE_COORDINATOR:
 		/* The coordination's work is what is assessed. */
+		return QT_PERMISSION_DENIED;
+	case ROLE_DISTRICT_HEAD:
 	case ROLE_VIEWER:
 		return QT_PERMISSION_DENIED;
 	case ROLE_NONE:
@@ -263,6 +282,7 @@ qt_status_t perm_continuation_set(const actor_t *a, const perm_project_t *p)
 		/* Working out a continuation strategy is a task of the
 		 * coordination (chapter 9); it proposes the plan. */
 		return coordinates(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_DISTRICT_HEAD:
 	case ROLE_VIEWER:
 		return QT_PERMISSION_DENIED;
 	case ROLE_NONE:
@@ -286,6 +306,7 @@ static qt_status_t perm_own_office(const actor_t *a, int64_t office_id)
 	case ROLE_OFFICE:
 		return a->office_id > 0 && a->office_id == office_id ? QT_OK : QT_PERMISSION_DENIED;
 	case ROLE_COORDINATOR:
+	case ROLE_DISTRICT_HEAD:
 	case ROLE_VIEWER:
 		return QT_PERMISSION_DENIED;
 	case ROLE_NONE:
@@ -321,6 +342,16 @@ qt_status_t perm_agenda_propose(const actor_t *a, const perm_agenda_origin_t *o)
 		return o->origin == PERM_ORIGIN_BOTTOM_UP && o->project != NULL &&
 		               coordinates(a, o->project)
 		           ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_DISTRICT_HEAD:
+		/* The district head brings in topics from the quarters of the
+		 * district (member of the AGSP for the district): bottom-up,
+		 * from a project of the district and, when a quarter is named,
+		 * a quarter of the district. */
+		return o->origin == PERM_ORIGIN_BOTTOM_UP && o->project != NULL &&
+		               in_own_district(a, o->project) &&
+		               (o->quarter_district_id == 0 ||
+		                o->quarter_district_id == a->district_id)
+		           ? QT_OK : QT_PERMISSION_DENIED;
 	case ROLE_VIEWER:
 		return QT_PERMISSION_DENIED;
 	case ROLE_NONE:
@@ -333,4 +364,61 @@ qt_status_t perm_handover_update(const actor_t *a, int64_t lead_office_id)
 {
 	/* The receiving (lead) office answers for the hand-over. */
 	return perm_own_office(a, lead_office_id);
+}
+
+/* ------------------------------------------------------------ goals and progress updates
+ *
+ * Written without a switch over the roles, so that a role added later is
+ * refused every write until these rules name it. */
+
+qt_status_t perm_goal_set(const actor_t *a, const perm_project_t *p)
+{
+	if (a->role == ROLE_NONE)
+		return QT_UNAUTHENTICATED;
+	/* Goals count once the city side agrees (accepted, chapter 4). */
+	return a->role == ROLE_ADMIN || leads(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+}
+
+qt_status_t perm_goal_propose(const actor_t *a, const perm_project_t *p)
+{
+	if (a->role == ROLE_NONE)
+		return QT_UNAUTHENTICATED;
+	/* The coordination formulates the goals with the quarter and proposes
+	 * them; adapting them during the project is part of it. */
+	return a->role == ROLE_ADMIN || leads(a, p) || coordinates(a, p) ? QT_OK
+	                                                                 : QT_PERMISSION_DENIED;
+}
+
+qt_status_t perm_goal_accept(const actor_t *a, const perm_project_t *p)
+{
+	return perm_goal_set(a, p);
+}
+
+qt_status_t perm_progress_submit(const actor_t *a, const perm_project_t *p)
+{
+	if (a->role == ROLE_NONE)
+		return QT_UNAUTHENTICATED;
+	return a->role == ROLE_ADMIN || coordinates(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+}
+
+qt_status_t perm_progress_review(const actor_t *a, const perm_project_t *p, int own)
+{
+	if (a->role == ROLE_NONE)
+		return QT_UNAUTHENTICATED;
+	/* Nobody approves their own update, admins included. */
+	if (own)
+		return QT_PERMISSION_DENIED;
+	return a->role == ROLE_ADMIN || leads(a, p) ? QT_OK : QT_PERMISSION_DENIED;
+}
+
+qt_status_t perm_progress_read(const actor_t *a, const perm_project_t *p, int approved)
+{
+	if (a->role == ROLE_NONE)
+		return QT_UNAUTHENTICATED;
+	/* Drafts of the report stay between the coordination and the lead
+	 * office until the lead office approves them. */
+	if (approved)
+		return QT_OK;
+	return a->role == ROLE_ADMIN || leads(a, p) || coordinates(a, p) ? QT_OK
+	                                                                 : QT_PERMISSION_DENIED;
 }

@@ -6,7 +6,13 @@
  *   office       reads all; creates and edits projects its office leads
  *   coordinator  reads all; edits descriptive fields of the projects it
  *                coordinates and submits their applications for assessment
+ *   district_head  (Bezirksvorsteher*in of district D) reads all;
+ *                proposes bottom-up agenda items from projects in D
+ *                (see the AGSP block); nothing else
  *   viewer       reads all
+ *
+ * Every decision names every role: a new role fails to compile (-Wswitch)
+ * until each rule has decided about it.
  *
  * People and support groups: see the block further down.
  */
@@ -24,6 +30,7 @@ typedef enum {
 	ROLE_OFFICE = 2,
 	ROLE_COORDINATOR = 3,
 	ROLE_VIEWER = 4,
+	ROLE_DISTRICT_HEAD = 5,
 } role_t;
 
 typedef struct actor {
@@ -31,6 +38,7 @@ typedef struct actor {
 	role_t role;
 	int64_t office_id;        /* ROLE_OFFICE, else 0 */
 	int64_t organisation_id;  /* ROLE_COORDINATOR, else 0 */
+	int64_t district_id;      /* ROLE_DISTRICT_HEAD, else 0 */
 } actor_t;
 
 /* The parts of a stored project that permissions depend on (borrowed). */
@@ -39,6 +47,9 @@ typedef struct perm_project {
 	size_t n_lead_office_ids;
 	const int64_t *coordinator_ids;
 	size_t n_coordinator_ids;
+	const int64_t *district_ids;  /* districts of its quarters; only the agenda
+	                               * proposal rule reads them */
+	size_t n_district_ids;
 } perm_project_t;
 
 /* What an update touches. */
@@ -163,7 +174,9 @@ int perm_continuation_agreed(const actor_t *a, const perm_project_t *p);
  *                order, outcomes).  Everyone logged in reads them.
  *   agenda items admin; office staff propose top-down items of their
  *                own office; coordinators propose bottom-up items of
- *                projects they coordinate.
+ *                projects they coordinate; district heads bottom-up items
+ *                of projects in their district (a quarter of the project
+ *                lies in it, and so does the origin quarter if named).
  *   hand-overs   admin; staff of the lead office acknowledge them and
  *                report them done or declined.  Everyone logged in reads
  *                them (a coordinator follows those of its projects).
@@ -177,6 +190,8 @@ typedef struct perm_agenda_origin {
 	int origin;                    /* PERM_ORIGIN_* */
 	int64_t office_id;             /* top-down: the proposing office */
 	const perm_project_t *project; /* bottom-up: the origin project as stored */
+	int64_t quarter_district_id;   /* bottom-up: district of the origin quarter,
+	                                * 0 if no quarter is named */
 } perm_agenda_origin_t;
 
 /* Creating a meeting organised by the given office. */
@@ -190,5 +205,42 @@ qt_status_t perm_agenda_propose(const actor_t *a, const perm_agenda_origin_t *o)
 
 /* Acknowledging a hand-over or reporting it done or declined. */
 qt_status_t perm_handover_update(const actor_t *a, int64_t lead_office_id);
+
+
+/* ------------------------------------------------------------ goals and progress updates (Zielsteuerung)
+ *
+ *   set a goal        admin; staff of a lead office: the version counts at
+ *                     once (accepted)
+ *   propose a goal    admin; staff of a lead office; the project's
+ *                     coordinators (new goals and changes), accepted later
+ *   accept, retire    admin; staff of a lead office
+ *   submit, revise    admin; the project's coordinators: reporting on
+ *                     the goals is the coordination's task (chapter 4)
+ *   review            admin; staff of a lead office; never an update the
+ *                     actor submitted or revised (checked again in SQL)
+ *   read              goals, approved updates and annual reports: everyone
+ *                     logged in; submitted and returned updates: admin,
+ *                     staff of a lead office, the project's coordinators
+ * Other roles are refused every write.
+ */
+
+/* Setting a goal of project p directly (new or changed, accepted at once). */
+qt_status_t perm_goal_set(const actor_t *a, const perm_project_t *p);
+
+/* Proposing a new goal of project p or a change of one. */
+qt_status_t perm_goal_propose(const actor_t *a, const perm_project_t *p);
+
+/* Accepting a proposed goal version of project p, or retiring a goal. */
+qt_status_t perm_goal_accept(const actor_t *a, const perm_project_t *p);
+
+/* Submitting a progress update for project p, or revising a returned one. */
+qt_status_t perm_progress_submit(const actor_t *a, const perm_project_t *p);
+
+/* Approving or returning an update of project p; own is non-zero if the
+ * actor submitted or revised it. */
+qt_status_t perm_progress_review(const actor_t *a, const perm_project_t *p, int own);
+
+/* Reading an update of project p; approved is non-zero for approved ones. */
+qt_status_t perm_progress_read(const actor_t *a, const perm_project_t *p, int approved);
 
 #endif

@@ -118,6 +118,10 @@ Quartier__V1__Account *pgrow_account(req_t *r, const PGresult *res, int row, int
 	}
 	a->has_disabled = 1;
 	a->disabled = PQgetvalue(res, row, col + 6)[0] == 't';
+	if (!pgrow_null(res, row, col + 7)) {
+		a->has_district_id = 1;
+		a->district_id = pgrow_i64(res, row, col + 7);
+	}
 	return a;
 }
 

@@ -28,8 +28,11 @@ char **pgrow_str_array(req_t *r, const char *text, size_t *n);
 const char *pgrow_hex(req_t *r, const uint8_t *bytes, size_t n);
 
 /* Accounts: "id, login, display_name, role, office_id, organisation_id,
- * disabled" starting at column col. */
-#define PGROW_ACCOUNT_COLS "id, login, display_name, role, office_id, organisation_id, disabled"
+ * disabled, district_id" (PGROW_ACCOUNT_NCOLS columns) starting at column
+ * col. */
+#define PGROW_ACCOUNT_COLS \
+	"id, login, display_name, role, office_id, organisation_id, disabled, district_id"
+#define PGROW_ACCOUNT_NCOLS 8
 Quartier__V1__Account *pgrow_account(req_t *r, const PGresult *res, int row, int col);
 
 /* Projects: every column of the view project_v, in its order. */

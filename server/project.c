@@ -242,8 +242,12 @@ typedef struct update_ctx {
 
 static perm_project_t project_perm_view(const Quartier__V1__Project *p)
 {
-	perm_project_t pp = {p->lead_office_ids, p->n_lead_office_ids,
-	                     p->coordinator_ids, p->n_coordinator_ids};
+	perm_project_t pp = {
+		.lead_office_ids = p->lead_office_ids,
+		.n_lead_office_ids = p->n_lead_office_ids,
+		.coordinator_ids = p->coordinator_ids,
+		.n_coordinator_ids = p->n_coordinator_ids,
+	};
 	return pp;
 }
 

@@ -31,6 +31,7 @@ static void session_bind(req_t *r, const Quartier__V1__Account *a,
 	c->actor.role = (role_t)a->role;
 	c->actor.office_id = a->has_office_id ? a->office_id : 0;
 	c->actor.organisation_id = a->has_organisation_id ? a->organisation_id : 0;
+	c->actor.district_id = a->has_district_id ? a->district_id : 0;
 	memcpy(c->session_hash, hash, AUTH_TOKEN_HASH_LEN);
 	c->session_expires = expires;
 	c->state = CONN_AUTHENTICATED;
@@ -116,7 +117,7 @@ static void login_account_cb(const PGresult *res, const db_error_t *err, void *a
 	}
 	if (PQntuples(res) == 1) {
 		ctx->account = pgrow_account(r, res, 0, 0);
-		encoded = PQgetvalue(res, 0, 7);
+		encoded = PQgetvalue(res, 0, PGROW_ACCOUNT_NCOLS);
 	}
 	st = hash_verify(r->srv, encoded, in->password, login_verified_cb, r);
 	OPENSSL_cleanse(in->password, strlen(in->password));
@@ -163,7 +164,7 @@ static void resume_cb(const PGresult *res, const db_error_t *err, void *arg)
 	quartier__v1__login_response__init(out);
 	out->token = "";
 	out->account = pgrow_account(r, res, 0, 0);
-	out->expires_at = pgrow_i64(res, 0, 7);
+	out->expires_at = pgrow_i64(res, 0, PGROW_ACCOUNT_NCOLS);
 	session_bind(r, out->account, ctx->token_hash, out->expires_at);
 	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_LOGIN;
 	r->resp.login = out;
@@ -184,7 +185,7 @@ void session_resume(req_t *r)
 	params[0] = pgrow_hex(r, ctx->token_hash, sizeof(ctx->token_hash));
 	req_query(r,
 	          "SELECT a.id, a.login, a.display_name, a.role, a.office_id, a.organisation_id, "
-	          "a.disabled, extract(epoch FROM s.expires_at)::bigint "
+	          "a.disabled, a.district_id, extract(epoch FROM s.expires_at)::bigint "
 	          "FROM session s JOIN account a ON a.id = s.account_id "
 	          "WHERE s.token_hash = decode($1, 'hex') AND s.revoked_at IS NULL "
 	          "AND s.expires_at > now() AND NOT a.disabled",

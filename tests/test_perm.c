@@ -813,3 +813,330 @@ Test(perm, agsp_edge_cases)
 	o.office_id = MY_OFFICE;
 	cr_assert_eq(perm_agenda_propose(&a, &o), QT_PERMISSION_DENIED);
 }
+
+/* ------------------------------------------------------------ district heads (Bezirksvorsteher*innen) */
+
+#define MY_DISTRICT    4
+#define OTHER_DISTRICT 2
+
+static const int64_t dh_in_my_district[] = {MY_DISTRICT};
+static const int64_t dh_in_other_district[] = {OTHER_DISTRICT};
+static const int64_t dh_in_both[] = {OTHER_DISTRICT, MY_DISTRICT};
+
+static actor_t district_head(void)
+{
+	actor_t a;
+
+	memset(&a, 0, sizeof(a));
+	a.account_id = MY_ACCOUNT;
+	a.role = ROLE_DISTRICT_HEAD;
+	a.district_id = MY_DISTRICT;
+	return a;
+}
+
+/* A project of relation rel (as for the other roles) whose quarters lie in
+ * the districts given. */
+static perm_project_t project_in(relation_t rel, const int64_t *districts, size_t n)
+{
+	perm_project_t p = project_for(rel);
+
+	p.district_ids = districts;
+	p.n_district_ids = n;
+	return p;
+}
+
+Test(perm, district_head_role_name)
+{
+	cr_assert_eq(perm_role_parse("district_head"), ROLE_DISTRICT_HEAD);
+	cr_assert_str_eq(perm_role_name(ROLE_DISTRICT_HEAD), "district_head");
+	cr_assert_eq(perm_role_parse("district-head"), ROLE_NONE);
+	cr_assert_eq(perm_role_parse("District_Head"), ROLE_NONE);
+}
+
+Test(perm, district_head_reads_but_writes_nothing)
+{
+	actor_t a = district_head();
+	static const int64_t all_offices[] = {MY_OFFICE, OTHER_OFFICE, 0};
+	int checked = 0;
+
+	cr_assert_eq(perm_registry_read(&a), QT_OK);
+	cr_assert_eq(perm_admin(&a), QT_PERMISSION_DENIED);
+	cr_assert_eq(perm_project_create(&a, all_offices, 3), QT_PERMISSION_DENIED);
+	/* Not even projects of the own district: heading a district is no
+	 * lead office, no coordination. */
+	for (int rel = 0; rel < REL_COUNT; rel++) {
+		for (int where = 0; where < 3; where++) {
+			const int64_t *d = where == 0 ? dh_in_my_district
+			                   : where == 1 ? dh_in_other_district : dh_in_both;
+			perm_project_t p = project_in((relation_t)rel, d, where == 2 ? 2 : 1);
+			perm_change_t ch;
+
+			memset(&ch, 0, sizeof(ch));
+			cr_expect_eq(perm_project_update(&a, &p, &ch), QT_PERMISSION_DENIED);
+			ch.structural = 1;
+			cr_expect_eq(perm_project_update(&a, &p, &ch), QT_PERMISSION_DENIED);
+			for (int from = LIFECYCLE_APPLICATION; from <= LIFECYCLE_ENDED; from++)
+				for (int to = LIFECYCLE_APPLICATION; to <= LIFECYCLE_ENDED; to++)
+					cr_expect_eq(perm_project_transition(&a, &p, from, to),
+					             QT_PERMISSION_DENIED);
+			cr_expect_eq(perm_membership_manage(&a, &p), QT_PERMISSION_DENIED);
+			cr_expect_eq(perm_fund_create(&a, &p), QT_PERMISSION_DENIED);
+			cr_expect_eq(perm_fund_book(&a, &p, 0), QT_PERMISSION_DENIED);
+			cr_expect_eq(perm_fund_book(&a, &p, 1), QT_PERMISSION_DENIED);
+			cr_expect_eq(perm_assessment_create(&a, &p), QT_PERMISSION_DENIED);
+			cr_expect_eq(perm_continuation_set(&a, &p), QT_PERMISSION_DENIED);
+			cr_expect_eq(perm_continuation_agreed(&a, &p), 0);
+			checked++;
+		}
+	}
+	for (int w = 0; w < PW_COUNT; w++) {
+		for (int any = 0; any < 2; any++) {
+			perm_person_change_t ch = person_change_for((person_write_t)w, any);
+			cr_expect_eq(perm_person_write(&a, &ch), QT_PERMISSION_DENIED, "%s", pw_names[w]);
+		}
+	}
+	for (size_t i = 0; i < 3; i++) {
+		cr_expect_eq(perm_meeting_create(&a, all_offices[i]), QT_PERMISSION_DENIED);
+		cr_expect_eq(perm_meeting_manage(&a, all_offices[i]), QT_PERMISSION_DENIED);
+		cr_expect_eq(perm_handover_update(&a, all_offices[i]), QT_PERMISSION_DENIED);
+	}
+	cr_assert_eq(checked, REL_COUNT * 3);
+}
+
+/* Where a proposed agenda item comes from, seen from district MY_DISTRICT. */
+typedef enum {
+	DP_OWN_DISTRICT,              /* bottom-up, the project lies in the district */
+	DP_OWN_DISTRICT_OWN_QUARTER,  /* ... naming a quarter of the district */
+	DP_OWN_DISTRICT_FOREIGN_QUARTER, /* ... naming a quarter of another district */
+	DP_BOTH_DISTRICTS,            /* the project spans the district and another */
+	DP_BOTH_FOREIGN_QUARTER,      /* ... naming its quarter in the other district */
+	DP_OTHER_DISTRICT,            /* the project lies elsewhere */
+	DP_NO_QUARTERS,               /* the project has no quarter (lies nowhere) */
+	DP_NO_PROJECT,                /* bottom-up without the project */
+	DP_TOP_DOWN,                  /* top-down, from any office */
+	DP_TOP_DOWN_NO_OFFICE,        /* top-down, office 0 */
+	DP_COUNT
+} dh_propose_t;
+
+static const char *const dp_names[] = {
+	"own district", "own district, own quarter", "own district, foreign quarter",
+	"both districts", "both districts, foreign quarter", "other district", "no quarters",
+	"no project", "top-down", "top-down without office",
+};
+
+/* clang-format off */
+/* [district head of MY_DISTRICT / of none (district_id 0)][origin]. */
+static const qt_status_t dh_propose_expected[2][DP_COUNT] = {
+	/*  own own-q foreign-q both both-foreign other none no-proj top top-0 */
+	{   OK, OK,   NO,       OK,  NO,          NO,   NO,  NO,     NO, NO },
+	{   NO, NO,   NO,       NO,  NO,          NO,   NO,  NO,     NO, NO },
+};
+/* clang-format on */
+
+Test(perm, district_head_agenda_propose_matrix)
+{
+	for (int none = 0; none < 2; none++) {
+		actor_t a = district_head();
+
+		if (none)
+			a.district_id = 0;
+		/* Coordinating, leading or not changes nothing for a district head. */
+		for (int rel = 0; rel < REL_COUNT; rel++) {
+			for (int w = 0; w < DP_COUNT; w++) {
+				perm_project_t p;
+				perm_agenda_origin_t o;
+				qt_status_t got;
+
+				memset(&o, 0, sizeof(o));
+				switch ((dh_propose_t)w) {
+				case DP_OWN_DISTRICT:
+				case DP_OWN_DISTRICT_OWN_QUARTER:
+				case DP_OWN_DISTRICT_FOREIGN_QUARTER:
+					p = project_in((relation_t)rel, dh_in_my_district, 1);
+					break;
+				case DP_BOTH_DISTRICTS:
+				case DP_BOTH_FOREIGN_QUARTER:
+					p = project_in((relation_t)rel, dh_in_both, 2);
+					break;
+				case DP_OTHER_DISTRICT:
+					p = project_in((relation_t)rel, dh_in_other_district, 1);
+					break;
+				default:
+					p = project_in((relation_t)rel, NULL, 0);
+					break;
+				}
+				o.origin = w >= DP_TOP_DOWN ? PERM_ORIGIN_TOP_DOWN : PERM_ORIGIN_BOTTOM_UP;
+				o.project = w >= DP_NO_PROJECT ? NULL : &p;
+				o.office_id = w == DP_TOP_DOWN ? MY_OFFICE : 0;
+				if (w == DP_OWN_DISTRICT_OWN_QUARTER)
+					o.quarter_district_id = MY_DISTRICT;
+				if (w == DP_OWN_DISTRICT_FOREIGN_QUARTER || w == DP_BOTH_FOREIGN_QUARTER)
+					o.quarter_district_id = OTHER_DISTRICT;
+				got = perm_agenda_propose(&a, &o);
+				cr_expect_eq(got, dh_propose_expected[none][w], "%s / %s / %s: got %s",
+				             none ? "no district" : "own district", rel_names[rel],
+				             dp_names[w], qt_status_name(got));
+			}
+		}
+	}
+}
+
+Test(perm, district_head_in_the_agenda_rules_of_the_other_roles)
+{
+	/* The districts of a project matter to district heads alone: a
+	 * coordinator of a project elsewhere, an office, a viewer decide as
+	 * before whatever the districts are. */
+	perm_project_t own = project_in(REL_OWN_PROJECT, dh_in_my_district, 1);
+	perm_project_t other = project_in(REL_NONE, dh_in_my_district, 1);
+	perm_agenda_origin_t o;
+	actor_t c = actor_for(ROLE_COORDINATOR), off = actor_for(ROLE_OFFICE),
+	        v = actor_for(ROLE_VIEWER);
+
+	c.district_id = off.district_id = v.district_id = MY_DISTRICT;
+	memset(&o, 0, sizeof(o));
+	o.origin = PERM_ORIGIN_BOTTOM_UP;
+	o.quarter_district_id = OTHER_DISTRICT;
+	o.project = &own;
+	cr_assert_eq(perm_agenda_propose(&c, &o), QT_OK);
+	o.project = &other;
+	cr_assert_eq(perm_agenda_propose(&c, &o), QT_PERMISSION_DENIED);
+	cr_assert_eq(perm_agenda_propose(&off, &o), QT_PERMISSION_DENIED);
+	cr_assert_eq(perm_agenda_propose(&v, &o), QT_PERMISSION_DENIED);
+}
+
+/* clang-format off */
+/* A district head sees contact data as any fellow member does: self and
+ * fellow members only; leading offices do not count (it leads none). */
+static const qt_status_t dh_contact_expected[PREL_COUNT] = {
+	/* self lead fellow former other none */
+	   OK,  NO,  OK,    NO,    NO,   NO,
+};
+/* clang-format on */
+
+Test(perm, district_head_contact_data)
+{
+	actor_t a = district_head();
+
+	for (int rel = 0; rel < PREL_COUNT; rel++) {
+		perm_person_t p = person_for((person_rel_t)rel);
+		qt_status_t got = perm_person_contact(&a, &p);
+		cr_expect_eq(got, dh_contact_expected[rel], "%s: got %s", prel_names[rel],
+		             qt_status_name(got));
+	}
+	/* Even a district head whose office_id were set by mistake is no
+	 * lead office. */
+	a.office_id = MY_OFFICE;
+	{
+		perm_person_t p = person_for(PREL_LEAD_OFFICE);
+		cr_assert_eq(perm_person_contact(&a, &p), QT_PERMISSION_DENIED);
+	}
+}
+
+/* ------------------------------------------------------------ goals and progress updates (Zielsteuerung) */
+
+typedef enum {
+	ZA_GOAL_SET,         /* set a goal directly (accepted at once) */
+	ZA_GOAL_PROPOSE,     /* propose a goal or a change */
+	ZA_GOAL_ACCEPT,      /* accept a proposal, retire a goal */
+	ZA_SUBMIT,           /* submit or revise an update */
+	ZA_REVIEW,           /* approve or return someone else's update */
+	ZA_REVIEW_OWN,       /* approve or return an update the actor submitted or revised */
+	ZA_READ_UNAPPROVED,  /* read a submitted or returned update */
+	ZA_READ_APPROVED,    /* read an approved update */
+	ZA_COUNT
+} goal_action_t;
+
+static const char *const za_names[] = {"goal set",     "goal propose",     "goal accept",
+                                       "submit",       "review",           "review own",
+                                       "read unapproved", "read approved"};
+
+/* The roles in the order of goal_expected's rows; the district head reads
+ * like a viewer and writes nothing here. */
+static const role_t za_roles[] = {ROLE_NONE,        ROLE_ADMIN,  ROLE_OFFICE,
+                                  ROLE_COORDINATOR, ROLE_VIEWER, ROLE_DISTRICT_HEAD};
+
+/* clang-format off */
+static const qt_status_t goal_expected[6][ZA_COUNT][REL_COUNT] = {
+	/*                 own office, own project, none */
+	[0] = { /* none */
+		{UA, UA, UA}, {UA, UA, UA}, {UA, UA, UA}, {UA, UA, UA},
+		{UA, UA, UA}, {UA, UA, UA}, {UA, UA, UA}, {UA, UA, UA}},
+	[1] = { /* admin: all, but never a review of its own update */
+		{OK, OK, OK}, {OK, OK, OK}, {OK, OK, OK}, {OK, OK, OK},
+		{OK, OK, OK}, {NO, NO, NO}, {OK, OK, OK}, {OK, OK, OK}},
+	[2] = { /* office: goals and reviews of projects it leads */
+		{OK, NO, NO}, {OK, NO, NO}, {OK, NO, NO}, {NO, NO, NO},
+		{OK, NO, NO}, {NO, NO, NO}, {OK, NO, NO}, {OK, OK, OK}},
+	[3] = { /* coordinator: proposals and updates of its projects */
+		{NO, NO, NO}, {NO, OK, NO}, {NO, NO, NO}, {NO, OK, NO},
+		{NO, NO, NO}, {NO, NO, NO}, {NO, OK, NO}, {OK, OK, OK}},
+	[4] = { /* viewer */
+		{NO, NO, NO}, {NO, NO, NO}, {NO, NO, NO}, {NO, NO, NO},
+		{NO, NO, NO}, {NO, NO, NO}, {NO, NO, NO}, {OK, OK, OK}},
+	[5] = { /* district head */
+		{NO, NO, NO}, {NO, NO, NO}, {NO, NO, NO}, {NO, NO, NO},
+		{NO, NO, NO}, {NO, NO, NO}, {NO, NO, NO}, {OK, OK, OK}},
+};
+/* clang-format on */
+
+static qt_status_t goal_decide(const actor_t *a, const perm_project_t *p, goal_action_t act)
+{
+	switch (act) {
+	case ZA_GOAL_SET: return perm_goal_set(a, p);
+	case ZA_GOAL_PROPOSE: return perm_goal_propose(a, p);
+	case ZA_GOAL_ACCEPT: return perm_goal_accept(a, p);
+	case ZA_SUBMIT: return perm_progress_submit(a, p);
+	case ZA_REVIEW: return perm_progress_review(a, p, 0);
+	case ZA_REVIEW_OWN: return perm_progress_review(a, p, 1);
+	case ZA_READ_UNAPPROVED: return perm_progress_read(a, p, 0);
+	case ZA_READ_APPROVED: return perm_progress_read(a, p, 1);
+	case ZA_COUNT: break;
+	}
+	return QT_INTERNAL;
+}
+
+Test(perm, goal_and_progress_matrix)
+{
+	for (size_t r = 0; r < sizeof(za_roles) / sizeof(za_roles[0]); r++) {
+		actor_t a = actor_for(za_roles[r]);
+
+		if (za_roles[r] == ROLE_DISTRICT_HEAD)
+			a.district_id = MY_DISTRICT;
+		for (int act = 0; act < ZA_COUNT; act++) {
+			for (int rel = 0; rel < REL_COUNT; rel++) {
+				perm_project_t p = project_for((relation_t)rel);
+				qt_status_t got = goal_decide(&a, &p, (goal_action_t)act);
+
+				cr_expect_eq(got, goal_expected[r][act][rel], "%s / %s / %s: got %s",
+				             perm_role_name(za_roles[r]), za_names[act], rel_names[rel],
+				             qt_status_name(got));
+			}
+		}
+	}
+}
+
+Test(perm, goal_and_progress_edge_cases)
+{
+	actor_t a = actor_for(ROLE_OFFICE);
+	perm_project_t p = project_for(REL_OWN_OFFICE);
+	perm_project_t empty;
+
+	/* Office staff without an office set and review nothing. */
+	a.office_id = 0;
+	cr_assert_eq(perm_goal_set(&a, &p), QT_PERMISSION_DENIED);
+	cr_assert_eq(perm_progress_review(&a, &p, 0), QT_PERMISSION_DENIED);
+	cr_assert_eq(perm_progress_read(&a, &p, 0), QT_PERMISSION_DENIED);
+	/* A project without lead offices and coordinators: admins only. */
+	memset(&empty, 0, sizeof(empty));
+	a = actor_for(ROLE_ADMIN);
+	cr_assert_eq(perm_goal_set(&a, &empty), QT_OK);
+	a = actor_for(ROLE_COORDINATOR);
+	cr_assert_eq(perm_goal_propose(&a, &empty), QT_PERMISSION_DENIED);
+	cr_assert_eq(perm_progress_submit(&a, &empty), QT_PERMISSION_DENIED);
+	/* An unknown role value is refused every write and unapproved reads. */
+	a.role = (role_t)99;
+	p = project_for(REL_OWN_PROJECT);
+	cr_assert_eq(perm_goal_propose(&a, &p), QT_PERMISSION_DENIED);
+	cr_assert_eq(perm_progress_submit(&a, &p), QT_PERMISSION_DENIED);
+	cr_assert_eq(perm_progress_read(&a, &p, 0), QT_PERMISSION_DENIED);
+}

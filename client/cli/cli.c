@@ -245,13 +245,14 @@ void cli_json_account(struct out_json *j, const qt_account_t *acct)
 	out_json_kv_str(j, "role", qt_role_name(acct->role));
 	out_json_kv_id(j, "office_id", acct->office_id);
 	out_json_kv_id(j, "organisation_id", acct->organisation_id);
+	out_json_kv_id(j, "district_id", acct->district_id);
 	out_json_kv_bool(j, "disabled", acct->disabled);
 	out_json_end_object(j);
 }
 
 void cli_print_account(cli_t *cli, const qt_account_t *acct)
 {
-	char office[24], org[24], id[24];
+	char office[24], org[24], district[24], id[24];
 	out_json_t j;
 
 	if (cli->json) {
@@ -263,12 +264,14 @@ void cli_print_account(cli_t *cli, const qt_account_t *acct)
 	snprintf(id, sizeof(id), "%lld", (long long)acct->id);
 	snprintf(office, sizeof(office), "%lld", (long long)acct->office_id);
 	snprintf(org, sizeof(org), "%lld", (long long)acct->organisation_id);
+	snprintf(district, sizeof(district), "%lld", (long long)acct->district_id);
 	out_kv(stdout, 12, "id", id);
 	out_kv(stdout, 12, "login", acct->login);
 	out_kv(stdout, 12, "name", acct->display_name);
 	out_kv(stdout, 12, "role", qt_role_name(acct->role));
 	out_kv(stdout, 12, "office", acct->office_id != 0 ? office : NULL);
 	out_kv(stdout, 12, "organisation", acct->organisation_id != 0 ? org : NULL);
+	out_kv(stdout, 12, "district", acct->district_id != 0 ? district : NULL);
 	if (acct->disabled)
 		out_kv(stdout, 12, "disabled", "yes");
 }

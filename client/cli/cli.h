@@ -135,6 +135,9 @@ int cmd_continuation(cli_t *cli, args_t *a);
 int cmd_meeting(cli_t *cli, args_t *a);   /* cmd_meeting.c: inter-office coordination */
 int cmd_agenda(cli_t *cli, args_t *a);
 int cmd_handover(cli_t *cli, args_t *a);
+int cmd_goal(cli_t *cli, args_t *a);     /* cmd_goal.c: coordinators' updates */
+int cmd_update(cli_t *cli, args_t *a);
+int cmd_report(cli_t *cli, args_t *a);
 
 /* Usage texts, printed by --help. */
 void cli_usage_main(void);

@@ -9,7 +9,7 @@
 #include "password.h"
 
 #define CMD "account"
-#define CMD_ACCOUNT_ROLES "admin, office, coordinator or viewer"
+#define CMD_ACCOUNT_ROLES "admin, office, coordinator, district_head or viewer"
 
 enum {
 	OPT_LOGIN = 1,
@@ -17,6 +17,7 @@ enum {
 	OPT_ROLE,
 	OPT_OFFICE,
 	OPT_ORGANISATION,
+	OPT_DISTRICT,
 	OPT_PASSWORD_STDIN,
 };
 
@@ -27,6 +28,7 @@ static const args_opt_t cmd_account_create_opts[] = {
 	{ "office", 1, OPT_OFFICE },
 	{ "organisation", 1, OPT_ORGANISATION },
 	{ "organization", 1, OPT_ORGANISATION },
+	{ "district", 1, OPT_DISTRICT },
 	{ "password-stdin", 0, OPT_PASSWORD_STDIN },
 	{ NULL, 0, 0 },
 };
@@ -60,6 +62,9 @@ static int cmd_account_create(cli_t *cli, args_t *a)
 		case OPT_ORGANISATION:
 			rc = cli_parse_id(CMD, "organisation id", val,
 			                  &in.organisation_id);
+			break;
+		case OPT_DISTRICT:
+			rc = cli_parse_id(CMD, "district id", val, &in.district_id);
 			break;
 		case OPT_PASSWORD_STDIN:
 			from_stdin = 1;
@@ -109,13 +114,13 @@ out:
 static int cmd_account_list(cli_t *cli, args_t *a)
 {
 	static const char *const headers[] = {
-		"ID", "LOGIN", "NAME", "ROLE", "OFFICE", "ORGANISATION", "DISABLED",
+		"ID", "LOGIN", "NAME", "ROLE", "OFFICE", "ORGANISATION", "DISTRICT", "DISABLED",
 	};
 	qt_account_t *list = NULL;
 	size_t n = 0, i;
 	const char *val;
-	const char *row[7];
-	char num[24], office[24], org[24];
+	const char *row[8];
+	char num[24], office[24], org[24], district[24];
 	out_table_t t;
 	out_json_t j;
 	qt_status_t st;
@@ -147,20 +152,23 @@ static int cmd_account_list(cli_t *cli, args_t *a)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		out_table_init(&t, 7, headers, "rllllll");
+		out_table_init(&t, 8, headers, "rlllllll");
 		for (i = 0; i < n; i++) {
 			snprintf(num, sizeof(num), "%lld", (long long)list[i].id);
 			snprintf(office, sizeof(office), "%lld",
 			         (long long)list[i].office_id);
 			snprintf(org, sizeof(org), "%lld",
 			         (long long)list[i].organisation_id);
+			snprintf(district, sizeof(district), "%lld",
+			         (long long)list[i].district_id);
 			row[0] = num;
 			row[1] = list[i].login;
 			row[2] = list[i].display_name;
 			row[3] = qt_role_name(list[i].role);
 			row[4] = list[i].office_id != 0 ? office : NULL;
 			row[5] = list[i].organisation_id != 0 ? org : NULL;
-			row[6] = list[i].disabled ? "yes" : "no";
+			row[6] = list[i].district_id != 0 ? district : NULL;
+			row[7] = list[i].disabled ? "yes" : "no";
 			out_table_add(&t, row);
 		}
 		if (out_table_print(&t, stdout) != 0) {

@@ -45,6 +45,11 @@ void cli_usage_main(void)
 "                          agenda items (Tagesordnungspunkte) and their outcomes\n"
 "  handover list|ack|done|decline\n"
 "                          topics handed over to the responsible office (Übergaben)\n"
+"  goal list|show|history|set|propose|accept|retire\n"
+"                          goals of projects (Ziele, Zielsteuerung) and their versions\n"
+"  update submit|show|list|approve|return|revise\n"
+"                          progress updates of the coordination (Sachstandsberichte)\n"
+"  report PROJECT --year Y annual report (Jahresbericht) as Markdown or HTML\n"
 "  account create|list     user accounts (Benutzerkonten; admins only)\n"
 "  audit                   change log (Änderungsprotokoll)\n"
 "\n"
@@ -177,7 +182,8 @@ static const char cli_usage_project[] =
 
 static const char cli_usage_account[] =
 "Usage: quartier account create --login L --name N --role R [--office ID]\n"
-"                               [--organisation ID] [--password-stdin]\n"
+"                               [--organisation ID] [--district ID]\n"
+"                               [--password-stdin]\n"
 "       quartier account list\n"
 "\n"
 "User accounts (Benutzerkonten); admins only.\n"
@@ -187,6 +193,8 @@ static const char cli_usage_account[] =
 "  office        staff of one office (Amt); needs --office\n"
 "  coordinator   neighbourhood coordination (Quartierskoordination) of a\n"
 "                carrier (Träger); needs --organisation\n"
+"  district_head district head (Bezirksvorsteher*in): reads all, proposes\n"
+"                agenda items from the district; needs --district\n"
 "  viewer        read only\n"
 "\n"
 "  --login L            login name\n"
@@ -194,6 +202,7 @@ static const char cli_usage_account[] =
 "  --role R             role, see above\n"
 "  --office ID          the office (Amt; 'quartier ref offices')\n"
 "  --organisation ID    the carrier organisation (Träger; 'quartier ref organisations')\n"
+"  --district ID        the district (Stadtbezirk; 'quartier ref districts')\n"
 "  --password-stdin     read the new password as one line from standard input;\n"
 "                       without it, a terminal is asked twice without echo\n";
 
@@ -450,8 +459,9 @@ static const char cli_usage_agenda[] =
 "Agenda items (Tagesordnungspunkte) of the inter-office coordination.\n"
 "\n"
 "propose: an item from a quarter project (bottom-up, --project; by its\n"
-"  coordination) or from an office (top-down, --office; office staff: their\n"
-"  own by default).  --minutes is the time asked for (1 to 480).\n"
+"  coordination or the district head, Bezirksvorsteher*in, of its district)\n"
+"  or from an office (top-down, --office; office staff: their own by\n"
+"  default).  --minutes is the time asked for (1 to 480).\n"
 "backlog: items on no agenda (default), or by --status (backlog, scheduled,\n"
 "  concluded) or --all; --item shows one item with its history.\n"
 "schedule: the organiser puts an item on a meeting at --position (default:\n"
@@ -477,7 +487,8 @@ static const char cli_usage_handover[] =
 "Status: open -> acknowledged -> done or declined (with a reason).\n"
 "\n"
 "  --mine        office staff: those addressed to your office (lead or\n"
-"                participating); coordinators: those of your projects\n"
+"                participating); coordinators: those of your projects;\n"
+"                district heads: those of projects in your district\n"
 "  --office ID   addressed to this office\n"
 "  --status S    open, acknowledged, done, declined\n"
 "ack, done and decline are for staff of the lead office (and admins).\n";
@@ -524,6 +535,86 @@ static const char cli_usage_continuation[] =
 "                         plan names no building block; the funding end is the\n"
 "                         plan's date, else the project's end date\n";
 
+static const char cli_usage_goal[] =
+"Usage: quartier goal list PROJECT [--all]\n"
+"       quartier goal show ID\n"
+"       quartier goal history ID\n"
+"       quartier goal set|propose --project ID --statement TEXT --indicator TEXT\n"
+"                             --target N --unit UNIT --due YYYY-MM-DD\n"
+"                             [--baseline N] [--note TEXT]\n"
+"       quartier goal set|propose ID [--version V] [--statement TEXT] [--indicator TEXT]\n"
+"                             [--target N] [--unit UNIT] [--due YYYY-MM-DD]\n"
+"                             [--baseline N|--no-baseline] [--note TEXT]\n"
+"       quartier goal accept ID [--version V]\n"
+"       quartier goal retire ID --reason TEXT [--version V]\n"
+"\n"
+"Goals of a project (Ziele, Zielsteuerung, chapter 4 of the Rahmenkonzeption):\n"
+"SMART — a statement specific to the quarter, a measurable indicator with\n"
+"baseline, target value and unit, accepted, realistic and with a due date.\n"
+"Goals are adapted during a project: every change is a new version and the\n"
+"earlier ones are kept (history).  The newest accepted version counts.\n"
+"\n"
+"set       admins and staff of a lead office: a new goal (--project) or a new\n"
+"          version of goal ID, accepted at once\n"
+"propose   the project's coordinators (and the others): the same as a proposal,\n"
+"          which counts once the lead office accepts it\n"
+"accept    admins, lead office: accept the newest version, a proposal\n"
+"retire    admins, lead office: the goal is kept with its history, but changes\n"
+"          no more\n"
+"list      the goals of a project with their accepted and newest version;\n"
+"          --all includes retired goals\n"
+"history   every version of a goal, oldest first\n"
+"\n"
+"  --statement TEXT   the goal                    --indicator TEXT  what is measured\n"
+"  --baseline N       the starting value          --target N        the target value\n"
+"  --unit UNIT        e.g. Personen, Veranstaltungen, %\n"
+"  --due DATE         when it is to be reached    --note TEXT       why set or changed\n"
+"  --version V        the newest version you read (default: the current one)\n"
+"Figures are exact decimals: 12.5 (or 12,5), at most 4 decimals.\n";
+
+static const char cli_usage_update[] =
+"Usage: quartier update submit PROJECT --from YYYY-MM-DD --to YYYY-MM-DD --narrative TEXT\n"
+"                              [--events TEXT] [--participation TEXT] [--topics TEXT]\n"
+"                              [--value GOAL=VALUE[:NOTE]]...\n"
+"       quartier update show ID\n"
+"       quartier update list [--project ID] [--state S] [--year YYYY] [--limit N]\n"
+"       quartier update approve ID [--comment TEXT] [--version V]\n"
+"       quartier update return ID --comment TEXT [--version V]\n"
+"       quartier update revise ID [--version V] [--from D] [--to D] [--narrative TEXT]\n"
+"                              [--events TEXT] [--participation TEXT] [--topics TEXT]\n"
+"                              [--value GOAL=VALUE[:NOTE]...|--no-values]\n"
+"\n"
+"Progress updates (Sachstandsberichte) of the neighbourhood coordination: for a\n"
+"reporting period, the actual value of goals' indicators ('quartier goal list')\n"
+"and what happened — events held, participation, topics raised in the quarter.\n"
+"\n"
+"States: submitted -> approved (final) or returned (with a comment) -> revised\n"
+"and submitted again.  The project's coordinators submit and revise; staff of\n"
+"a lead office (and admins) approve or return.  Nobody approves or returns an\n"
+"update they submitted or revised.  Approved updates are read by everyone;\n"
+"others by the project's coordination, its lead offices and admins.\n"
+"\n"
+"  --value GOAL=VALUE[:NOTE]   the actual value of goal GOAL in its unit, e.g.\n"
+"                              --value 3=17.5:\"zwei Treffen mehr\"; repeatable\n"
+"  --state S                   submitted, approved or returned\n"
+"  --year YYYY                 updates whose period overlaps the year\n"
+"revise: what you leave out is kept from the update as it stands; values given\n"
+"replace all values, --no-values removes them.\n";
+
+static const char cli_usage_report[] =
+"Usage: quartier report PROJECT --year YYYY [--html] [--output FILE]\n"
+"\n"
+"The annual report (Jahresbericht) of a project: its goals (the accepted\n"
+"versions, how many versions each has, the latest value of the year), the\n"
+"approved progress updates whose period overlaps the year, the figures of the\n"
+"year's quarter funds (Quartiersfonds) and the continuation plan\n"
+"(Verstetigung).  Markdown by default; --html writes a self-contained HTML\n"
+"page; --json the assembled data.\n"
+"\n"
+"  --year YYYY     the year reported on\n"
+"  --html          HTML instead of Markdown\n"
+"  --output FILE   write to FILE instead of standard output\n";
+
 static const struct cli_command {
 	const char *name;
 	int (*run)(cli_t *cli, args_t *a);
@@ -545,6 +636,9 @@ static const struct cli_command {
 	{ "meeting", cmd_meeting, cli_usage_meeting },
 	{ "agenda", cmd_agenda, cli_usage_agenda },
 	{ "handover", cmd_handover, cli_usage_handover },
+	{ "goal", cmd_goal, cli_usage_goal },
+	{ "update", cmd_update, cli_usage_update },
+	{ "report", cmd_report, cli_usage_report },
 	{ "account", cmd_account, cli_usage_account },
 	{ "audit", cmd_audit, cli_usage_audit },
 };

@@ -22,6 +22,7 @@ qt_status_t account_from_wire(const Quartier__V1__Account *w, qt_account_t *out)
 	out->office_id = w->has_office_id ? w->office_id : 0;
 	out->organisation_id = w->has_organisation_id ? w->organisation_id : 0;
 	out->disabled = w->has_disabled && w->disabled;
+	out->district_id = w->has_district_id ? w->district_id : 0;
 	if (copy_str(w->login != NULL ? w->login : "", &out->login) != QT_OK ||
 	    copy_str(w->display_name != NULL ? w->display_name : "",
 	             &out->display_name) != QT_OK) {
@@ -185,6 +186,8 @@ qt_status_t qt_account_create(qt_client_t *c, const qt_account_new_t *a,
 	body.office_id = a->office_id;
 	body.has_organisation_id = a->organisation_id != 0;
 	body.organisation_id = a->organisation_id;
+	body.has_district_id = a->district_id != 0;
+	body.district_id = a->district_id;
 	req.body_case = QUARTIER__V1__REQUEST__BODY_ACCOUNT_CREATE;
 	req.account_create = &body;
 	rc = call_request(c, &req, QUARTIER__V1__RESPONSE__BODY_ACCOUNT, &in);

@@ -244,7 +244,8 @@ void qt_continuation_clear(qt_continuation_t *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static qt_status_t continuation_from_wire(const Quartier__V1__Continuation *w, qt_continuation_t *p)
+/* Also used for the plan in an annual report (goal.c). */
+qt_status_t continuation_from_wire(const Quartier__V1__Continuation *w, qt_continuation_t *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->project_id = w->project_id;

@@ -119,8 +119,9 @@ void qt_fund_ledger_free(qt_fund_entry_t *list, size_t n)
 	free(list);
 }
 
-/* Fills *f (zeroed first) from w (borrowed); on QT_NOMEM *f holds nothing. */
-static qt_status_t fund_from_wire(const Quartier__V1__Fund *w, qt_fund_t *f)
+/* Fills *f (zeroed first) from w (borrowed); on QT_NOMEM *f holds nothing.
+ * Also used for the funds of an annual report (goal.c). */
+qt_status_t fund_from_wire(const Quartier__V1__Fund *w, qt_fund_t *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->id = w->id;

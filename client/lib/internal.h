@@ -130,5 +130,7 @@ void copy_strv_free(char **v, size_t n);
  * *out holds nothing that needs freeing. */
 qt_status_t account_from_wire(const Quartier__V1__Account *w, qt_account_t *out);
 qt_status_t project_from_wire(const Quartier__V1__Project *w, qt_project_t *out);
+qt_status_t fund_from_wire(const Quartier__V1__Fund *w, qt_fund_t *out);
+qt_status_t continuation_from_wire(const Quartier__V1__Continuation *w, qt_continuation_t *out);
 
 #endif

@@ -10,6 +10,7 @@ static const char *const names_role[] = {
 	[QT_ROLE_OFFICE] = "office",
 	[QT_ROLE_COORDINATOR] = "coordinator",
 	[QT_ROLE_VIEWER] = "viewer",
+	[QT_ROLE_DISTRICT_HEAD] = "district_head",
 };
 
 static const char *const names_kind[] = {

@@ -86,9 +86,11 @@ typedef enum {
 	QT_ROLE_OFFICE = 2,
 	QT_ROLE_COORDINATOR = 3,
 	QT_ROLE_VIEWER = 4,
+	QT_ROLE_DISTRICT_HEAD = 5, /* Bezirksvorsteher*in of one district */
 } qt_role_t;
 
-/* "admin", "office", "coordinator", "viewer"; static storage. */
+/* "admin", "office", "coordinator", "viewer", "district_head"; static
+ * storage. */
 const char *qt_role_name(qt_role_t r);
 /* Parses a role name; QT_ROLE_UNSPECIFIED if unknown. */
 qt_role_t qt_role_parse(const char *s);
@@ -101,6 +103,7 @@ typedef struct qt_account {
 	int64_t office_id;        /* 0 if none */
 	int64_t organisation_id;  /* 0 if none */
 	int disabled;
+	int64_t district_id;      /* QT_ROLE_DISTRICT_HEAD: the district; 0 if none */
 } qt_account_t;
 
 /* Frees the strings inside a (not a itself); NULL is allowed. */
@@ -129,6 +132,7 @@ typedef struct qt_account_new {
 	qt_role_t role;
 	int64_t office_id;        /* required for QT_ROLE_OFFICE */
 	int64_t organisation_id;  /* required for QT_ROLE_COORDINATOR */
+	int64_t district_id;      /* required for QT_ROLE_DISTRICT_HEAD, else 0 */
 } qt_account_new_t;
 
 /* Creates an account (admins only). */
@@ -1079,6 +1083,250 @@ typedef struct qt_handover_filter {
 /* Hand-overs by due date; free with qt_handover_list_free(). */
 qt_status_t qt_handover_list(qt_client_t *c, const qt_handover_filter_t *f, qt_handover_t **out,
                              size_t *n);
+
+/* ------------------------------------------------------------ goals and progress updates */
+
+/* Goals per project (Zielsteuerung, chapter 4): SMART goals whose every
+ * change is a new version, kept as evidence.  Admins and staff of a lead
+ * office set goals directly (accepted); the project's coordinators
+ * propose new goals and changes, which count once a lead office accepts
+ * them.  Figures are exact decimals as text ("12.5", "-3"): an optional
+ * minus, 1 to 14 digits, optionally a point and 1 to 4 digits. */
+
+typedef enum {
+	QT_GOAL_UNSPECIFIED = 0,
+	QT_GOAL_PROPOSED = 1,  /* written by the coordination, not accepted yet */
+	QT_GOAL_ACCEPTED = 2,  /* set or accepted by a lead office or an admin */
+} qt_goal_state_t;
+
+/* "proposed"/"accepted"; static storage. */
+const char *qt_goal_state_name(qt_goal_state_t s);
+
+typedef struct qt_goal_version {
+	int64_t goal_id;
+	int64_t version;              /* 1, 2, ... */
+	char *statement;              /* the goal, specific to the quarter */
+	char *indicator;              /* what is measured */
+	char *baseline;               /* decimal; NULL if not known */
+	char *target_value;           /* decimal */
+	char *unit;                   /* e.g. "Personen" */
+	char *due_date;               /* "YYYY-MM-DD" */
+	char *note;                   /* why it was set or changed; NULL if none */
+	qt_goal_state_t state;
+	int64_t proposed_by;          /* account; 0: the host */
+	char *proposed_by_name;       /* NULL if none */
+	int64_t proposed_at;          /* unix seconds */
+	int64_t accepted_by;          /* account; 0 while proposed or on the host */
+	char *accepted_by_name;       /* NULL if none */
+	int64_t accepted_at;          /* unix seconds; 0 while proposed */
+} qt_goal_version_t;
+
+typedef struct qt_goal {
+	int64_t id;
+	int64_t project_id;
+	char *project_name;
+	int64_t version;              /* the newest version = the number of versions */
+	qt_goal_version_t current;    /* the newest version (may be a proposal) */
+	int has_accepted;             /* whether accepted holds a version */
+	qt_goal_version_t accepted;   /* the newest accepted version: the one that counts */
+	int retired;
+	int64_t retired_at;           /* unix seconds; 0 if not retired */
+	int64_t retired_by;           /* account; 0 if none */
+	char *retire_reason;          /* NULL if not retired */
+	qt_goal_version_t *history;   size_t n_history;  /* qt_goal_get: oldest first */
+	int64_t created_at;
+	int64_t updated_at;
+} qt_goal_t;
+
+/* Frees everything inside g (not g itself); NULL is allowed. */
+void qt_goal_clear(qt_goal_t *g);
+void qt_goal_list_free(qt_goal_t *list, size_t n);
+
+typedef struct qt_goal_new {
+	int64_t project_id;
+	const char *statement;        /* 1..2000 characters */
+	const char *indicator;        /* 1..500 */
+	const char *baseline;         /* decimal; NULL = not known */
+	const char *target_value;     /* decimal */
+	const char *unit;             /* 1..50 */
+	const char *due_date;         /* "YYYY-MM-DD" */
+	const char *note;             /* NULL = none; up to 2000 */
+	int propose;                  /* 1: a proposal (coordinators must); 0: set directly */
+} qt_goal_new_t;
+
+qt_status_t qt_goal_create(qt_client_t *c, const qt_goal_new_t *in, qt_goal_t *out);
+
+/* A new version on top of the newest one; NULL members keep its values. */
+typedef struct qt_goal_patch {
+	int64_t id;
+	int64_t expected_version;     /* the newest version read; stale -> QT_CONFLICT */
+	const char *statement;
+	const char *indicator;
+	const char *baseline;         /* NULL = unchanged, "" = clear */
+	const char *target_value;
+	const char *unit;
+	const char *due_date;
+	const char *note;             /* why it changes */
+	int propose;
+} qt_goal_patch_t;
+
+qt_status_t qt_goal_change(qt_client_t *c, const qt_goal_patch_t *in, qt_goal_t *out);
+
+/* Accepts the newest version, a proposal (admins, lead office). */
+qt_status_t qt_goal_accept(qt_client_t *c, int64_t id, int64_t expected_version,
+                           qt_goal_t *out);
+
+/* Retires a goal with a reason (admins, lead office); it is kept. */
+qt_status_t qt_goal_retire(qt_client_t *c, int64_t id, int64_t expected_version,
+                           const char *reason, qt_goal_t *out);
+
+/* A goal with every version (history). */
+qt_status_t qt_goal_get(qt_client_t *c, int64_t id, qt_goal_t *out);
+
+/* The goals of a project by id, without history; free with
+ * qt_goal_list_free(). */
+qt_status_t qt_goal_list(qt_client_t *c, int64_t project_id, int include_retired,
+                         qt_goal_t **out, size_t *n);
+
+/* Progress updates: submitted by the project's coordination for a
+ * reporting period, approved or returned (with a comment) by the lead
+ * office, revised after a return.  Nobody reviews their own update. */
+
+typedef enum {
+	QT_PROGRESS_UNSPECIFIED = 0,
+	QT_PROGRESS_SUBMITTED = 1,
+	QT_PROGRESS_APPROVED = 2,     /* final */
+	QT_PROGRESS_RETURNED = 3,     /* for revision */
+} qt_progress_state_t;
+
+typedef enum {
+	QT_PROGRESS_ACTION_UNSPECIFIED = 0,
+	QT_PROGRESS_ACTION_SUBMIT = 1,
+	QT_PROGRESS_ACTION_REVISE = 2,
+	QT_PROGRESS_ACTION_APPROVE = 3,
+	QT_PROGRESS_ACTION_RETURN = 4,
+} qt_progress_action_t;
+
+/* "submitted", "approved", "returned"; "submit", "revise", "approve",
+ * "return"; static storage.  The parser returns UNSPECIFIED if unknown. */
+const char *qt_progress_state_name(qt_progress_state_t s);
+qt_progress_state_t qt_progress_state_parse(const char *s);
+const char *qt_progress_action_name(qt_progress_action_t a);
+
+typedef struct qt_progress_value {
+	int64_t goal_id;
+	char *actual_value;           /* decimal, in the goal's unit */
+	char *note;                   /* NULL if none */
+	int64_t goal_version;         /* the accepted version it was reported against */
+	char *indicator;              /* of that version */
+	char *unit;
+	char *target_value;
+} qt_progress_value_t;
+
+typedef struct qt_progress_event {
+	qt_progress_action_t action;
+	int64_t account_id;           /* 0: the host */
+	char *account_name;           /* NULL if none */
+	int64_t at;                   /* unix seconds */
+	char *comment;                /* NULL if none */
+} qt_progress_event_t;
+
+typedef struct qt_progress_update {
+	int64_t id;
+	int64_t project_id;
+	char *project_name;
+	int64_t version;
+	char *period_from;            /* "YYYY-MM-DD", inclusive */
+	char *period_to;
+	qt_progress_state_t state;
+	char *narrative;
+	char *events;                 /* events held; NULL if none */
+	char *participation;          /* NULL if none */
+	char *topics;                 /* topics raised; NULL if none */
+	qt_progress_value_t *values;  size_t n_values;    /* by goal id */
+	int64_t submitted_by;         /* first submission; 0: the host */
+	char *submitted_by_name;
+	int64_t submitted_at;
+	int64_t reviewed_by;          /* decision on the current submission; 0 if none */
+	char *reviewed_by_name;
+	int64_t reviewed_at;
+	char *review_comment;
+	qt_progress_event_t *history; size_t n_history;  /* oldest first */
+	int64_t created_at;
+	int64_t updated_at;
+} qt_progress_update_t;
+
+/* Frees everything inside u (not u itself); NULL is allowed. */
+void qt_progress_update_clear(qt_progress_update_t *u);
+void qt_progress_list_free(qt_progress_update_t *list, size_t n);
+
+typedef struct qt_progress_value_new {
+	int64_t goal_id;
+	const char *actual_value;     /* decimal */
+	const char *note;             /* NULL = none */
+} qt_progress_value_new_t;
+
+/* A new update (submit) or a returned one replaced as a whole (revise:
+ * id and expected_version; project_id is not used). */
+typedef struct qt_progress_new {
+	int64_t project_id;           /* submit */
+	int64_t id;                   /* revise */
+	int64_t expected_version;     /* revise: stale -> QT_CONFLICT */
+	const char *period_from;      /* "YYYY-MM-DD" */
+	const char *period_to;        /* not before period_from */
+	const char *narrative;        /* 1..20000 characters */
+	const char *events;           /* NULL = none */
+	const char *participation;    /* NULL = none */
+	const char *topics;           /* NULL = none */
+	const qt_progress_value_new_t *values;  size_t n_values;  /* each goal once, <= 100 */
+} qt_progress_new_t;
+
+qt_status_t qt_progress_submit(qt_client_t *c, const qt_progress_new_t *in,
+                               qt_progress_update_t *out);
+qt_status_t qt_progress_revise(qt_client_t *c, const qt_progress_new_t *in,
+                               qt_progress_update_t *out);
+
+typedef enum {
+	QT_REVIEW_UNSPECIFIED = 0,
+	QT_REVIEW_APPROVE = 1,
+	QT_REVIEW_RETURN = 2,         /* needs a comment */
+} qt_review_decision_t;
+
+/* Approves or returns a submitted update (admins, lead office). */
+qt_status_t qt_progress_review(qt_client_t *c, int64_t id, int64_t expected_version,
+                               qt_review_decision_t decision, const char *comment,
+                               qt_progress_update_t *out);
+
+qt_status_t qt_progress_get(qt_client_t *c, int64_t id, qt_progress_update_t *out);
+
+typedef struct qt_progress_filter {
+	int64_t project_id;           /* 0 = any */
+	qt_progress_state_t state;    /* UNSPECIFIED = any */
+	int32_t year;                 /* periods overlapping it; 0 = any */
+	uint32_t limit;               /* 0 = server default (100), at most 500 */
+} qt_progress_filter_t;
+
+/* Updates by period, those the caller may read; free with
+ * qt_progress_list_free(). */
+qt_status_t qt_progress_list(qt_client_t *c, const qt_progress_filter_t *f,
+                             qt_progress_update_t **out, size_t *n);
+
+/* The annual report (Jahresbericht) of a project for a year. */
+typedef struct qt_annual_report {
+	int32_t year;
+	qt_project_t project;
+	qt_goal_t *goals;             size_t n_goals;     /* with an accepted version */
+	qt_progress_update_t *updates; size_t n_updates;  /* approved, period overlaps the year */
+	qt_fund_t *funds;             size_t n_funds;     /* the project's funds of the year */
+	qt_continuation_t continuation;                   /* version 0: no plan */
+	int64_t generated_at;         /* unix seconds */
+} qt_annual_report_t;
+
+/* Frees everything inside r (not r itself); NULL is allowed. */
+void qt_annual_report_clear(qt_annual_report_t *r);
+
+qt_status_t qt_annual_report(qt_client_t *c, int64_t project_id, int32_t year,
+                             qt_annual_report_t *out);
 
 #ifdef __cplusplus
 }
