@@ -287,6 +287,12 @@ Test(csv, field_quoting)
 		{"Süd; ok", "Süd; ok"},
 		{"", ""},
 		{NULL, ""},
+		/* Formula-like cells are neutralised (CSV injection). */
+		{"=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\""},
+		{"+49 711", "\"'+49 711\""},
+		{"-1+2", "\"'-1+2\""},
+		{"@SUM(A1)", "\"'@SUM(A1)\""},
+		{"a=b", "a=b"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

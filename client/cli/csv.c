@@ -8,13 +8,22 @@ void csv_field(FILE *f, const char *s, int first)
 {
 	if (!first)
 		fputc(',', f);
+	int formula;
+
 	if (s == NULL)
 		return;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	/* A cell starting like a formula would be run by spreadsheet
+	 * programs (CSV injection): such cells get a leading apostrophe, which
+	 * spreadsheets show as text, and are quoted. */
+	formula = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+	          s[0] == '\r';
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (formula)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);

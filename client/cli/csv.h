@@ -1,7 +1,9 @@
 /* CSV export (RFC 4180) of meeting agendas and their outcomes, for
  * spreadsheets: a header row, then one record per agenda entry.  Pure
  * formatting into a FILE: CRLF record ends, fields quoted when they hold a
- * comma, a double quote, CR or LF, quotes doubled. */
+ * comma, a double quote, CR or LF, quotes doubled.  A field that starts
+ * with = + - @ TAB or CR is written as text ("'=…") so spreadsheets do not
+ * evaluate it (CSV injection). */
 #ifndef QUARTIER_CLI_CSV_H
 #define QUARTIER_CLI_CSV_H
 
