@@ -7,13 +7,15 @@ QT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 
 # Debian packages needed to build, test and run the demo.  systemd brings
 # systemd-analyze and systemd-sysusers for tests/check_systemd_unit.sh;
+# man-db (man, groff) and dpkg-dev (dpkg-shlibdeps for CPack's Depends)
+# for tests/check_man.sh and tests/check_deb.sh;
 # postgresql-contrib brings btree_gist for the exclusion constraint on
 # support group memberships (server/migrations/0002_support_groups.sql).
 QT_DEPS=(build-essential cmake pkg-config libuv1-dev libprotobuf-c-dev
 	protobuf-c-compiler libpq-dev libssl-dev libcriterion-dev libargon2-dev
 	libsystemd-dev postgresql postgresql-contrib postgresql-client openssl
 	ca-certificates python3 python3-protobuf protobuf-compiler procps iproute2
-	util-linux systemd)
+	util-linux systemd man-db dpkg-dev)
 
 # ------------------------------------------------------------------ messages
 

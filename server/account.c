@@ -1,9 +1,11 @@
-/* Account administration over the protocol (admins only): create and
- * list.  The password is hashed in the thread pool; the account row and
- * its audit row are written by one statement. */
+/* Account administration over the protocol (admins only): create, list,
+ * update (disable, enable, role, name), reset a password and revoke
+ * sessions.  Passwords are hashed in the thread pool; every change and its
+ * audit row are written by one statement (account.h). */
 #include <openssl/crypto.h>
 #include <string.h>
 
+#include "account.h"
 #include "handlers.h"
 #include "hash.h"
 #include "pgrow.h"
@@ -141,4 +143,222 @@ void account_list(req_t *r)
 		return;
 	}
 	req_query(r, "SELECT " PGROW_ACCOUNT_COLS " FROM account ORDER BY id", 0, NULL, account_list_cb);
+}
+
+/* ------------------------------------------------------------ administration */
+
+/* Checks a new role and its scope as account_create does, but strictly:
+ * each scope id only with its own role.  Returns QT_OK or answers r. */
+static qt_status_t account_check_role(req_t *r, const Quartier__V1__AccountUpdateRequest *in)
+{
+	static const struct {
+		Quartier__V1__Role role;
+		const char *field, *what;
+	} scope[] = {
+		{QUARTIER__V1__ROLE__ROLE_OFFICE, "office_id", "office accounts need an office"},
+		{QUARTIER__V1__ROLE__ROLE_COORDINATOR, "organisation_id",
+		 "coordinator accounts need an organisation"},
+		{QUARTIER__V1__ROLE__ROLE_DISTRICT_HEAD, "district_id",
+		 "district head accounts need a district"},
+	};
+	const int has[3] = {in->has_office_id, in->has_organisation_id, in->has_district_id};
+	const int64_t id[3] = {in->office_id, in->organisation_id, in->district_id};
+
+	if (!in->has_role) {
+		for (int i = 0; i < 3; i++) {
+			if (has[i]) {
+				req_fail(r, QT_INVALID_ARGUMENT, "a scope is only given with a new role",
+				         scope[i].field);
+				return QT_INVALID_ARGUMENT;
+			}
+		}
+		return QT_OK;
+	}
+	if (in->role < QUARTIER__V1__ROLE__ROLE_ADMIN ||
+	    in->role > QUARTIER__V1__ROLE__ROLE_DISTRICT_HEAD) {
+		req_fail(r, QT_INVALID_ARGUMENT, "unknown role", "role");
+		return QT_INVALID_ARGUMENT;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (in->role == scope[i].role && !(has[i] && id[i] > 0)) {
+			req_fail(r, QT_INVALID_ARGUMENT, scope[i].what, scope[i].field);
+			return QT_INVALID_ARGUMENT;
+		}
+		if (in->role != scope[i].role && has[i]) {
+			req_fail(r, QT_INVALID_ARGUMENT, "this scope does not belong to the role",
+			         scope[i].field);
+			return QT_INVALID_ARGUMENT;
+		}
+	}
+	return QT_OK;
+}
+
+static void account_updated_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	Quartier__V1__Account *a;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	if (PQntuples(res) != 1 || pgrow_i64(res, 0, PGROW_ACCOUNT_NCOLS) == 0) {
+		req_fail(r, QT_NOT_FOUND, "no such account", "id");
+		return;
+	}
+	if (pgrow_null(res, 0, 0)) {
+		req_fail(r, QT_FAILED_PRECONDITION,
+		         "this is the last enabled admin; enable or appoint another admin first", NULL);
+		return;
+	}
+	a = pgrow_account(r, res, 0, 0);
+	/* Connections of this server follow at once: a disabled account's
+	 * connections are logged out, the others get the new role. */
+	if (a->disabled)
+		session_unbind_account(r->srv, a->id);
+	else
+		session_refresh_account(r->srv, a);
+	log_notice(&r->srv->log, "event=account_update conn=%llu acct=%lld target=%lld role=%s disabled=%d",
+	           (unsigned long long)r->conn->id, (long long)r->actor.account_id, (long long)a->id,
+	           perm_role_name((role_t)a->role), a->disabled ? 1 : 0);
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_ACCOUNT;
+	r->resp.account = a;
+	req_reply(r);
+}
+
+void account_update(req_t *r)
+{
+	Quartier__V1__AccountUpdateRequest *in = r->rq->account_update;
+	validation_t v;
+	qt_status_t st;
+	const char **p;
+
+	if ((st = perm_admin(&r->actor)) != QT_OK) {
+		req_fail(r, st, "only administrators manage accounts", NULL);
+		return;
+	}
+	if (in->display_name != NULL &&
+	    validate_text(&v, "display_name", in->display_name, 1, 200, 0) != QT_OK) {
+		req_fail(r, QT_INVALID_ARGUMENT, v.message, v.field);
+		return;
+	}
+	if (account_check_role(r, in) != QT_OK)
+		return;
+	if (!in->has_disabled && in->display_name == NULL && !in->has_role) {
+		req_fail(r, QT_INVALID_ARGUMENT, "nothing to change: give disabled, display_name or role",
+		         NULL);
+		return;
+	}
+	p = req_alloc(r, 8 * sizeof(*p));
+	p[0] = req_i64(r, r->actor.account_id);
+	p[1] = req_i64(r, in->id);
+	p[2] = in->has_disabled ? (in->disabled ? "true" : "false") : NULL;
+	p[3] = in->display_name;
+	p[4] = in->has_role ? perm_role_name((role_t)in->role) : NULL;
+	p[5] = in->has_office_id ? req_i64(r, in->office_id) : NULL;
+	p[6] = in->has_organisation_id ? req_i64(r, in->organisation_id) : NULL;
+	p[7] = in->has_district_id ? req_i64(r, in->district_id) : NULL;
+	req_query(r, ACCOUNT_UPDATE_SQL, 8, p, account_updated_cb);
+}
+
+static void account_password_set_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		req_fail(r, QT_NOT_FOUND, "no such account", "id");
+		return;
+	}
+	log_notice(&r->srv->log, "event=account_reset_password conn=%llu acct=%lld target=%lld",
+	           (unsigned long long)r->conn->id, (long long)r->actor.account_id,
+	           (long long)r->rq->account_reset_password->id);
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_ACCOUNT;
+	r->resp.account = pgrow_account(r, res, 0, 0);
+	req_reply(r);
+}
+
+static void account_password_hashed_cb(qt_status_t st, const char *encoded, void *arg)
+{
+	req_t *r = arg;
+	const char **p;
+
+	if (st != QT_OK) {
+		req_fail(r, st, "cannot hash the password now; try again", NULL);
+		return;
+	}
+	p = req_alloc(r, 3 * sizeof(*p));
+	p[0] = req_i64(r, r->actor.account_id);
+	p[1] = req_i64(r, r->rq->account_reset_password->id);
+	p[2] = req_strdup(r, encoded);
+	req_query(r, ACCOUNT_RESET_PASSWORD_SQL, 3, p, account_password_set_cb);
+}
+
+void account_reset_password(req_t *r)
+{
+	Quartier__V1__AccountResetPasswordRequest *in = r->rq->account_reset_password;
+	size_t pwlen = strlen(in->password);
+	qt_status_t st;
+
+	if ((st = perm_admin(&r->actor)) != QT_OK) {
+		OPENSSL_cleanse(in->password, pwlen);
+		req_fail(r, st, "only administrators manage accounts", NULL);
+		return;
+	}
+	if (pwlen < AUTH_PASSWORD_MIN || pwlen > AUTH_PASSWORD_MAX) {
+		OPENSSL_cleanse(in->password, pwlen);
+		req_fail(r, QT_INVALID_ARGUMENT, "password must have 8 to 1024 bytes", "password");
+		return;
+	}
+	st = hash_new(r->srv, in->password, account_password_hashed_cb, r);
+	OPENSSL_cleanse(in->password, pwlen);
+	if (st != QT_OK)
+		req_fail(r, st, "the server is busy hashing passwords; try again", NULL);
+}
+
+static void account_revoked_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	Quartier__V1__SessionsRevoked *out;
+	int64_t id = r->rq->account_revoke_sessions->id;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		req_fail(r, QT_NOT_FOUND, "no such account", "id");
+		return;
+	}
+	out = req_alloc(r, sizeof(*out));
+	quartier__v1__sessions_revoked__init(out);
+	out->account_id = id;
+	out->sessions = (uint32_t)pgrow_i64(res, 0, 0);
+	out->connections = session_unbind_account(r->srv, id);
+	log_notice(&r->srv->log,
+	           "event=account_revoke_sessions conn=%llu acct=%lld target=%lld sessions=%u "
+	           "connections=%u",
+	           (unsigned long long)r->conn->id, (long long)r->actor.account_id, (long long)id,
+	           out->sessions, out->connections);
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_SESSIONS_REVOKED;
+	r->resp.sessions_revoked = out;
+	req_reply(r);
+}
+
+void account_revoke_sessions(req_t *r)
+{
+	qt_status_t st = perm_admin(&r->actor);
+	const char **p;
+
+	if (st != QT_OK) {
+		req_fail(r, st, "only administrators manage accounts", NULL);
+		return;
+	}
+	p = req_alloc(r, 2 * sizeof(*p));
+	p[0] = req_i64(r, r->actor.account_id);
+	p[1] = req_i64(r, r->rq->account_revoke_sessions->id);
+	req_query(r, ACCOUNT_REVOKE_SESSIONS_SQL, 2, p, account_revoked_cb);
 }

@@ -69,6 +69,13 @@ static const route_t routes[] = {
 	{QUARTIER__V1__REQUEST__BODY_PROGRESS_GET, "progress.get", progress_get, 1},
 	{QUARTIER__V1__REQUEST__BODY_PROGRESS_LIST, "progress.list", progress_list, 1},
 	{QUARTIER__V1__REQUEST__BODY_ANNUAL_REPORT, "report.annual", annual_report, 1},
+	/* account administration and server statistics (account.c, admin.c) */
+	{QUARTIER__V1__REQUEST__BODY_ACCOUNT_UPDATE, "account.update", account_update, 1},
+	{QUARTIER__V1__REQUEST__BODY_ACCOUNT_RESET_PASSWORD, "account.reset_password",
+	 account_reset_password, 1},
+	{QUARTIER__V1__REQUEST__BODY_ACCOUNT_REVOKE_SESSIONS, "account.revoke_sessions",
+	 account_revoke_sessions, 1},
+	{QUARTIER__V1__REQUEST__BODY_ADMIN_STATS, "admin.stats", admin_stats, 1},
 };
 
 void dispatch_request(conn_t *c, qt_envelope_t *env)

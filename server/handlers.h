@@ -11,10 +11,23 @@ void session_login(req_t *r);
 void session_resume(req_t *r);
 void session_logout(req_t *r);
 void session_whoami(req_t *r);
+/* Logs out every connection of this server that is logged in as
+ * account_id (its sessions were revoked or the account disabled), so its
+ * next request is answered STATUS_UNAUTHENTICATED; returns how many. */
+unsigned session_unbind_account(server_t *srv, int64_t account_id);
+/* Gives the connections of this server logged in as a->id the account's
+ * current role and scope (a is borrowed), after an admin changed them. */
+void session_refresh_account(server_t *srv, const Quartier__V1__Account *a);
 
 /* account.c */
 void account_create(req_t *r);
 void account_list(req_t *r);
+void account_update(req_t *r);
+void account_reset_password(req_t *r);
+void account_revoke_sessions(req_t *r);
+
+/* admin.c */
+void admin_stats(req_t *r);
 
 /* reference.c */
 void reference_list(req_t *r);

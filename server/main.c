@@ -4,6 +4,7 @@
  *   quartierd --check-config -c FILE            validate a configuration
  *   quartierd migrate -c FILE                   apply schema migrations
  *   quartierd account-create -c FILE ...        create an account (bootstrap)
+ *   quartierd account-list|account-disable|...  administer accounts (host_account.c)
  */
 #include <getopt.h>
 #include <libpq-fe.h>
@@ -17,6 +18,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "host_account.h"
 #include "log.h"
 #include "migrate.h"
 #include "perm.h"
@@ -31,7 +33,9 @@ static void usage(FILE *out)
 	        "       quartierd migrate -c FILE\n"
 	        "       quartierd account-create -c FILE --login LOGIN --name NAME --role ROLE\n"
 	        "                 [--office-id ID] [--organisation-id ID] [--district-id ID]\n"
-	        "                 [--if-not-exists]\n"
+	        "                 [--if-not-exists]\n");
+	host_account_usage(out);
+	fprintf(out,
 	        "\n"
 	        "The Quartier registry server: quarter projects (Quartiersprojekte) of the city's\n"
 	        "social neighbourhood development, served over TLS to libquartier clients.\n"
@@ -45,7 +49,10 @@ static void usage(FILE *out)
 	        "account-create reads the password from the first line of standard input.\n"
 	        "ROLE is admin, office (needs --office-id), coordinator (needs\n"
 	        "--organisation-id), district_head (Bezirksvorsteher*in; needs --district-id)\n"
-	        "or viewer.\n\n");
+	        "or viewer.  account-reset-password reads the new password the same way.\n"
+	        "account-disable also revokes the account's sessions; the last enabled\n"
+	        "admin is neither disabled nor demoted (exit status 3, as for an unknown\n"
+	        "LOGIN).\n\n");
 	config_print_help(out);
 }
 
@@ -280,7 +287,8 @@ int main(int argc, char **argv)
 			check = 1;
 		} else if (!strncmp(a, "--", 2) && strchr(a, '=') != NULL) {
 			overrides[noverrides++] = argv[i] + 2;
-		} else if (sub == NULL && (!strcmp(a, "migrate") || !strcmp(a, "account-create"))) {
+		} else if (sub == NULL && (!strcmp(a, "migrate") || !strcmp(a, "account-create") ||
+		                           host_account_is_cmd(a))) {
 			sub = a;
 			sub_index = i;
 		} else {
@@ -299,7 +307,7 @@ int main(int argc, char **argv)
 	if (sub != NULL && !strcmp(sub, "migrate")) {
 		rc = cmd_migrate(&cfg, &log);
 	} else if (sub != NULL) {
-		/* account-create: the rest of argv holds its own options (and may
+		/* account-*: the rest of argv holds its own options (and may
 		 * hold -c FILE after the subcommand). */
 		int sargc = argc - sub_index;
 		char **sargv = argv + sub_index;
@@ -319,7 +327,10 @@ int main(int argc, char **argv)
 				break;
 			}
 		}
-		rc = cmd_account_create(&cfg, &log, sargc, sargv);
+		if (!strcmp(sub, "account-create"))
+			rc = cmd_account_create(&cfg, &log, sargc, sargv);
+		else
+			rc = host_account_main(&cfg, &log, sargc, sargv);
 	} else {
 		char err[512];
 		if (config_validate(&cfg, err, sizeof(err)) != QT_OK) {

@@ -74,6 +74,11 @@ static void sb_metric(sbuf_t *b, const char *name, const char *type, const char 
 	sb_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
+double metrics_bucket_bound(int k)
+{
+	return metrics_bounds[k];
+}
+
 char *metrics_render(const metrics_t *m, const metrics_gauges_t *g, size_t *len)
 {
 	sbuf_t b = {NULL, 0, 4096};

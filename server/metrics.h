@@ -49,6 +49,9 @@ typedef struct metrics_http metrics_http_t;
  * that took seconds. */
 void metrics_request(metrics_t *m, const char *type, qt_status_t st, double seconds);
 
+/* Upper bound in seconds of latency bucket k (0 <= k < METRICS_BUCKETS). */
+double metrics_bucket_bound(int k);
+
 /* Renders the page into a new buffer (caller frees with free()); *len is
  * its length.  Pure: no I/O. */
 char *metrics_render(const metrics_t *m, const metrics_gauges_t *g, size_t *len);

@@ -32,11 +32,11 @@ static void server_handle_closed_cb(uv_handle_t *h)
 	(void)h;
 }
 
-/* Fills the gauges of a metrics scrape. */
-static void server_gauges_cb(void *arg, metrics_gauges_t *g)
+void server_gauges(server_t *srv, metrics_gauges_t *g)
 {
-	server_t *srv = arg;
 	db_pool_stats_t st;
+
+	memset(g, 0, sizeof(*g));
 
 	g->conn_open = srv->n_conns;
 	g->ready = srv->notify.ready;
@@ -51,6 +51,12 @@ static void server_gauges_cb(void *arg, metrics_gauges_t *g)
 		g->db_errors = st.errors;
 		g->db_reconnects = st.reconnects;
 	}
+}
+
+/* Fills the gauges of a metrics scrape. */
+static void server_gauges_cb(void *arg, metrics_gauges_t *g)
+{
+	server_gauges(arg, g);
 }
 
 /* Ends the loop once no connection and no database work is left. */

@@ -84,6 +84,10 @@ void server_shutdown(server_t *srv);
 /* Frees what server_start allocated, after uv_run has returned. */
 void server_free(server_t *srv);
 
+/* Fills g with the gauges of the metrics page (open connections, database
+ * pool, hash queue, readiness), as a scrape and admin_stats see them. */
+void server_gauges(server_t *srv, metrics_gauges_t *g);
+
 /* Called by conn.c when a connection is gone, so a shutdown can finish. */
 void server_conn_gone(server_t *srv);
 

@@ -206,6 +206,34 @@ static void session_unbind_all(server_t *srv, const uint8_t hash[AUTH_TOKEN_HASH
 	}
 }
 
+unsigned session_unbind_account(server_t *srv, int64_t account_id)
+{
+	unsigned n = 0;
+
+	for (conn_t *c = srv->conns; c != NULL; c = c->next) {
+		if (c->state != CONN_AUTHENTICATED || c->actor.account_id != account_id)
+			continue;
+		c->state = CONN_OPEN;
+		memset(&c->actor, 0, sizeof(c->actor));
+		memset(c->session_hash, 0, sizeof(c->session_hash));
+		c->reader.max = srv->cfg.max_frame_preauth;
+		n++;
+	}
+	return n;
+}
+
+void session_refresh_account(server_t *srv, const Quartier__V1__Account *a)
+{
+	for (conn_t *c = srv->conns; c != NULL; c = c->next) {
+		if (c->state != CONN_AUTHENTICATED || c->actor.account_id != a->id)
+			continue;
+		c->actor.role = (role_t)a->role;
+		c->actor.office_id = a->has_office_id ? a->office_id : 0;
+		c->actor.organisation_id = a->has_organisation_id ? a->organisation_id : 0;
+		c->actor.district_id = a->has_district_id ? a->district_id : 0;
+	}
+}
+
 static void logout_cb(const PGresult *res, const db_error_t *err, void *arg)
 {
 	req_t *r = arg;

@@ -81,6 +81,7 @@ typedef struct mx {
 	int64_t goal;             /* of P1, accepted */
 	int64_t update_submitted; /* a progress update of P1 by C1, not reviewed yet */
 	int64_t update_approved;  /* one approved by the admin */
+	int64_t spare;            /* a viewer account no column uses (account administration) */
 	unsigned serial;          /* makes names and logins unique */
 	int32_t next_year;        /* of the next fund of P1 */
 	char *checksum_sql;       /* every table but session: name=md5 of its rows */
@@ -1107,6 +1108,41 @@ static void b_annual_report(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
 	b->year = 2026;
 }
 
+static void b_account_update(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	Quartier__V1__AccountUpdateRequest *b =
+	    MX_BODY(m, rq, ACCOUNT_UPDATE, Quartier__V1__AccountUpdateRequest);
+
+	(void)col;
+	b->id = m->spare;
+	b->display_name = mx_printf(m, "Spare %u", ++m->serial);
+}
+
+static void b_account_reset_password(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	Quartier__V1__AccountResetPasswordRequest *b =
+	    MX_BODY(m, rq, ACCOUNT_RESET_PASSWORD, Quartier__V1__AccountResetPasswordRequest);
+
+	(void)col;
+	b->id = m->spare;
+	b->password = "matrix password 2027";
+}
+
+static void b_account_revoke_sessions(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	Quartier__V1__AccountRevokeSessionsRequest *b =
+	    MX_BODY(m, rq, ACCOUNT_REVOKE_SESSIONS, Quartier__V1__AccountRevokeSessionsRequest);
+
+	(void)col;
+	b->id = m->spare;
+}
+
+static void b_admin_stats(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	(void)col;
+	MX_BODY(m, rq, ADMIN_STATS, Quartier__V1__AdminStatsRequest);
+}
+
 /* ------------------------------------------------------------ the matrix */
 
 typedef enum {
@@ -1266,6 +1302,14 @@ static const mx_row_t mx_rows[] = {
 	 "of P1"},
 	{B(ANNUAL_REPORT),      READ,        MX_READ,    MX_OWN,         b_annual_report,
 	 "of P1, 2026"},
+	{B(ACCOUNT_UPDATE),     "uynnnnnnn", MX_WRITE,   MX_OWN,         b_account_update,
+	 "rename a spare account"},
+	{B(ACCOUNT_RESET_PASSWORD), "uynnnnnnn", MX_WRITE, MX_OWN,       b_account_reset_password,
+	 "of a spare account"},
+	{B(ACCOUNT_REVOKE_SESSIONS), "uynnnnnnn", MX_WRITE, MX_OWN,      b_account_revoke_sessions,
+	 "of a spare account"},
+	{B(ADMIN_STATS),        "uynnnnnnn", MX_READ,    MX_OWN,         b_admin_stats,
+	 "of this server"},
 };
 /* clang-format on */
 
@@ -1340,6 +1384,7 @@ static void mx_setup(mx_t *m)
 	m->account[COL_C2] =
 	    harness_account(h, "c2", "coordinator", 0, s->org_initiative, HARNESS_PASSWORD);
 	m->account[COL_VIEWER] = harness_account(h, "viewer", "viewer", 0, 0, HARNESS_PASSWORD);
+	m->spare = harness_account(h, "spare", "viewer", 0, 0, HARNESS_PASSWORD);
 
 	mx_conn_open(m, &m->conn[COL_ADMIN]);
 	mx_login(m, &m->conn[COL_ADMIN], "admin", &m->token[COL_ADMIN]);

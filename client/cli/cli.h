@@ -125,6 +125,7 @@ int cmd_ref(cli_t *cli, args_t *a);
 int cmd_project(cli_t *cli, args_t *a);
 int cmd_account(cli_t *cli, args_t *a);
 int cmd_audit(cli_t *cli, args_t *a);
+int cmd_admin(cli_t *cli, args_t *a);
 int cmd_person(cli_t *cli, args_t *a);
 int cmd_group(cli_t *cli, args_t *a);
 int cmd_fund(cli_t *cli, args_t *a);

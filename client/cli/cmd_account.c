@@ -1,4 +1,5 @@
-/* `quartier account create|list`: user accounts (Benutzerkonten), for
+/* `quartier account create|list|disable|enable|role|rename|
+ * reset-password|revoke-sessions`: user accounts (Benutzerkonten), for
  * admins. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +182,217 @@ static int cmd_account_list(cli_t *cli, args_t *a)
 	return rc;
 }
 
+/* Resolves ACCOUNT, an id or a login, to an id (a login through the
+ * account list).  Needs a connection.  Returns CLI_EXIT_OK or an exit
+ * code after printing why. */
+static int cmd_account_target(cli_t *cli, const char *s, int64_t *out)
+{
+	qt_account_t *list = NULL;
+	size_t n = 0, i;
+	qt_status_t st;
+	int rc = CLI_EXIT_USAGE;
+
+	if (s[0] != '\0' && strspn(s, "0123456789") == strlen(s))
+		return cli_parse_id(CMD, "account id", s, out);
+	st = qt_account_list(cli->client, &list, &n);
+	if (st != QT_OK)
+		return cli_fail(cli, st, NULL);
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i].login, s) == 0) {
+			*out = list[i].id;
+			rc = CLI_EXIT_OK;
+			break;
+		}
+	}
+	qt_account_list_free(list, n);
+	if (rc != CLI_EXIT_OK)
+		return cli_fail(cli, QT_NOT_FOUND, "no account with this login");
+	return rc;
+}
+
+/* Parses the options of disable, enable, role, rename, reset-password and
+ * revoke-sessions: one positional ACCOUNT (id or login), and for role
+ * --role/--office/--organisation/--district, for rename --name, for
+ * reset-password --password-stdin. */
+typedef struct account_admin_args {
+	const char *target;
+	const char *role;
+	int from_stdin;
+	qt_account_change_t change;
+} account_admin_args_t;
+
+static int cmd_account_admin_args(cli_t *cli, args_t *a, account_admin_args_t *out)
+{
+	const char *val;
+	int id, rc;
+
+	while ((id = args_next(a, cmd_account_create_opts, cli_global_opts,
+	                       &val)) != ARGS_END) {
+		rc = CLI_EXIT_OK;
+		switch (id) {
+		case ARGS_POSITIONAL:
+			if (out->target != NULL)
+				return cli_usage_error(CMD, "unexpected argument '%s'", val);
+			out->target = val;
+			break;
+		case OPT_NAME:
+			out->change.display_name = val;
+			break;
+		case OPT_ROLE:
+			out->role = val;
+			break;
+		case OPT_OFFICE:
+			rc = cli_parse_id(CMD, "office id", val, &out->change.office_id);
+			break;
+		case OPT_ORGANISATION:
+			rc = cli_parse_id(CMD, "organisation id", val,
+			                  &out->change.organisation_id);
+			break;
+		case OPT_DISTRICT:
+			rc = cli_parse_id(CMD, "district id", val,
+			                  &out->change.district_id);
+			break;
+		case OPT_PASSWORD_STDIN:
+			out->from_stdin = 1;
+			break;
+		default:
+			rc = cli_other(cli, a, id, val, CMD);
+			break;
+		}
+		if (rc != CLI_EXIT_OK)
+			return rc;
+	}
+	if (cli->help)
+		return CLI_EXIT_OK;
+	if (out->target == NULL)
+		return cli_usage_error(CMD, "missing ACCOUNT (id or login)");
+	return CLI_EXIT_OK;
+}
+
+/* disable, enable, role and rename: one qt_account_update(). */
+static int cmd_account_update(cli_t *cli, args_t *a, const char *sub)
+{
+	account_admin_args_t in;
+	qt_account_t out;
+	qt_status_t st;
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	rc = cmd_account_admin_args(cli, a, &in);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (cli->help) {
+		cli_usage_command(CMD);
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
+		in.change.set_disabled = 1;
+		in.change.disabled = strcmp(sub, "disable") == 0;
+	} else if (strcmp(sub, "role") == 0) {
+		if (in.role == NULL)
+			return cli_usage_error(CMD, "missing --role (%s)", CMD_ACCOUNT_ROLES);
+		in.change.role = qt_role_parse(in.role);
+		if (in.change.role == QT_ROLE_UNSPECIFIED)
+			return cli_usage_error(CMD, "unknown role '%s' (%s)", in.role,
+			                       CMD_ACCOUNT_ROLES);
+	} else if (in.change.display_name == NULL) {
+		return cli_usage_error(CMD, "missing --name");
+	}
+	rc = cli_connect(cli, 1);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	rc = cmd_account_target(cli, in.target, &in.change.id);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	st = qt_account_update(cli->client, &in.change, &out);
+	if (st != QT_OK)
+		return cli_fail(cli, st, NULL);
+	cli_print_account(cli, &out);
+	qt_account_clear(&out);
+	return CLI_EXIT_OK;
+}
+
+static int cmd_account_reset_password(cli_t *cli, args_t *a)
+{
+	account_admin_args_t in;
+	qt_account_t out;
+	char *pw = NULL;
+	qt_status_t st;
+	int64_t target;
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	rc = cmd_account_admin_args(cli, a, &in);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (cli->help) {
+		cli_usage_command(CMD);
+		return CLI_EXIT_OK;
+	}
+	if (password_read("New password: ", "Repeat the password: ", in.from_stdin,
+	                  &pw) != 0)
+		return CLI_EXIT_USAGE;
+	rc = cli_connect(cli, 1);
+	if (rc != CLI_EXIT_OK)
+		goto out;
+	rc = cmd_account_target(cli, in.target, &target);
+	if (rc != CLI_EXIT_OK)
+		goto out;
+	st = qt_account_reset_password(cli->client, target, pw, &out);
+	if (st != QT_OK) {
+		rc = cli_fail(cli, st, NULL);
+		goto out;
+	}
+	cli_print_account(cli, &out);
+	qt_account_clear(&out);
+	rc = CLI_EXIT_OK;
+out:
+	password_free(pw);
+	return rc;
+}
+
+static int cmd_account_revoke_sessions(cli_t *cli, args_t *a)
+{
+	account_admin_args_t in;
+	uint32_t sessions = 0, conns = 0;
+	qt_status_t st;
+	int64_t target;
+	out_json_t j;
+	int rc;
+
+	memset(&in, 0, sizeof(in));
+	rc = cmd_account_admin_args(cli, a, &in);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	if (cli->help) {
+		cli_usage_command(CMD);
+		return CLI_EXIT_OK;
+	}
+	rc = cli_connect(cli, 1);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	rc = cmd_account_target(cli, in.target, &target);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	st = qt_account_revoke_sessions(cli->client, target, &sessions, &conns);
+	if (st != QT_OK)
+		return cli_fail(cli, st, NULL);
+	if (cli->json) {
+		out_json_init(&j, stdout);
+		out_json_begin_object(&j);
+		out_json_kv_id(&j, "account_id", target);
+		out_json_kv_int(&j, "sessions", sessions);
+		out_json_kv_int(&j, "connections", conns);
+		out_json_end_object(&j);
+		out_json_finish(&j);
+	} else {
+		printf("revoked %u session%s of account %lld (%u connection%s logged out)\n",
+		       sessions, sessions == 1 ? "" : "s", (long long)target, conns,
+		       conns == 1 ? "" : "s");
+	}
+	return CLI_EXIT_OK;
+}
+
 int cmd_account(cli_t *cli, args_t *a)
 {
 	const char *val;
@@ -198,11 +410,20 @@ int cmd_account(cli_t *cli, args_t *a)
 			cli_usage_command(CMD);
 			return CLI_EXIT_OK;
 		}
-		return cli_usage_error(CMD, "missing subcommand (create or list)");
+		return cli_usage_error(CMD, "missing subcommand (create, list, disable, "
+		                       "enable, role, rename, reset-password or "
+		                       "revoke-sessions)");
 	}
 	if (strcmp(val, "create") == 0)
 		return cmd_account_create(cli, a);
 	if (strcmp(val, "list") == 0)
 		return cmd_account_list(cli, a);
+	if (strcmp(val, "disable") == 0 || strcmp(val, "enable") == 0 ||
+	    strcmp(val, "role") == 0 || strcmp(val, "rename") == 0)
+		return cmd_account_update(cli, a, val);
+	if (strcmp(val, "reset-password") == 0)
+		return cmd_account_reset_password(cli, a);
+	if (strcmp(val, "revoke-sessions") == 0)
+		return cmd_account_revoke_sessions(cli, a);
 	return cli_usage_error(CMD, "unknown subcommand '%s'", val);
 }

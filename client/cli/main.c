@@ -50,7 +50,9 @@ void cli_usage_main(void)
 "  update submit|show|list|approve|return|revise\n"
 "                          progress updates of the coordination (Sachstandsberichte)\n"
 "  report PROJECT --year Y annual report (Jahresbericht) as Markdown or HTML\n"
-"  account create|list     user accounts (Benutzerkonten; admins only)\n"
+"  account create|list|disable|enable|role|rename|reset-password|revoke-sessions\n"
+"                          user accounts (Benutzerkonten; admins only)\n"
+"  admin stats             the server's figures (admins only)\n"
 "  audit                   change log (Änderungsprotokoll)\n"
 "\n"
 "Global options (also accepted after the command):\n"
@@ -185,8 +187,19 @@ static const char cli_usage_account[] =
 "                               [--organisation ID] [--district ID]\n"
 "                               [--password-stdin]\n"
 "       quartier account list\n"
+"       quartier account disable|enable ACCOUNT\n"
+"       quartier account role ACCOUNT --role R [--office ID] [--organisation ID]\n"
+"                             [--district ID]\n"
+"       quartier account rename ACCOUNT --name N\n"
+"       quartier account reset-password ACCOUNT [--password-stdin]\n"
+"       quartier account revoke-sessions ACCOUNT\n"
 "\n"
-"User accounts (Benutzerkonten); admins only.\n"
+"User accounts (Benutzerkonten); admins only.  ACCOUNT is an id or a login.\n"
+"disable logs the account out at once and revokes its sessions; enable lets it\n"
+"log in again.  role replaces the role and its office, organisation or\n"
+"district.  The last enabled admin can be neither disabled nor given another\n"
+"role.  reset-password keeps existing sessions: run revoke-sessions as well if\n"
+"the old password leaked.\n"
 "\n"
 "Roles:\n"
 "  admin         city-wide coordination (gesamtstädtische Steuerung), may do all\n"
@@ -205,6 +218,15 @@ static const char cli_usage_account[] =
 "  --district ID        the district (Stadtbezirk; 'quartier ref districts')\n"
 "  --password-stdin     read the new password as one line from standard input;\n"
 "                       without it, a terminal is asked twice without echo\n";
+
+static const char cli_usage_admin[] =
+"Usage: quartier admin stats [--json]\n"
+"\n"
+"The figures of the server you are connected to, the same as its Prometheus\n"
+"page: connections, TLS handshakes, failed logins, the database pool, the\n"
+"password-hash queue and, per request type, how many were answered, how many\n"
+"failed and the mean latency (--json adds every status and the latency\n"
+"histogram).  Admins only.\n";
 
 static const char cli_usage_audit[] =
 "Usage: quartier audit [--entity ENTITY] [--id N] [--limit N]\n"
@@ -641,6 +663,7 @@ static const struct cli_command {
 	{ "report", cmd_report, cli_usage_report },
 	{ "account", cmd_account, cli_usage_account },
 	{ "audit", cmd_audit, cli_usage_audit },
+	{ "admin", cmd_admin, cli_usage_admin },
 };
 
 #define CLI_NCOMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))

@@ -280,6 +280,12 @@ void out_json_int(out_json_t *j, int64_t v)
 	fprintf(j->f, "%" PRId64, v);
 }
 
+void out_json_double(out_json_t *j, double v)
+{
+	out_json_value(j);
+	fprintf(j->f, "%.9g", v);
+}
+
 void out_json_bool(out_json_t *j, int v)
 {
 	out_json_value(j);

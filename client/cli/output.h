@@ -57,6 +57,8 @@ void out_json_key(out_json_t *j, const char *key);
 void out_json_string(out_json_t *j, const char *s);
 void out_json_int(out_json_t *j, int64_t v);
 void out_json_bool(out_json_t *j, int v);
+/* A finite number with up to nine significant digits. */
+void out_json_double(out_json_t *j, double v);
 void out_json_null(out_json_t *j);
 /* Ends the document with a newline. */
 void out_json_finish(out_json_t *j);

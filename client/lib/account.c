@@ -1,5 +1,7 @@
-/* Sessions and accounts: login, resume, logout, whoami, account creation
- * and listing, and the conversion of wire accounts to qt_account_t. */
+/* Sessions and accounts: login, resume, logout, whoami, account creation,
+ * listing and administration (update, password reset, session
+ * revocation), the server statistics for admins, and the conversion of
+ * wire accounts to qt_account_t. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -246,6 +248,192 @@ qt_status_t qt_account_list(qt_client_t *c, qt_account_t **out, size_t *n)
 	list = NULL;
 out:
 	qt_account_list_free(list, count);
+	envelope_free(in);
+	return rc;
+}
+
+/* ------------------------------------------------------------ administration */
+
+qt_status_t qt_account_update(qt_client_t *c, const qt_account_change_t *a,
+                              qt_account_t *out)
+{
+	Quartier__V1__Request req = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__AccountUpdateRequest body =
+		QUARTIER__V1__ACCOUNT_UPDATE_REQUEST__INIT;
+	qt_envelope_t *in = NULL;
+	qt_status_t rc;
+
+	client_begin(c);
+	if (a == NULL || a->id <= 0)
+		return client_error(c, QT_INVALID_ARGUMENT, "id", "account id missing");
+	body.id = a->id;
+	body.has_disabled = a->set_disabled != 0;
+	body.disabled = a->disabled != 0;
+	body.display_name = (char *)a->display_name;
+	if (a->role != QT_ROLE_UNSPECIFIED) {
+		body.has_role = 1;
+		body.role = (Quartier__V1__Role)a->role;
+		body.has_office_id = a->office_id != 0;
+		body.office_id = a->office_id;
+		body.has_organisation_id = a->organisation_id != 0;
+		body.organisation_id = a->organisation_id;
+		body.has_district_id = a->district_id != 0;
+		body.district_id = a->district_id;
+	}
+	req.body_case = QUARTIER__V1__REQUEST__BODY_ACCOUNT_UPDATE;
+	req.account_update = &body;
+	rc = call_request(c, &req, QUARTIER__V1__RESPONSE__BODY_ACCOUNT, &in);
+	if (rc == QT_OK && out != NULL)
+		rc = account_out(c, in->response->account, out);
+	envelope_free(in);
+	return rc;
+}
+
+qt_status_t qt_account_reset_password(qt_client_t *c, int64_t id,
+                                      const char *password, qt_account_t *out)
+{
+	Quartier__V1__Request req = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__AccountResetPasswordRequest body =
+		QUARTIER__V1__ACCOUNT_RESET_PASSWORD_REQUEST__INIT;
+	qt_envelope_t *in = NULL;
+	qt_status_t rc;
+
+	client_begin(c);
+	if (password == NULL)
+		return client_error(c, QT_INVALID_ARGUMENT, "password",
+		                    "password missing");
+	body.id = id;
+	body.password = (char *)password;
+	req.body_case = QUARTIER__V1__REQUEST__BODY_ACCOUNT_RESET_PASSWORD;
+	req.account_reset_password = &body;
+	rc = call_request(c, &req, QUARTIER__V1__RESPONSE__BODY_ACCOUNT, &in);
+	if (rc == QT_OK && out != NULL)
+		rc = account_out(c, in->response->account, out);
+	envelope_free(in);
+	return rc;
+}
+
+qt_status_t qt_account_revoke_sessions(qt_client_t *c, int64_t id,
+                                       uint32_t *sessions, uint32_t *connections)
+{
+	Quartier__V1__Request req = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__AccountRevokeSessionsRequest body =
+		QUARTIER__V1__ACCOUNT_REVOKE_SESSIONS_REQUEST__INIT;
+	qt_envelope_t *in = NULL;
+	qt_status_t rc;
+
+	client_begin(c);
+	body.id = id;
+	req.body_case = QUARTIER__V1__REQUEST__BODY_ACCOUNT_REVOKE_SESSIONS;
+	req.account_revoke_sessions = &body;
+	rc = call_request(c, &req, QUARTIER__V1__RESPONSE__BODY_SESSIONS_REVOKED, &in);
+	if (rc == QT_OK) {
+		if (sessions != NULL)
+			*sessions = in->response->sessions_revoked->sessions;
+		if (connections != NULL)
+			*connections = in->response->sessions_revoked->connections;
+	}
+	envelope_free(in);
+	return rc;
+}
+
+void qt_admin_stats_clear(qt_admin_stats_t *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->n_requests; i++) {
+		free(s->requests[i].type);
+		free(s->requests[i].buckets);
+	}
+	free(s->requests);
+	free(s->latency_bounds);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Copies the wire statistics into *s (zeroed by the caller). */
+static qt_status_t admin_stats_from_wire(const Quartier__V1__AdminStats *w,
+                                         qt_admin_stats_t *s)
+{
+	s->started_at = w->started_at;
+	s->ready = w->ready;
+	s->conn_open = w->conn_open;
+	s->conn_accepted = w->conn_accepted;
+	s->conn_refused = w->conn_refused;
+	s->tls_handshakes = w->tls_handshakes;
+	s->tls_failures = w->tls_failures;
+	s->protocol_errors = w->protocol_errors;
+	s->logins_failed = w->logins_failed;
+	s->db_size = w->db_size;
+	s->db_connected = w->db_connected;
+	s->db_in_use = w->db_in_use;
+	s->db_waiting = w->db_waiting;
+	s->db_errors = w->db_errors;
+	s->db_reconnects = w->db_reconnects;
+	s->hash_running = w->hash_running;
+	s->hash_queued = w->hash_queued;
+	if (w->n_latency_bounds > 0) {
+		s->latency_bounds = calloc(w->n_latency_bounds, sizeof(double));
+		if (s->latency_bounds == NULL)
+			return QT_NOMEM;
+		memcpy(s->latency_bounds, w->latency_bounds,
+		       w->n_latency_bounds * sizeof(double));
+		s->n_latency_bounds = w->n_latency_bounds;
+	}
+	if (w->n_requests > 0) {
+		s->requests = calloc(w->n_requests, sizeof(*s->requests));
+		if (s->requests == NULL)
+			return QT_NOMEM;
+	}
+	for (size_t i = 0; i < w->n_requests; i++) {
+		const Quartier__V1__RequestTypeStats *t = w->requests[i];
+		qt_request_stats_t *o = &s->requests[i];
+
+		s->n_requests = i + 1;
+		if (copy_str(t->type != NULL ? t->type : "", &o->type) != QT_OK)
+			return QT_NOMEM;
+		o->count = t->count;
+		o->seconds_sum = t->seconds_sum;
+		for (size_t k = 0; k < t->n_by_status; k++) {
+			unsigned st = (unsigned)t->by_status[k]->status;
+			if (st < sizeof(o->by_status) / sizeof(o->by_status[0]))
+				o->by_status[st] += t->by_status[k]->count;
+		}
+		if (t->n_buckets > 0) {
+			o->buckets = calloc(t->n_buckets, sizeof(uint64_t));
+			if (o->buckets == NULL)
+				return QT_NOMEM;
+			memcpy(o->buckets, t->buckets, t->n_buckets * sizeof(uint64_t));
+			o->n_buckets = t->n_buckets;
+		}
+	}
+	return QT_OK;
+}
+
+qt_status_t qt_admin_stats(qt_client_t *c, qt_admin_stats_t *out)
+{
+	Quartier__V1__Request req = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__AdminStatsRequest body = QUARTIER__V1__ADMIN_STATS_REQUEST__INIT;
+	qt_envelope_t *in = NULL;
+	qt_admin_stats_t s;
+	qt_status_t rc;
+
+	client_begin(c);
+	memset(&s, 0, sizeof(s));
+	req.body_case = QUARTIER__V1__REQUEST__BODY_ADMIN_STATS;
+	req.admin_stats = &body;
+	rc = call_request(c, &req, QUARTIER__V1__RESPONSE__BODY_ADMIN_STATS, &in);
+	if (rc != QT_OK)
+		goto out;
+	if (admin_stats_from_wire(in->response->admin_stats, &s) != QT_OK) {
+		qt_admin_stats_clear(&s);
+		rc = client_error(c, QT_NOMEM, NULL, "out of memory");
+		goto out;
+	}
+	if (out != NULL)
+		*out = s;
+	else
+		qt_admin_stats_clear(&s);
+out:
 	envelope_free(in);
 	return rc;
 }

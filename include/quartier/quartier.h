@@ -1328,6 +1328,77 @@ void qt_annual_report_clear(qt_annual_report_t *r);
 qt_status_t qt_annual_report(qt_client_t *c, int64_t project_id, int32_t year,
                              qt_annual_report_t *out);
 
+/* ------------------------------------------------------------ account administration */
+
+/* What qt_account_update() changes; zero-initialise and set what changes
+ * (at least one of set_disabled, display_name, role). */
+typedef struct qt_account_change {
+	int64_t id;                /* the account */
+	int set_disabled;          /* change the disabled flag to `disabled` */
+	int disabled;              /* 1: disable (revokes its sessions), 0: enable */
+	const char *display_name;  /* NULL: unchanged */
+	qt_role_t role;            /* QT_ROLE_UNSPECIFIED: unchanged; otherwise the new role, */
+	int64_t office_id;         /*   with its scope as for qt_account_create(): */
+	int64_t organisation_id;   /*   office, organisation or district (0 = none), */
+	int64_t district_id;       /*   which replaces the old one */
+} qt_account_change_t;
+
+/* Changes an account (admins only).  Disabling logs the account out at
+ * once on the server answering (and its sessions cannot be resumed
+ * anywhere).  The last enabled admin can be neither disabled nor demoted
+ * (QT_FAILED_PRECONDITION).  out (may be NULL) receives the account;
+ * clear with qt_account_clear(). */
+qt_status_t qt_account_update(qt_client_t *c, const qt_account_change_t *in,
+                              qt_account_t *out);
+
+/* Sets a new password (8..1024 bytes; admins only).  The account's
+ * sessions stay valid: call qt_account_revoke_sessions() too if the old
+ * password leaked.  out may be NULL. */
+qt_status_t qt_account_reset_password(qt_client_t *c, int64_t id,
+                                      const char *password, qt_account_t *out);
+
+/* Ends every session of the account (admins only).  *sessions (may be
+ * NULL) receives how many unexpired sessions were ended, *connections (may
+ * be NULL) how many connections of the answering server were logged out. */
+qt_status_t qt_account_revoke_sessions(qt_client_t *c, int64_t id,
+                                       uint32_t *sessions, uint32_t *connections);
+
+/* ------------------------------------------------------------ server statistics */
+
+/* One request type in qt_admin_stats_t. */
+typedef struct qt_request_stats {
+	char *type;                /* e.g. "project.update" */
+	uint64_t count;            /* answered requests */
+	uint64_t by_status[16];    /* by status value (QT_OK ... QT_UNSUPPORTED_VERSION) */
+	double seconds_sum;        /* their total latency */
+	uint64_t *buckets;         /* cumulative counts, one per latency bound */
+	size_t n_buckets;
+} qt_request_stats_t;
+
+/* The figures of the server's Prometheus page. */
+typedef struct qt_admin_stats {
+	int64_t started_at;        /* unix seconds */
+	int ready;
+	uint32_t conn_open;
+	uint64_t conn_accepted, conn_refused;
+	uint64_t tls_handshakes, tls_failures;
+	uint64_t protocol_errors, logins_failed;
+	uint32_t db_size, db_connected, db_in_use, db_waiting;
+	uint64_t db_errors, db_reconnects;
+	uint32_t hash_running, hash_queued;
+	double *latency_bounds;    /* seconds; +Inf implied after the last */
+	size_t n_latency_bounds;
+	qt_request_stats_t *requests;
+	size_t n_requests;
+} qt_admin_stats_t;
+
+/* Frees everything inside s (not s itself); NULL is allowed. */
+void qt_admin_stats_clear(qt_admin_stats_t *s);
+
+/* The statistics of the server this client is connected to (admins only);
+ * clear with qt_admin_stats_clear(). */
+qt_status_t qt_admin_stats(qt_client_t *c, qt_admin_stats_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,178 @@
+/* `quartier admin stats`: the server's own figures (the same as its
+ * Prometheus page) over the protocol, for admins. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "output.h"
+
+#define CMD "admin"
+
+/* One "key value" line of the figures block. */
+static void admin_kv_u64(const char *key, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	out_kv(stdout, 20, key, buf);
+}
+
+static void admin_stats_json(const qt_admin_stats_t *s)
+{
+	out_json_t j;
+
+	out_json_init(&j, stdout);
+	out_json_begin_object(&j);
+	out_json_kv_int(&j, "started_at", s->started_at);
+	out_json_kv_bool(&j, "ready", s->ready);
+	out_json_kv_int(&j, "conn_open", s->conn_open);
+	out_json_kv_int(&j, "conn_accepted", (int64_t)s->conn_accepted);
+	out_json_kv_int(&j, "conn_refused", (int64_t)s->conn_refused);
+	out_json_kv_int(&j, "tls_handshakes", (int64_t)s->tls_handshakes);
+	out_json_kv_int(&j, "tls_failures", (int64_t)s->tls_failures);
+	out_json_kv_int(&j, "protocol_errors", (int64_t)s->protocol_errors);
+	out_json_kv_int(&j, "logins_failed", (int64_t)s->logins_failed);
+	out_json_kv_int(&j, "db_size", s->db_size);
+	out_json_kv_int(&j, "db_connected", s->db_connected);
+	out_json_kv_int(&j, "db_in_use", s->db_in_use);
+	out_json_kv_int(&j, "db_waiting", s->db_waiting);
+	out_json_kv_int(&j, "db_errors", (int64_t)s->db_errors);
+	out_json_kv_int(&j, "db_reconnects", (int64_t)s->db_reconnects);
+	out_json_kv_int(&j, "hash_running", s->hash_running);
+	out_json_kv_int(&j, "hash_queued", s->hash_queued);
+	out_json_key(&j, "latency_bounds");
+	out_json_begin_array(&j);
+	for (size_t k = 0; k < s->n_latency_bounds; k++)
+		out_json_double(&j, s->latency_bounds[k]);
+	out_json_end_array(&j);
+	out_json_key(&j, "requests");
+	out_json_begin_array(&j);
+	for (size_t i = 0; i < s->n_requests; i++) {
+		const qt_request_stats_t *t = &s->requests[i];
+		out_json_begin_object(&j);
+		out_json_kv_str(&j, "type", t->type);
+		out_json_kv_int(&j, "count", (int64_t)t->count);
+		out_json_key(&j, "seconds_sum");
+		out_json_double(&j, t->seconds_sum);
+		out_json_key(&j, "by_status");
+		out_json_begin_object(&j);
+		for (size_t st = 0; st < sizeof(t->by_status) / sizeof(t->by_status[0]); st++)
+			if (t->by_status[st] > 0)
+				out_json_kv_int(&j, qt_status_name((qt_status_t)st),
+				                (int64_t)t->by_status[st]);
+		out_json_end_object(&j);
+		out_json_key(&j, "buckets");
+		out_json_begin_array(&j);
+		for (size_t k = 0; k < t->n_buckets; k++)
+			out_json_int(&j, (int64_t)t->buckets[k]);
+		out_json_end_array(&j);
+		out_json_end_object(&j);
+	}
+	out_json_end_array(&j);
+	out_json_end_object(&j);
+	out_json_finish(&j);
+}
+
+static int admin_stats_table(const qt_admin_stats_t *s)
+{
+	static const char *const headers[] = {"TYPE", "COUNT", "OK", "FAILED", "MEAN MS"};
+	char started[64], count[24], ok[24], failed[24], mean[24];
+	const char *row[5];
+	out_table_t t;
+	int rc = CLI_EXIT_OK;
+
+	out_kv(stdout, 20, "started", out_time(started, sizeof(started), s->started_at));
+	out_kv(stdout, 20, "ready", s->ready ? "yes" : "no");
+	admin_kv_u64("connections open", s->conn_open);
+	admin_kv_u64("accepted", s->conn_accepted);
+	admin_kv_u64("refused", s->conn_refused);
+	admin_kv_u64("tls handshakes", s->tls_handshakes);
+	admin_kv_u64("tls failures", s->tls_failures);
+	admin_kv_u64("protocol errors", s->protocol_errors);
+	admin_kv_u64("failed logins", s->logins_failed);
+	admin_kv_u64("db pool size", s->db_size);
+	admin_kv_u64("db connected", s->db_connected);
+	admin_kv_u64("db in use", s->db_in_use);
+	admin_kv_u64("db waiting", s->db_waiting);
+	admin_kv_u64("db errors", s->db_errors);
+	admin_kv_u64("db reconnects", s->db_reconnects);
+	admin_kv_u64("hashes running", s->hash_running);
+	admin_kv_u64("hashes queued", s->hash_queued);
+	fputc('\n', stdout);
+	out_table_init(&t, 5, headers, "lrrrr");
+	for (size_t i = 0; i < s->n_requests; i++) {
+		const qt_request_stats_t *r = &s->requests[i];
+		snprintf(count, sizeof(count), "%" PRIu64, r->count);
+		snprintf(ok, sizeof(ok), "%" PRIu64, r->by_status[QT_OK]);
+		snprintf(failed, sizeof(failed), "%" PRIu64, r->count - r->by_status[QT_OK]);
+		snprintf(mean, sizeof(mean), "%.2f",
+		         r->count > 0 ? r->seconds_sum * 1000.0 / (double)r->count : 0.0);
+		row[0] = r->type;
+		row[1] = count;
+		row[2] = ok;
+		row[3] = failed;
+		row[4] = mean;
+		out_table_add(&t, row);
+	}
+	if (out_table_print(&t, stdout) != 0) {
+		fprintf(stderr, "quartier: out of memory\n");
+		rc = CLI_EXIT_OTHER;
+	}
+	out_table_free(&t);
+	return rc;
+}
+
+static int cmd_admin_stats(cli_t *cli, args_t *a)
+{
+	qt_admin_stats_t s;
+	const char *val;
+	qt_status_t st;
+	int id, rc;
+
+	while ((id = args_next(a, NULL, cli_global_opts, &val)) != ARGS_END) {
+		rc = cli_other(cli, a, id, val, CMD);
+		if (rc != CLI_EXIT_OK)
+			return rc;
+	}
+	if (cli->help) {
+		cli_usage_command(CMD);
+		return CLI_EXIT_OK;
+	}
+	rc = cli_connect(cli, 1);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	st = qt_admin_stats(cli->client, &s);
+	if (st != QT_OK)
+		return cli_fail(cli, st, NULL);
+	if (cli->json)
+		admin_stats_json(&s);
+	else
+		rc = admin_stats_table(&s);
+	qt_admin_stats_clear(&s);
+	return rc;
+}
+
+int cmd_admin(cli_t *cli, args_t *a)
+{
+	const char *val;
+	int id, rc;
+
+	while ((id = args_next(a, NULL, cli_global_opts, &val)) != ARGS_POSITIONAL) {
+		if (id == ARGS_END)
+			break;
+		rc = cli_other(cli, a, id, val, CMD);
+		if (rc != CLI_EXIT_OK)
+			return rc;
+	}
+	if (id == ARGS_END) {
+		if (cli->help) {
+			cli_usage_command(CMD);
+			return CLI_EXIT_OK;
+		}
+		return cli_usage_error(CMD, "missing subcommand (stats)");
+	}
+	if (strcmp(val, "stats") == 0)
+		return cmd_admin_stats(cli, a);
+	return cli_usage_error(CMD, "unknown subcommand '%s'", val);
+}
