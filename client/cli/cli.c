@@ -275,3 +275,55 @@ void cli_print_account(cli_t *cli, const qt_account_t *acct)
 	if (acct->disabled)
 		out_kv(stdout, 12, "disabled", "yes");
 }
+
+int cli_collect_pages(cli_t *cli, cli_page_fn fetch, void *ctx, size_t elem_size,
+                      cli_page_free_fn free_list, int fetch_all, int64_t after, void **out,
+                      size_t *n, int64_t *next)
+{
+	char *all = NULL, *grown;
+	void *page = NULL;
+	size_t n_all = 0, n_page = 0;
+	int64_t nx = 0;
+	qt_status_t st;
+	int rc = CLI_EXIT_OK;
+
+	for (;;) {
+		st = fetch(cli, ctx, after, &page, &n_page, &nx);
+		if (st != QT_OK) {
+			rc = cli_fail(cli, st, NULL);
+			goto out;
+		}
+		if (n_page > 0) {
+			grown = realloc(all, (n_all + n_page) * elem_size);
+			if (grown == NULL) {
+				fprintf(stderr, "quartier: out of memory\n");
+				rc = CLI_EXIT_OTHER;
+				goto out;
+			}
+			all = grown;
+			memcpy(all + n_all * elem_size, page, n_page * elem_size);
+			n_all += n_page;
+		}
+		free(page); /* its contents moved to all */
+		page = NULL;
+		n_page = 0;
+		if (!fetch_all || nx == 0)
+			break;
+		if (nx <= after) {
+			fprintf(stderr, "quartier: protocol error: "
+			                "the server's next page does not advance\n");
+			rc = CLI_EXIT_OTHER;
+			goto out;
+		}
+		after = nx;
+	}
+	*out = all;
+	*n = n_all;
+	*next = fetch_all ? 0 : nx;
+	all = NULL;
+	n_all = 0;
+out:
+	free_list(page, n_page);
+	free_list(all, n_all);
+	return rc;
+}

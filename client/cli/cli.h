@@ -116,6 +116,25 @@ int cli_ids_add(cli_ids_t *ids, const char *command, const char *what,
                 const char *s);
 void cli_ids_free(cli_ids_t *ids);
 
+/* Fetches one page of a keyset-paged list: the entries after `after`
+ * into *page (a new array of *n entries of the caller's type) and the
+ * after-id of the following page into *next (0: none). */
+typedef qt_status_t (*cli_page_fn)(cli_t *cli, void *ctx, int64_t after, void **page,
+                                   size_t *n, int64_t *next);
+/* Frees an array returned by a cli_page_fn. */
+typedef void (*cli_page_free_fn)(void *list, size_t n);
+
+/* Collects one page, or every page when fetch_all, starting after `after`,
+ * into *out (a new array of *n entries of elem_size bytes, freed with
+ * free_list) and sets *next to the after-id of the page that follows
+ * (0 when there is none or all pages were fetched).  All pages are
+ * collected before anything is printed, so an error half way never leaves
+ * a truncated table or invalid JSON behind.  Prints the error and returns
+ * an exit code on failure (then *out is untouched). */
+int cli_collect_pages(cli_t *cli, cli_page_fn fetch, void *ctx, size_t elem_size,
+                      cli_page_free_fn free_list, int fetch_all, int64_t after, void **out,
+                      size_t *n, int64_t *next);
+
 /* Commands: each parses the rest of a and returns an exit code. */
 int cmd_config(cli_t *cli, args_t *a);
 int cmd_login(cli_t *cli, args_t *a);

@@ -290,56 +290,36 @@ static int cmd_fund_limit(const char *s, uint32_t *out)
 	return rc;
 }
 
+/* Which ledger cmd_fund_ledger_page() reads. */
+typedef struct cmd_fund_ledger_ctx {
+	int64_t fund_id;
+	uint32_t limit;
+} cmd_fund_ledger_ctx_t;
+
+static qt_status_t cmd_fund_ledger_page(cli_t *cli, void *ctx, int64_t after, void **page,
+                                        size_t *n, int64_t *next)
+{
+	cmd_fund_ledger_ctx_t *lc = ctx;
+
+	return qt_fund_ledger(cli->client, lc->fund_id, lc->limit, after,
+	                      (qt_fund_entry_t **)page, n, next);
+}
+
+static void cmd_fund_ledger_page_free(void *list, size_t n)
+{
+	qt_fund_ledger_free(list, n);
+}
+
 /* All (fetch_all) or one page of a fund's ledger into *out and *n; *next is
  * the next page's after id (0: none).  Prints the error and returns an
  * exit code on failure. */
 static int cmd_fund_fetch_ledger(cli_t *cli, int64_t fund_id, uint32_t limit, int64_t after,
                                  int fetch_all, qt_fund_entry_t **out, size_t *n, int64_t *next)
 {
-	qt_fund_entry_t *all = NULL, *page = NULL, *grown;
-	size_t n_all = 0, n_page = 0;
-	qt_status_t st;
-	int rc = CLI_EXIT_OK;
+	cmd_fund_ledger_ctx_t lc = {fund_id, limit};
 
-	/* All pages first, so that an error half way prints nothing. */
-	for (;;) {
-		st = qt_fund_ledger(cli->client, fund_id, limit, after, &page, &n_page, next);
-		if (st != QT_OK) {
-			rc = cli_fail(cli, st, NULL);
-			goto out;
-		}
-		if (n_page > 0) {
-			grown = realloc(all, (n_all + n_page) * sizeof(*all));
-			if (grown == NULL) {
-				fprintf(stderr, "quartier: out of memory\n");
-				rc = CLI_EXIT_OTHER;
-				goto out;
-			}
-			all = grown;
-			memcpy(all + n_all, page, n_page * sizeof(*page));
-			n_all += n_page;
-		}
-		free(page); /* its contents moved to all */
-		page = NULL;
-		n_page = 0;
-		if (!fetch_all || *next == 0)
-			break;
-		if (*next <= after) {
-			fprintf(stderr, "quartier: protocol error: "
-			                "the server's next page does not advance\n");
-			rc = CLI_EXIT_OTHER;
-			goto out;
-		}
-		after = *next;
-	}
-	*out = all;
-	*n = n_all;
-	all = NULL;
-	n_all = 0;
-out:
-	qt_fund_ledger_free(page, n_page);
-	qt_fund_ledger_free(all, n_all);
-	return rc;
+	return cli_collect_pages(cli, cmd_fund_ledger_page, &lc, sizeof(**out),
+	                         cmd_fund_ledger_page_free, fetch_all, after, (void **)out, n, next);
 }
 
 /* ------------------------------------------------------------ list */
@@ -384,15 +364,29 @@ static int cmd_fund_list_table(const qt_fund_t *list, size_t n)
 	return CLI_EXIT_OK;
 }
 
+/* Page fetcher and free function for cli_collect_pages(). */
+static qt_status_t cmd_fund_page(cli_t *cli, void *ctx, int64_t after, void **page,
+                                size_t *n, int64_t *next)
+{
+	qt_fund_filter_t *f = ctx;
+
+	f->after_id = after;
+	return qt_fund_list(cli->client, f, (qt_fund_t **)page, n, next);
+}
+
+static void cmd_fund_page_free(void *list, size_t n)
+{
+	qt_fund_list_free(list, n);
+}
+
 static int cmd_fund_list(cli_t *cli, args_t *a)
 {
 	qt_fund_filter_t f;
-	qt_fund_t *all = NULL, *page = NULL, *grown;
-	size_t n_all = 0, n_page = 0;
+	qt_fund_t *all = NULL;
+	size_t n_all = 0;
 	int64_t next = 0;
 	const char *val;
 	int fetch_all = 0, id, rc;
-	qt_status_t st;
 	out_json_t j;
 
 	memset(&f, 0, sizeof(f));
@@ -428,36 +422,10 @@ static int cmd_fund_list(cli_t *cli, args_t *a)
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	for (;;) {
-		st = qt_fund_list(cli->client, &f, &page, &n_page, &next);
-		if (st != QT_OK) {
-			rc = cli_fail(cli, st, NULL);
-			goto out;
-		}
-		if (n_page > 0) {
-			grown = realloc(all, (n_all + n_page) * sizeof(*all));
-			if (grown == NULL) {
-				fprintf(stderr, "quartier: out of memory\n");
-				rc = CLI_EXIT_OTHER;
-				goto out;
-			}
-			all = grown;
-			memcpy(all + n_all, page, n_page * sizeof(*page));
-			n_all += n_page;
-		}
-		free(page); /* its contents moved to all */
-		page = NULL;
-		n_page = 0;
-		if (!fetch_all || next == 0)
-			break;
-		if (next <= f.after_id) {
-			fprintf(stderr, "quartier: protocol error: "
-			                "the server's next page does not advance\n");
-			rc = CLI_EXIT_OTHER;
-			goto out;
-		}
-		f.after_id = next;
-	}
+	rc = cli_collect_pages(cli, cmd_fund_page, &f, sizeof(*all), cmd_fund_page_free,
+	                       fetch_all, f.after_id, (void **)&all, &n_all, &next);
+	if (rc != CLI_EXIT_OK)
+		return rc;
 	if (cli->json) {
 		out_json_init(&j, stdout);
 		out_json_begin_object(&j);
@@ -476,8 +444,6 @@ static int cmd_fund_list(cli_t *cli, args_t *a)
 			fprintf(stderr, "More funds: add --after %lld, or --all.\n",
 			        (long long)next);
 	}
-out:
-	qt_fund_list_free(page, n_page);
 	qt_fund_list_free(all, n_all);
 	return rc;
 }

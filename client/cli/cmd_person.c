@@ -174,15 +174,29 @@ static int cmd_person_table(const qt_person_t *list, size_t n)
 
 /* ------------------------------------------------------------ list */
 
+/* Page fetcher and free function for cli_collect_pages(). */
+static qt_status_t cmd_person_page(cli_t *cli, void *ctx, int64_t after, void **page,
+                                  size_t *n, int64_t *next)
+{
+	qt_person_filter_t *f = ctx;
+
+	f->after_id = after;
+	return qt_person_list(cli->client, f, (qt_person_t **)page, n, next);
+}
+
+static void cmd_person_page_free(void *list, size_t n)
+{
+	qt_person_list_free(list, n);
+}
+
 static int cmd_person_list(cli_t *cli, args_t *a)
 {
 	qt_person_filter_t f;
-	qt_person_t *all = NULL, *page = NULL, *grown;
-	size_t n_all = 0, n_page = 0;
+	qt_person_t *all = NULL;
+	size_t n_all = 0;
 	int64_t next = 0, v;
 	const char *val;
 	int fetch_all = 0, id, rc;
-	qt_status_t st;
 	out_json_t j;
 
 	memset(&f, 0, sizeof(f));
@@ -224,37 +238,10 @@ static int cmd_person_list(cli_t *cli, args_t *a)
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	/* All pages first, so that an error half way prints nothing. */
-	for (;;) {
-		st = qt_person_list(cli->client, &f, &page, &n_page, &next);
-		if (st != QT_OK) {
-			rc = cli_fail(cli, st, NULL);
-			goto out;
-		}
-		if (n_page > 0) {
-			grown = realloc(all, (n_all + n_page) * sizeof(*all));
-			if (grown == NULL) {
-				fprintf(stderr, "quartier: out of memory\n");
-				rc = CLI_EXIT_OTHER;
-				goto out;
-			}
-			all = grown;
-			memcpy(all + n_all, page, n_page * sizeof(*page));
-			n_all += n_page;
-		}
-		free(page); /* its contents moved to all */
-		page = NULL;
-		n_page = 0;
-		if (!fetch_all || next == 0)
-			break;
-		if (next <= f.after_id) {
-			fprintf(stderr, "quartier: protocol error: "
-			        "the server's next page does not advance\n");
-			rc = CLI_EXIT_OTHER;
-			goto out;
-		}
-		f.after_id = next;
-	}
+	rc = cli_collect_pages(cli, cmd_person_page, &f, sizeof(*all), cmd_person_page_free,
+	                       fetch_all, f.after_id, (void **)&all, &n_all, &next);
+	if (rc != CLI_EXIT_OK)
+		return rc;
 	if (cli->json) {
 		out_json_init(&j, stdout);
 		out_json_begin_object(&j);
@@ -273,8 +260,6 @@ static int cmd_person_list(cli_t *cli, args_t *a)
 			fprintf(stderr, "More persons: add --after %lld, or --all.\n",
 			        (long long)next);
 	}
-out:
-	qt_person_list_free(page, n_page);
 	qt_person_list_free(all, n_all);
 	return rc;
 }

@@ -273,15 +273,29 @@ static int cmd_project_version(const char *s, int64_t *out)
 
 /* ------------------------------------------------------------ list */
 
+/* Page fetcher and free function for cli_collect_pages(). */
+static qt_status_t cmd_project_page(cli_t *cli, void *ctx, int64_t after, void **page,
+                                    size_t *n, int64_t *next)
+{
+	qt_project_filter_t *f = ctx;
+
+	f->after_id = after;
+	return qt_project_list(cli->client, f, (qt_project_t **)page, n, next);
+}
+
+static void cmd_project_page_free(void *list, size_t n)
+{
+	qt_project_list_free(list, n);
+}
+
 static int cmd_project_list(cli_t *cli, args_t *a)
 {
 	qt_project_filter_t f;
-	qt_project_t *all = NULL, *page = NULL, *grown;
-	size_t n_all = 0, n_page = 0, i;
+	qt_project_t *all = NULL;
+	size_t n_all = 0, i;
 	int64_t next = 0, v;
 	const char *val;
 	int fetch_all = 0, id, rc;
-	qt_status_t st;
 	out_json_t j;
 
 	memset(&f, 0, sizeof(f));
@@ -335,38 +349,10 @@ static int cmd_project_list(cli_t *cli, args_t *a)
 	if (rc != CLI_EXIT_OK)
 		return rc;
 
-	/* All pages are collected before printing, so that an error half
-	 * way never leaves a truncated table or invalid JSON behind. */
-	for (;;) {
-		st = qt_project_list(cli->client, &f, &page, &n_page, &next);
-		if (st != QT_OK) {
-			rc = cli_fail(cli, st, NULL);
-			goto out;
-		}
-		if (n_page > 0) {
-			grown = realloc(all, (n_all + n_page) * sizeof(*all));
-			if (grown == NULL) {
-				fprintf(stderr, "quartier: out of memory\n");
-				rc = CLI_EXIT_OTHER;
-				goto out;
-			}
-			all = grown;
-			memcpy(all + n_all, page, n_page * sizeof(*page));
-			n_all += n_page;
-		}
-		free(page); /* its contents moved to all */
-		page = NULL;
-		n_page = 0;
-		if (!fetch_all || next == 0)
-			break;
-		if (next <= f.after_id) {
-			fprintf(stderr, "quartier: protocol error: "
-			        "the server's next page does not advance\n");
-			rc = CLI_EXIT_OTHER;
-			goto out;
-		}
-		f.after_id = next;
-	}
+	rc = cli_collect_pages(cli, cmd_project_page, &f, sizeof(*all), cmd_project_page_free,
+	                       fetch_all, f.after_id, (void **)&all, &n_all, &next);
+	if (rc != CLI_EXIT_OK)
+		return rc;
 
 	if (cli->json) {
 		out_json_init(&j, stdout);
@@ -376,18 +362,16 @@ static int cmd_project_list(cli_t *cli, args_t *a)
 		for (i = 0; i < n_all; i++)
 			cmd_project_json(&j, &all[i]);
 		out_json_end_array(&j);
-		out_json_kv_id(&j, "next_after_id", fetch_all ? 0 : next);
+		out_json_kv_id(&j, "next_after_id", next);
 		out_json_end_object(&j);
 		out_json_finish(&j);
 		rc = CLI_EXIT_OK;
 	} else {
 		rc = cmd_project_table(all, n_all);
-		if (rc == CLI_EXIT_OK && !fetch_all && next != 0)
+		if (rc == CLI_EXIT_OK && next != 0)
 			fprintf(stderr, "More projects: add --after %lld, or --all.\n",
 			        (long long)next);
 	}
-out:
-	qt_project_list_free(page, n_page);
 	qt_project_list_free(all, n_all);
 	return rc;
 }
