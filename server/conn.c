@@ -189,14 +189,22 @@ void conn_close(conn_t *c, qt_status_t st, const char *msg)
 		conn_close_handle(c);
 }
 
+void conn_unauthenticate(conn_t *c)
+{
+	if (c->state != CONN_AUTHENTICATED)
+		return;
+	c->state = CONN_OPEN;
+	c->reader.max = c->srv->cfg.max_frame_preauth;
+	memset(&c->actor, 0, sizeof(c->actor));
+	memset(c->session_hash, 0, sizeof(c->session_hash));
+}
+
 int conn_authenticated(conn_t *c)
 {
 	if (c->state != CONN_AUTHENTICATED)
 		return 0;
 	if ((int64_t)time(NULL) >= c->session_expires) {
-		c->state = CONN_OPEN;
-		c->reader.max = c->srv->cfg.max_frame_preauth;
-		memset(&c->actor, 0, sizeof(c->actor));
+		conn_unauthenticate(c);
 		return 0;
 	}
 	return 1;

@@ -88,7 +88,13 @@ void conn_process(conn_t *c);
 /* Called once a second: enforces handshake, login and idle deadlines. */
 void conn_sweep(server_t *srv, uint64_t now);
 
-/* Whether the connection is logged in with an unexpired session. */
+/* Whether the connection is logged in with an unexpired session (an
+ * expired one is ended here). */
 int conn_authenticated(conn_t *c);
+
+/* Ends the connection's login (logout, expiry, a disabled account or
+ * revoked sessions): back to CONN_OPEN with the pre-login frame limit.
+ * Does nothing if the connection is not logged in. */
+void conn_unauthenticate(conn_t *c);
 
 #endif

@@ -19,6 +19,16 @@ typedef struct login_ctx {
 	const char *params[5];
 } login_ctx_t;
 
+/* The permission subject an account stands for. */
+static void session_actor(const Quartier__V1__Account *a, actor_t *out)
+{
+	out->account_id = a->id;
+	out->role = (role_t)a->role;
+	out->office_id = a->has_office_id ? a->office_id : 0;
+	out->organisation_id = a->has_organisation_id ? a->organisation_id : 0;
+	out->district_id = a->has_district_id ? a->district_id : 0;
+}
+
 /* Marks the request's connection as logged in as account. */
 static void session_bind(req_t *r, const Quartier__V1__Account *a,
                          const uint8_t hash[AUTH_TOKEN_HASH_LEN], int64_t expires)
@@ -27,11 +37,7 @@ static void session_bind(req_t *r, const Quartier__V1__Account *a,
 
 	if (c->state == CONN_CLOSING)
 		return;
-	c->actor.account_id = a->id;
-	c->actor.role = (role_t)a->role;
-	c->actor.office_id = a->has_office_id ? a->office_id : 0;
-	c->actor.organisation_id = a->has_organisation_id ? a->organisation_id : 0;
-	c->actor.district_id = a->has_district_id ? a->district_id : 0;
+	session_actor(a, &c->actor);
 	memcpy(c->session_hash, hash, AUTH_TOKEN_HASH_LEN);
 	c->session_expires = expires;
 	c->state = CONN_AUTHENTICATED;
@@ -197,12 +203,9 @@ void session_resume(req_t *r)
 static void session_unbind_all(server_t *srv, const uint8_t hash[AUTH_TOKEN_HASH_LEN])
 {
 	for (conn_t *c = srv->conns; c != NULL; c = c->next) {
-		if (c->state != CONN_AUTHENTICATED ||
-		    memcmp(c->session_hash, hash, AUTH_TOKEN_HASH_LEN) != 0)
-			continue;
-		c->state = CONN_OPEN;
-		memset(&c->actor, 0, sizeof(c->actor));
-		c->reader.max = srv->cfg.max_frame_preauth;
+		if (c->state == CONN_AUTHENTICATED &&
+		    memcmp(c->session_hash, hash, AUTH_TOKEN_HASH_LEN) == 0)
+			conn_unauthenticate(c);
 	}
 }
 
@@ -213,10 +216,7 @@ unsigned session_unbind_account(server_t *srv, int64_t account_id)
 	for (conn_t *c = srv->conns; c != NULL; c = c->next) {
 		if (c->state != CONN_AUTHENTICATED || c->actor.account_id != account_id)
 			continue;
-		c->state = CONN_OPEN;
-		memset(&c->actor, 0, sizeof(c->actor));
-		memset(c->session_hash, 0, sizeof(c->session_hash));
-		c->reader.max = srv->cfg.max_frame_preauth;
+		conn_unauthenticate(c);
 		n++;
 	}
 	return n;
@@ -227,10 +227,7 @@ void session_refresh_account(server_t *srv, const Quartier__V1__Account *a)
 	for (conn_t *c = srv->conns; c != NULL; c = c->next) {
 		if (c->state != CONN_AUTHENTICATED || c->actor.account_id != a->id)
 			continue;
-		c->actor.role = (role_t)a->role;
-		c->actor.office_id = a->has_office_id ? a->office_id : 0;
-		c->actor.organisation_id = a->has_organisation_id ? a->organisation_id : 0;
-		c->actor.district_id = a->has_district_id ? a->district_id : 0;
+		session_actor(a, &c->actor);
 	}
 }
 
