@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "output.h"
@@ -20,6 +21,7 @@ const args_opt_t cli_global_opts[] = {
 	{ "help", 0, CLI_OPT_HELP },
 	{ "h", 0, CLI_OPT_HELP },
 	{ "version", 0, CLI_OPT_VERSION },
+	{ "offline", 0, CLI_OPT_OFFLINE },
 	{ NULL, 0, 0 },
 };
 
@@ -43,6 +45,9 @@ int cli_global(cli_t *cli, int id, const char *val)
 		return 1;
 	case CLI_OPT_HELP:
 		cli->help = 1;
+		return 1;
+	case CLI_OPT_OFFLINE:
+		cli->offline = 1;
 		return 1;
 	case CLI_OPT_VERSION:
 		cli_usage_error(NULL, "--version goes before the command");
@@ -108,11 +113,38 @@ int cli_exit_code(qt_status_t st)
 	}
 }
 
+/* A change that could not be sent waits in the outbox: say so.  Returns
+ * 1 if it did. */
+static int cli_queued(cli_t *cli)
+{
+	int64_t n;
+
+	if (cli->client == NULL || (n = qt_client_queued(cli->client)) == 0)
+		return 0;
+	if (cli->unreachable != NULL)
+		fprintf(stderr, "quartier: server unreachable (%s)\n", cli->unreachable);
+	else
+		fprintf(stderr, "quartier: %s\n", qt_client_last_error(cli->client)->message);
+	fprintf(stderr, "quartier: queued as #%lld; will be sent on the next `quartier sync`\n",
+	        (long long)n);
+	if (cli->json)
+		printf("{\"queued\": %lld}\n", (long long)n);
+	return 1;
+}
+
 int cli_fail(cli_t *cli, qt_status_t st, const char *msg)
 {
 	const qt_error_t *e = NULL;
 	const char *text = qt_status_str(st);
 
+	if (cli_queued(cli))
+		return CLI_EXIT_QUEUED;
+	if (cli->client != NULL && cli->unreachable != NULL && st == QT_UNAVAILABLE) {
+		fprintf(stderr, "quartier: server unreachable: %s\n"
+		        "quartier: `--offline` answers reads from the local replica\n",
+		        cli->unreachable);
+		return CLI_EXIT_UNAVAILABLE;
+	}
 	if (cli->client != NULL) {
 		e = qt_client_last_error(cli->client);
 		if (e->status == st)
@@ -136,6 +168,121 @@ static int cli_not_logged_in(void)
 	return CLI_EXIT_AUTH;
 }
 
+int cli_store_open(cli_t *cli, int create, int quiet)
+{
+	char err[512];
+	char *login = NULL, *path = NULL, *instance = NULL;
+	qt_status_t st;
+	int rc = CLI_EXIT_OTHER;
+
+	if (cli->store != NULL)
+		return CLI_EXIT_OK;
+	rc = config_resolve(cli);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	login = cli->me.login != NULL ? strdup(cli->me.login) : config_account_read(cli);
+	if (login == NULL) {
+		if (!quiet)
+			fprintf(stderr, "quartier: not logged in; run: quartier login --user NAME\n");
+		rc = CLI_EXIT_AUTH;
+		goto out;
+	}
+	st = qt_store_default_path(cli->host, cli->port, login, create, &path);
+	if (st != QT_OK) {
+		if (!quiet)
+			fprintf(stderr, "quartier: cannot find or create the data directory "
+			        "(set XDG_DATA_HOME or HOME): %s\n", qt_status_str(st));
+		rc = CLI_EXIT_OTHER;
+		goto out;
+	}
+	instance = config_instance_id(cli);
+	st = qt_store_open(path, create, instance, &cli->store, err, sizeof(err));
+	if (st != QT_OK) {
+		if (!quiet)
+			fprintf(stderr, "quartier: %s\n", err);
+		rc = st == QT_NOT_FOUND ? CLI_EXIT_NOT_FOUND : CLI_EXIT_OTHER;
+		goto out;
+	}
+	rc = CLI_EXIT_OK;
+out:
+	free(login);
+	free(path);
+	free(instance);
+	return rc;
+}
+
+void cli_offline_notice(cli_t *cli)
+{
+	qt_store_info_t info;
+	char when[32];
+	int64_t age;
+
+	if (cli->store == NULL || qt_store_info(cli->store, &info) != QT_OK)
+		return;
+	if (info.last_sync == 0) {
+		fprintf(stderr, "offline: the replica was never synced completely; "
+		        "run `quartier sync` when online\n");
+		qt_store_info_clear(&info);
+		return;
+	}
+	out_time(when, sizeof(when), info.last_sync);
+	age = (int64_t)time(NULL) - info.last_sync;
+	if (age < 0)
+		age = 0;
+	if (age < 3600)
+		fprintf(stderr, "offline: data as of %s, %lld min old\n", when, (long long)(age / 60));
+	else if (age < 2 * 86400)
+		fprintf(stderr, "offline: data as of %s, %lld h old\n", when, (long long)(age / 3600));
+	else
+		fprintf(stderr, "offline: data as of %s, %lld days old\n", when,
+		        (long long)(age / 86400));
+	qt_store_info_clear(&info);
+}
+
+/* Works from the replica without a server: reads from it when serve_reads
+ * (--offline), changes go to the outbox. */
+static int cli_go_offline(cli_t *cli, int serve_reads, int quiet)
+{
+	qt_status_t st;
+	int rc;
+
+	rc = cli_store_open(cli, 0, quiet);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	st = qt_client_offline(cli->store, serve_reads, &cli->client);
+	if (st != QT_OK) {
+		fprintf(stderr, "quartier: %s\n", qt_status_str(st));
+		return CLI_EXIT_OTHER;
+	}
+	if (serve_reads)
+		cli_offline_notice(cli);
+	return CLI_EXIT_OK;
+}
+
+/* Sends what waits in the outbox before the command's own requests, so
+ * that changes reach the server in the order they were made. */
+static void cli_replay(cli_t *cli)
+{
+	qt_store_info_t info;
+	qt_replay_stats_t rs;
+	qt_status_t st;
+
+	if (qt_store_info(cli->store, &info) != QT_OK)
+		return;
+	if (info.outbox_queued > 0) {
+		st = qt_outbox_replay(cli->client, cli->store, &rs);
+		if (rs.done > 0)
+			fprintf(stderr, "quartier: sent %u queued change(s) from the outbox\n", rs.done);
+		if (rs.conflicted + rs.failed > 0)
+			fprintf(stderr, "quartier: %u queued change(s) refused; see `quartier outbox`\n",
+			        rs.conflicted + rs.failed);
+		if (st != QT_OK)
+			fprintf(stderr, "quartier: the outbox could not be sent completely: %s\n",
+			        qt_client_last_error(cli->client)->message);
+	}
+	qt_store_info_clear(&info);
+}
+
 int cli_connect(cli_t *cli, int resume)
 {
 	qt_connect_opts_t opts;
@@ -147,6 +294,8 @@ int cli_connect(cli_t *cli, int resume)
 	rc = config_resolve(cli);
 	if (rc != CLI_EXIT_OK)
 		return rc;
+	if (resume && cli->offline)
+		return cli_go_offline(cli, 1, 0);
 	if (resume) {
 		rc = config_session_read(cli, &token);
 		if (rc < 0)
@@ -164,6 +313,14 @@ int cli_connect(cli_t *cli, int resume)
 	st = qt_client_connect(&opts, &cli->client, err, sizeof(err));
 	free(instance);
 	if (st != QT_OK) {
+		/* Unreachable (not a TLS or protocol refusal): changes can
+		 * still be queued in the account's outbox. */
+		if (resume && (st == QT_IO || st == QT_UNAVAILABLE) &&
+		    cli_go_offline(cli, 0, 1) == CLI_EXIT_OK) {
+			cli->unreachable = strdup(err);
+			rc = CLI_EXIT_OK;
+			goto out;
+		}
 		rc = cli_fail(cli, st, err);
 		goto out;
 	}
@@ -180,6 +337,15 @@ int cli_connect(cli_t *cli, int resume)
 		if (st != QT_OK) {
 			rc = cli_fail(cli, st, NULL);
 			goto out;
+		}
+		config_account_write(cli, cli->me.login);
+		/* The outbox: every change goes through it. */
+		if (cli_store_open(cli, 1, 0) == CLI_EXIT_OK) {
+			qt_client_set_store(cli->client, cli->store);
+			cli_replay(cli);
+		} else {
+			fprintf(stderr, "quartier: warning: no outbox; changes are sent without "
+			        "being kept for a retry\n");
 		}
 	}
 	rc = CLI_EXIT_OK;

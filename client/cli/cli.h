@@ -24,6 +24,7 @@ enum {
 	CLI_EXIT_CONFLICT = 5,     /* stale version, duplicate, wrong lifecycle state */
 	CLI_EXIT_INVALID = 6,      /* the server rejected a value */
 	CLI_EXIT_UNAVAILABLE = 7,  /* no connection, TLS failure, server unavailable */
+	CLI_EXIT_QUEUED = 8,       /* server unreachable: the change waits in the outbox */
 };
 
 /* Ids of the global options (command tables use ids below 100). */
@@ -35,6 +36,7 @@ enum {
 	CLI_OPT_JSON,
 	CLI_OPT_HELP,
 	CLI_OPT_VERSION,
+	CLI_OPT_OFFLINE,
 };
 
 typedef struct cli {
@@ -51,6 +53,10 @@ typedef struct cli {
 	char *ca_file;            /* owned, or NULL for the system CA store */
 	qt_client_t *client;      /* owned; open after cli_connect() */
 	qt_account_t me;          /* the account of the resumed session */
+	int offline;              /* --offline: answer reads from the replica */
+	qt_store_t *store;        /* owned; replica and outbox of the session's account */
+	char *unreachable;        /* owned; why the server could not be reached, when
+	                           * cli_connect() fell back to an offline handle */
 } cli_t;
 
 /* The global options, accepted before and after the command. */
@@ -99,6 +105,15 @@ int cli_fail(cli_t *cli, qt_status_t st, const char *msg);
  * resumed first (exit 4 with a hint if there is none).  Returns
  * CLI_EXIT_OK or an exit code after printing the error. */
 int cli_connect(cli_t *cli, int resume);
+
+/* Opens cli->store, the replica and outbox of the session's account
+ * (`quartier login` records it), creating it if create is set.  Returns
+ * CLI_EXIT_OK, or an exit code after printing why (quiet: print nothing). */
+int cli_store_open(cli_t *cli, int create, int quiet);
+
+/* Prints to stderr how old the replica is ("offline: data as of
+ * 2026-11-21 10:04, 3 h old"). */
+void cli_offline_notice(cli_t *cli);
 
 /* Parses a positive decimal id; returns 0, or a usage error code after
  * printing "invalid <what>". */
@@ -158,6 +173,9 @@ int cmd_handover(cli_t *cli, args_t *a);
 int cmd_goal(cli_t *cli, args_t *a);     /* cmd_goal.c: coordinators' updates */
 int cmd_update(cli_t *cli, args_t *a);
 int cmd_report(cli_t *cli, args_t *a);
+int cmd_sync(cli_t *cli, args_t *a);     /* cmd_sync.c: replica, live push, outbox */
+int cmd_watch(cli_t *cli, args_t *a);
+int cmd_outbox(cli_t *cli, args_t *a);
 
 /* Usage texts, printed by --help. */
 void cli_usage_main(void);

@@ -590,6 +590,19 @@ static int cmd_project_expected(cli_t *cli, int64_t pid, const char *version,
 
 	if (version != NULL)
 		return cmd_project_version(version, out);
+	if (qt_client_is_offline(cli->client) && cli->store != NULL) {
+		/* Offline, the change is based on the version the replica
+		 * holds; if someone changed it meanwhile, the replay says
+		 * conflict and `quartier outbox` shows both. */
+		st = qt_store_project_get(cli->store, pid, &cur);
+		if (st != QT_OK) {
+			fprintf(stderr, "quartier: %s\n", qt_store_last_error(cli->store)->message);
+			return cli_exit_code(st);
+		}
+		*out = cur.version;
+		qt_project_clear(&cur);
+		return CLI_EXIT_OK;
+	}
 	st = qt_project_get(cli->client, pid, &cur);
 	if (st != QT_OK)
 		return cli_fail(cli, st, NULL);

@@ -62,6 +62,9 @@ int cmd_login(cli_t *cli, args_t *a)
 		rc = CLI_EXIT_OTHER;
 		goto out;
 	}
+	/* Which account the session is: the replica and outbox of that
+	 * account are found by it, also offline. */
+	config_account_write(cli, acct.login);
 	if (cli->json) {
 		out_json_init(&j, stdout);
 		out_json_begin_object(&j);
@@ -115,6 +118,7 @@ int cmd_logout(cli_t *cli, args_t *a)
 	if (st != QT_OK)
 		return cli_fail(cli, st, NULL);
 	config_session_remove(cli);
+	config_account_remove(cli);
 	if (cli->json)
 		printf("{\"logged_out\": true}\n");
 	else

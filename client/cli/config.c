@@ -567,3 +567,68 @@ out:
 	free(path);
 	return result;
 }
+
+char *config_account_read(cli_t *cli)
+{
+	char buf[256];
+	char *path, *result = NULL;
+	ssize_t n;
+	int fd;
+
+	if (config_paths(cli) != CLI_EXIT_OK)
+		return NULL;
+	path = config_join(cli->dir, "account");
+	if (path == NULL)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = '\0';
+			buf[strcspn(buf, "\r\n")] = '\0';
+			if (buf[0] != '\0')
+				result = strdup(buf);
+		}
+	}
+	free(path);
+	return result;
+}
+
+int config_account_write(cli_t *cli, const char *login)
+{
+	char *path, *data, *old;
+	int rc = -1;
+
+	old = config_account_read(cli);
+	if (old != NULL && strcmp(old, login) == 0) {
+		free(old);
+		return 0;
+	}
+	free(old);
+	if (config_paths(cli) != CLI_EXIT_OK || config_mkdirs(cli->dir) != 0)
+		return -1;
+	path = config_join(cli->dir, "account");
+	data = malloc(strlen(login) + 2);
+	if (path != NULL && data != NULL) {
+		sprintf(data, "%s\n", login);
+		rc = config_write_file(path, data, 0600);
+		if (rc != 0)
+			fprintf(stderr, "quartier: cannot write %s: %s\n", path, strerror(errno));
+	}
+	free(data);
+	free(path);
+	return rc;
+}
+
+void config_account_remove(cli_t *cli)
+{
+	char *path;
+
+	if (config_paths(cli) != CLI_EXIT_OK)
+		return;
+	path = config_join(cli->dir, "account");
+	if (path != NULL && unlink(path) != 0 && errno != ENOENT)
+		fprintf(stderr, "quartier: cannot remove %s: %s\n", path, strerror(errno));
+	free(path);
+}

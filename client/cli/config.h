@@ -36,4 +36,13 @@ void config_session_remove(cli_t *cli);
  * library then picks a random one). */
 char *config_instance_id(cli_t *cli);
 
+/* The login of the saved session, kept beside it ("account") so that the
+ * replica of that account is found without the server (offline).
+ * config_account_read() returns a new string (caller frees) or NULL if
+ * there is none; write and remove report failures on stderr and return
+ * -1 (0 on success). */
+char *config_account_read(cli_t *cli);
+int config_account_write(cli_t *cli, const char *login);
+void config_account_remove(cli_t *cli);
+
 #endif

@@ -54,6 +54,10 @@ void cli_usage_main(void)
 "                          user accounts (Benutzerkonten; admins only)\n"
 "  admin stats             the server's figures (admins only)\n"
 "  audit                   change log (Änderungsprotokoll)\n"
+"  sync                    bring the local replica up to date, send the outbox\n"
+"  watch                   stay connected and apply changes as they happen\n"
+"  outbox list|discard|retry\n"
+"                          changes waiting to be sent, and refused ones\n"
 "\n"
 "Global options (also accepted after the command):\n"
 "  --host H                server name or address (default 127.0.0.1)\n"
@@ -62,6 +66,8 @@ void cli_usage_main(void)
 "  --config FILE           config file (default $XDG_CONFIG_HOME/quartier/config,\n"
 "                          i.e. ~/.config/quartier/config)\n"
 "  --json                  print JSON instead of tables (for scripts)\n"
+"  --offline               answer from the local replica (see 'quartier sync');\n"
+"                          changes are queued in the outbox\n"
 "  -h, --help              this help; 'quartier COMMAND --help' for a command\n"
 "  --version               print the version\n"
 "\n"
@@ -69,7 +75,8 @@ void cli_usage_main(void)
 "  0 ok, 1 other error, 2 usage error, 3 not found,\n"
 "  4 not logged in or permission denied,\n"
 "  5 conflict (changed by someone else meanwhile) or not allowed in the current state,\n"
-"  6 invalid value, 7 server unreachable or unavailable, TLS failure.\n",
+"  6 invalid value, 7 server unreachable or unavailable, TLS failure,\n"
+"  8 server unreachable: the change was queued in the outbox.\n",
 	      stdout);
 }
 
@@ -637,6 +644,54 @@ static const char cli_usage_report[] =
 "  --html          HTML instead of Markdown\n"
 "  --output FILE   write to FILE instead of standard output\n";
 
+static const char cli_usage_sync[] =
+"Usage: quartier sync [--scope SCOPE] [--verify] [--resync]\n"
+"\n"
+"Sends the changes waiting in the outbox, then brings the local replica of\n"
+"the registry up to date: a snapshot the first time (resumed where it\n"
+"stopped if interrupted), afterwards only the changes since the last sync.\n"
+"The replica is one file per server and account in\n"
+"$XDG_DATA_HOME/quartier/ (~/.local/share/quartier/); read commands answer\n"
+"from it with --offline.\n"
+"\n"
+"  --scope SCOPE   what the replica holds: all (default; everything you may\n"
+"                  read), project:N, quarter:N, district:N or office:N.\n"
+"                  Another scope than the replica's starts it over.\n"
+"  --verify        then compare record counts and checksums per type with\n"
+"                  the server and report any difference (exit 1)\n"
+"  --resync        discard the replica and take a new snapshot\n"
+"A progress bar goes to standard error when it is a terminal.\n";
+
+static const char cli_usage_watch[] =
+"Usage: quartier watch [--scope SCOPE]\n"
+"\n"
+"Syncs, then stays connected and applies every change the server pushes to\n"
+"the replica, printing one line per changed record.  Reconnects with\n"
+"growing pauses (1 s to 60 s) when the connection is lost.  Stop it with\n"
+"Ctrl-C: the replica is consistent at every moment.\n"
+"\n"
+"  --scope SCOPE   as for sync\n";
+
+static const char cli_usage_outbox[] =
+"Usage: quartier outbox [list] [--all]\n"
+"       quartier outbox discard N\n"
+"       quartier outbox retry N [--rebase]\n"
+"\n"
+"The outbox holds changes made while the server was unreachable (or whose\n"
+"answer was lost); `quartier sync` sends them in order, each exactly once.\n"
+"A change based on a version someone else changed meanwhile is refused and\n"
+"stays here as conflicted, shown with both versions: yours and the\n"
+"server's current record (as of the last sync).\n"
+"\n"
+"States: queued -> done, or conflicted / failed (kept until you decide).\n"
+"  list            entries not yet done (--all: with the done ones)\n"
+"  discard N       give the change #N up\n"
+"  retry N         send #N again as it is\n"
+"  retry N --rebase\n"
+"                  apply #N on top of the server's current version (after\n"
+"                  a sync): your fields overwrite the other change's\n"
+"Works without a connection, except retry.\n";
+
 static const struct cli_command {
 	const char *name;
 	int (*run)(cli_t *cli, args_t *a);
@@ -664,6 +719,9 @@ static const struct cli_command {
 	{ "account", cmd_account, cli_usage_account },
 	{ "audit", cmd_audit, cli_usage_audit },
 	{ "admin", cmd_admin, cli_usage_admin },
+	{ "sync", cmd_sync, cli_usage_sync },
+	{ "watch", cmd_watch, cli_usage_watch },
+	{ "outbox", cmd_outbox, cli_usage_outbox },
 };
 
 #define CLI_NCOMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))
@@ -691,6 +749,8 @@ void cli_usage_command(const char *command)
 static void cli_free(cli_t *cli)
 {
 	qt_client_free(cli->client);
+	qt_store_close(cli->store);
+	free(cli->unreachable);
 	qt_account_clear(&cli->me);
 	free(cli->dir);
 	free(cli->config_path);

@@ -124,6 +124,11 @@ static qt_status_t client_handshake(qt_client_t *c, const qt_connect_opts_t *opt
 		}
 		hello.client_instance_id = idbuf;
 	}
+	c->instance_id = strdup(hello.client_instance_id);
+	if (c->instance_id == NULL) {
+		rc = client_error(c, QT_NOMEM, NULL, "out of memory");
+		goto out;
+	}
 	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_HELLO;
 	env.hello = &hello;
 
@@ -163,6 +168,7 @@ static void client_release(qt_client_t *c)
 	conn_close(c);
 	frame_reader_close(&c->reader);
 	free(c->server_name);
+	free(c->instance_id);
 	free(c->err_message);
 	free(c->err_field);
 	c->magic = 0;
@@ -245,4 +251,26 @@ uint32_t qt_client_max_frame(const qt_client_t *c)
 {
 	assert(c != NULL && c->magic == CLIENT_MAGIC);
 	return c->max_frame;
+}
+
+qt_status_t qt_client_offline(qt_store_t *s, int serve_reads, qt_client_t **out)
+{
+	qt_client_t *c;
+
+	if (s == NULL || out == NULL)
+		return QT_INVALID_ARGUMENT;
+	c = calloc(1, sizeof(*c));
+	if (c == NULL)
+		return QT_NOMEM;
+	c->magic = CLIENT_MAGIC;
+	c->fd = -1;
+	c->broken = 1;
+	c->offline = 1;
+	c->serve_reads = serve_reads;
+	c->store = s;
+	c->timeout_ms = CLIENT_DEFAULT_TIMEOUT_MS;
+	frame_reader_init(&c->reader, CLIENT_RECV_MAX);
+	client_begin(c);
+	*out = c;
+	return QT_OK;
 }

@@ -429,6 +429,8 @@ void conn_close(qt_client_t *c)
 
 static qt_status_t conn_check(qt_client_t *c)
 {
+	if (c->offline)
+		return client_error(c, QT_UNAVAILABLE, NULL, "not connected (working offline)");
 	if (c->broken || c->ssl == NULL)
 		return client_error(c, QT_IO, NULL,
 		                    "the connection was closed after an earlier error; reconnect");
@@ -583,4 +585,24 @@ qt_status_t conn_recv(qt_client_t *c, uint64_t deadline, qt_envelope_t **out)
 		*out = env;
 		return QT_OK;
 	}
+}
+
+int conn_poll_input(qt_client_t *c, unsigned timeout_ms)
+{
+	struct pollfd p;
+	int n;
+
+	if (c->broken || c->ssl == NULL)
+		return -(int)client_error(c, QT_IO, NULL, "the connection is closed");
+	if (c->rpos < c->rlen || SSL_pending(c->ssl) > 0)
+		return 1;
+	p.fd = c->fd;
+	p.events = POLLIN;
+	p.revents = 0;
+	n = poll(&p, 1, (int)timeout_ms);
+	if (n > 0)
+		return 1;
+	if (n == 0 || errno == EINTR)
+		return 0;
+	return -(int)client_error(c, QT_IO, NULL, "poll: %s", strerror(errno));
 }

@@ -41,6 +41,15 @@ struct qt_client {
 	qt_error_t err;             /* last error; strings point to err_* */
 	char *err_message;          /* owned, or NULL */
 	char *err_field;            /* owned, or NULL */
+	char *instance_id;          /* owned; the client instance id of the hello */
+	qt_store_t *store;          /* borrowed; the outbox (and replica) if attached */
+	int offline;                /* qt_client_offline(): no connection at all */
+	int serve_reads;            /* offline: answer reads from the replica */
+	int64_t queued;             /* outbox entry the last call left queued; 0 none */
+	/* While a subscription is open (sync.c), pushed events go here instead
+	 * of being skipped; a failure is returned by the call that read it. */
+	qt_status_t (*event_cb)(qt_client_t *c, const Quartier__V1__Event *ev, void *arg);
+	void *event_arg;
 	uint8_t rbuf[CLIENT_RBUF_SIZE];
 };
 
@@ -98,6 +107,11 @@ qt_status_t conn_recv(qt_client_t *c, uint64_t deadline, qt_envelope_t **out);
  * On QT_OK *out is owned by the caller (envelope_free()). */
 qt_status_t call_next(qt_client_t *c, uint64_t deadline, qt_envelope_t **out);
 
+/* Reads one envelope: pings, events and goodbyes are handled as by
+ * call_next() and leave *out NULL; anything else is handed over in *out
+ * (caller frees with envelope_free()). */
+qt_status_t call_poll_one(qt_client_t *c, uint64_t deadline, qt_envelope_t **out);
+
 /* Sends req (borrowed; its id is assigned here) and waits for the matching
  * response.  On QT_OK *out is an envelope owned by the caller (release with
  * envelope_free()) whose response body is of case want (or not set, if
@@ -106,6 +120,32 @@ qt_status_t call_next(qt_client_t *c, uint64_t deadline, qt_envelope_t **out);
 qt_status_t call_request(qt_client_t *c, Quartier__V1__Request *req,
                          Quartier__V1__Response__BodyCase want,
                          qt_envelope_t **out);
+
+/* Like call_request(), but never through the outbox: the request is sent
+ * as it is (with its mutation_seq, if set).  A replayed answer without a
+ * body (the original was lost in a crash) counts as success. */
+qt_status_t call_request_raw(qt_client_t *c, Quartier__V1__Request *req,
+                             Quartier__V1__Response__BodyCase want,
+                             qt_envelope_t **out);
+
+/* Whether the connection has input waiting, or gets some within
+ * timeout_ms.  Never breaks the stream: 1 ready, 0 not yet, or a status
+ * (negative) on poll failure. */
+int conn_poll_input(qt_client_t *c, unsigned timeout_ms);
+
+/* ------------------------------------------------------------ outbox.c */
+
+/* The outbox path of call_request() for mutations when a store is
+ * attached (see quartier.h); returns 0 from outbox_applies() for requests
+ * that do not go through it. */
+int outbox_applies(const qt_client_t *c, const Quartier__V1__Request *req);
+qt_status_t outbox_call(qt_client_t *c, Quartier__V1__Request *req,
+                        Quartier__V1__Response__BodyCase want, qt_envelope_t **out);
+
+/* Offline handles: answers a read from the replica (c->serve_reads), or
+ * fails with QT_UNAVAILABLE. */
+qt_status_t offline_read(qt_client_t *c, const Quartier__V1__Request *req,
+                         Quartier__V1__Response__BodyCase want, qt_envelope_t **out);
 
 /* ------------------------------------------------------------ copy.c */
 

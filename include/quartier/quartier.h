@@ -1399,6 +1399,322 @@ void qt_admin_stats_clear(qt_admin_stats_t *s);
  * clear with qt_admin_stats_clear(). */
 qt_status_t qt_admin_stats(qt_client_t *c, qt_admin_stats_t *out);
 
+
+/* ------------------------------------------------------------ sync: replica and outbox
+ *
+ * A store (qt_store_t) is one SQLite file per server and account (see
+ * qt_store_default_path()): the replica of the records the account may
+ * read, the feed cursor it corresponds to, and the outbox of changes not
+ * yet confirmed by the server.  Every page of the feed is applied in one
+ * transaction together with its cursor (WAL, synchronous=FULL), so a
+ * process killed at any moment leaves a store that opens and resumes from
+ * a cursor whose changes it really holds.  A store must not be used by two
+ * threads at once; two processes may open the same file (SQLite locks it;
+ * a writer waits up to 10 s for the other).
+ *
+ * Errors: functions taking only a store record details on the store
+ * (qt_store_last_error()); functions taking a client and a store record
+ * them on the client (qt_client_last_error()). */
+
+typedef struct qt_store qt_store_t;
+
+/* The kinds of synced records; the values are those of the protocol's
+ * RecordType, and a record's body is the serialized protocol message named
+ * in proto/quartier.proto (Project, Person, ...). */
+typedef enum {
+	QT_RECORD_UNSPECIFIED = 0,
+	QT_RECORD_DISTRICT = 1,
+	QT_RECORD_QUARTER = 2,
+	QT_RECORD_OFFICE = 3,
+	QT_RECORD_ORGANISATION = 4,
+	QT_RECORD_PROJECT = 10,
+	QT_RECORD_PERSON = 11,
+	QT_RECORD_MEMBERSHIP = 12,
+	QT_RECORD_FUND = 13,
+	QT_RECORD_FUND_ENTRY = 14,
+	QT_RECORD_ASSESSMENT = 15,
+	QT_RECORD_CONTINUATION = 16,
+	QT_RECORD_MEETING = 17,
+	QT_RECORD_AGENDA_ITEM = 18,
+	QT_RECORD_HANDOVER = 19,
+	QT_RECORD_GOAL = 20,
+	QT_RECORD_PROGRESS_UPDATE = 21,
+} qt_record_type_t;
+
+/* "project", "fund_entry", ...; static storage; "unknown" otherwise. */
+const char *qt_record_type_name(qt_record_type_t t);
+/* Parses a name of qt_record_type_name(); QT_RECORD_UNSPECIFIED if unknown. */
+qt_record_type_t qt_record_type_parse(const char *s);
+
+typedef enum {
+	QT_SCOPE_ALL = 0,       /* everything the account may read */
+	QT_SCOPE_PROJECT = 1,   /* one project and what hangs off it */
+	QT_SCOPE_QUARTER = 2,
+	QT_SCOPE_DISTRICT = 3,
+	QT_SCOPE_OFFICE = 4,
+} qt_scope_kind_t;
+
+typedef struct qt_scope {
+	qt_scope_kind_t kind;
+	int64_t id;             /* 0 for QT_SCOPE_ALL */
+} qt_scope_t;
+
+/* Parses "all", "project:N", "quarter:N", "district:N" or "office:N".
+ * Returns QT_OK or QT_INVALID_ARGUMENT (*out untouched). */
+qt_status_t qt_scope_parse(const char *s, qt_scope_t *out);
+/* Writes the text form of qt_scope_parse() into buf (at most len bytes);
+ * returns buf. */
+const char *qt_scope_format(const qt_scope_t *sc, char *buf, size_t len);
+
+/* The default file of the store of account login on host:port:
+ * $XDG_DATA_HOME/quartier/<host>-<port>-<login>.db (XDG_DATA_HOME
+ * defaults to ~/.local/share); host and login are made file-name safe.
+ * *out is a new string (caller frees).  With mkdir, missing directories
+ * are created (mode 0700). */
+qt_status_t qt_store_default_path(const char *host, uint16_t port, const char *login,
+                                  int mkdir, char **out);
+
+/* Opens the store in path, creating it (mode 0600) if create is set.
+ * instance_id (borrowed; may be NULL for read-only uses) is the client
+ * instance id the outbox's mutations are sent under; the first one is kept
+ * in the file.  On success *out is a new handle (close with
+ * qt_store_close()).  On failure a message goes to err_buf (at most
+ * err_len bytes); QT_NOT_FOUND if the file does not exist and create is 0. */
+qt_status_t qt_store_open(const char *path, int create, const char *instance_id,
+                          qt_store_t **out, char *err_buf, size_t err_len);
+
+/* Closes the store; NULL is allowed. */
+void qt_store_close(qt_store_t *s);
+
+/* Clears the replica (records, cursor, snapshot in progress; not the
+ * outbox): the next qt_sync() takes a new snapshot. */
+qt_status_t qt_store_reset(qt_store_t *s);
+
+/* The error of the last failed store-only call (borrowed from s). */
+const qt_error_t *qt_store_last_error(const qt_store_t *s);
+
+typedef struct qt_store_info {
+	char *path;               /* the file */
+	char *instance_id;        /* client instance id of the outbox; NULL if none yet */
+	qt_scope_t scope;         /* of the replica */
+	int has_cursor;           /* the replica holds a complete snapshot plus changes */
+	char *cursor;             /* "epoch/xid/seq", NULL if none */
+	int snapshot_in_progress; /* an initial sync was interrupted; it resumes */
+	int64_t last_sync;        /* unix seconds of the last successful sync; 0 never */
+	uint64_t records;         /* records in the replica */
+	uint64_t outbox_queued;   /* changes waiting to be sent */
+	uint64_t outbox_conflicted;
+	uint64_t outbox_failed;
+} qt_store_info_t;
+
+/* Fills *out (clear with qt_store_info_clear()). */
+qt_status_t qt_store_info(qt_store_t *s, qt_store_info_t *out);
+void qt_store_info_clear(qt_store_info_t *info);
+
+/* One record of the replica. */
+typedef struct qt_record {
+	qt_record_type_t type;
+	int64_t id;
+	uint8_t *body;            /* the serialized message of the type; owned */
+	size_t body_len;
+} qt_record_t;
+
+/* The record (type, id) of the replica into *out (clear with
+ * qt_record_clear()); QT_NOT_FOUND if the replica does not hold it. */
+qt_status_t qt_store_get(qt_store_t *s, qt_record_type_t type, int64_t id, qt_record_t *out);
+void qt_record_clear(qt_record_t *r);
+
+/* All records of type in ascending id order: *out is a new array of *n
+ * records (free with qt_record_list_free()). */
+qt_status_t qt_store_list(qt_store_t *s, qt_record_type_t type, qt_record_t **out, size_t *n);
+void qt_record_list_free(qt_record_t *list, size_t n);
+
+/* The record as a JSON object (field names of the protocol, enums by name)
+ * into a new string *out (caller frees). */
+qt_status_t qt_record_json(const qt_record_t *r, char **out);
+
+/* Offline reads of projects: one from the replica (QT_NOT_FOUND if it does
+ * not hold it), or the page of those matching f (ascending ids, after
+ * f->after_id, at most f->page_size when not 0; *next_after_id as in
+ * qt_project_list()).  Results as from the server's calls. */
+qt_status_t qt_store_project_get(qt_store_t *s, int64_t id, qt_project_t *out);
+qt_status_t qt_store_project_list(qt_store_t *s, const qt_project_filter_t *f,
+                                  qt_project_t **out, size_t *n, int64_t *next_after_id);
+
+/* Progress of a sync, for a progress bar. */
+typedef struct qt_sync_progress {
+	int snapshot;             /* 1 while paging a snapshot, 0 while pulling changes */
+	uint64_t records;         /* records applied so far in this run */
+	uint64_t total;           /* snapshot: records of the scope if known, else 0 */
+} qt_sync_progress_t;
+
+/* Called after every applied page; p is borrowed for the call. */
+typedef void (*qt_sync_progress_cb)(const qt_sync_progress_t *p, void *arg);
+
+typedef struct qt_sync_stats {
+	uint64_t snapshot_records;  /* records stored by a snapshot */
+	uint64_t changed;           /* records changed by the feed */
+	uint64_t deleted;           /* tombstones applied */
+	int snapshot;               /* a snapshot was taken (or resumed) */
+	int resync;                 /* the server asked for a resync: the replica started over */
+	char *resync_reason;        /* owned; NULL if none */
+} qt_sync_stats_t;
+
+void qt_sync_stats_clear(qt_sync_stats_t *st);
+
+/* Brings the replica up to the server's head: a snapshot if it has no
+ * cursor yet (resuming an interrupted one at its stored position), then
+ * changes from its cursor until the server has no more.  A resync answer
+ * clears the records and starts over with a snapshot.  scope NULL keeps the
+ * replica's scope; another scope than the replica's starts over.  progress
+ * may be NULL.  stats (may be NULL) is written on success and on failure
+ * (what was applied before it); clear it with qt_sync_stats_clear(). */
+qt_status_t qt_sync(qt_client_t *c, qt_store_t *s, const qt_scope_t *scope,
+                    qt_sync_progress_cb progress, void *arg, qt_sync_stats_t *stats);
+
+/* One page applied by qt_watch(); borrowed for the callback. */
+typedef struct qt_watch_page {
+	const qt_record_t *records; /* bodies NULL for deleted ones */
+	const int *deleted;         /* per record: 1 for a tombstone */
+	size_t n;
+	const char *cursor;         /* the cursor stored with the page */
+	int overflow;               /* the subscription was dropped and renewed first */
+} qt_watch_page_t;
+
+/* Return non-zero to end qt_watch() (it then returns QT_OK). */
+typedef int (*qt_watch_cb)(const qt_watch_page_t *page, void *arg);
+
+/* Syncs (as qt_sync()), subscribes and applies every pushed page until cb
+ * returns non-zero, *stop becomes non-zero (checked at least every
+ * second; stop may be NULL) or the connection fails (its status is
+ * returned; reconnecting is the caller's choice).  After an overflow it
+ * pulls from the replica's cursor and subscribes again.  Pings the server
+ * every 60 s of silence so that the connection stays open. */
+qt_status_t qt_watch(qt_client_t *c, qt_store_t *s, const qt_scope_t *scope, qt_watch_cb cb,
+                     void *arg, const volatile int *stop);
+
+/* A difference found by qt_verify(). */
+typedef struct qt_verify_sum {
+	qt_record_type_t type;
+	uint64_t local_count, server_count;
+	uint64_t local_checksum, server_checksum;
+} qt_verify_sum_t;
+
+/* Pulls the replica to the server's head and compares per record type the
+ * count and checksum (sum mod 2^64 of the first 8 bytes, big-endian, of
+ * SHA-256(be64(type) || be64(id) || body)) with the server's.  *out is a
+ * new array of *n entries, one per type either side has (free with
+ * free()); *diverged is the number of entries that differ.  *settled is 0
+ * if the registry kept changing while it compared (run again). */
+qt_status_t qt_verify(qt_client_t *c, qt_store_t *s, qt_verify_sum_t **out, size_t *n,
+                      size_t *diverged, int *settled);
+
+/* The checksum term of one record (see qt_verify()). */
+uint64_t qt_record_checksum(qt_record_type_t type, int64_t id, const uint8_t *body, size_t len);
+
+/* Compares two cursors "epoch/xid/seq" of one epoch: <0, 0, >0.  Cursors
+ * of different epochs (or unparsable ones) compare by their text. */
+int qt_cursor_cmp(const char *a, const char *b);
+
+/* ------------------------------------------------------------ the outbox
+ *
+ * With a store attached (qt_client_set_store()), every call of the
+ * library that changes a synced record (project_create, project_update,
+ * fund_entry_add, ...; not logins and not account administration) goes
+ * through the outbox: the request is stored durably first with the next
+ * mutation sequence number, then sent with it (the pair client instance
+ * id + sequence names the change once and for all; the server never
+ * applies it twice).  The answer settles the entry: done (the cursor at
+ * which its effect appears is kept), conflicted (QT_CONFLICT: someone
+ * changed the record meanwhile; the server's error is kept) or failed
+ * (another error that retrying cannot fix; status, message and field are
+ * kept).  If the connection fails or the answer is lost the entry stays
+ * queued and the call fails with QT_UNAVAILABLE and qt_client_queued()
+ * names the entry; qt_outbox_replay() sends it again later.  Nothing is
+ * dropped: only qt_outbox_discard() removes an unsent change. */
+
+typedef enum {
+	QT_OUTBOX_QUEUED = 0,     /* stored, not yet confirmed; -> done, conflicted, failed */
+	QT_OUTBOX_DONE = 1,       /* applied by the server (final) */
+	QT_OUTBOX_CONFLICTED = 2, /* refused as stale; -> queued by qt_outbox_retry() */
+	QT_OUTBOX_FAILED = 3,     /* refused otherwise; -> queued by qt_outbox_retry() */
+} qt_outbox_state_t;
+
+/* "queued", "done", "conflicted", "failed"; static storage. */
+const char *qt_outbox_state_name(qt_outbox_state_t st);
+
+typedef struct qt_outbox_entry {
+	int64_t id;               /* the entry's number (#N), stable */
+	uint64_t seq;             /* mutation sequence it is (or was last) sent with */
+	qt_outbox_state_t state;
+	char *request_type;       /* the request's name, e.g. "project_update" */
+	qt_record_type_t target_type; /* the record the change addresses, if known */
+	int64_t target_id;        /* 0 if none (e.g. a create) */
+	int64_t expected_version; /* the version the change is based on; -1 if none */
+	char *change_json;        /* the queued request as JSON */
+	int64_t queued_at;        /* unix seconds */
+	int64_t sent_at;          /* last attempt; 0 never */
+	unsigned attempts;
+	char *cursor;             /* done: where its effect appears; NULL otherwise */
+	qt_status_t error_status; /* conflicted/failed: the server's error */
+	char *error_message;      /* NULL if none */
+	char *error_field;        /* NULL if none */
+} qt_outbox_entry_t;
+
+void qt_outbox_entry_clear(qt_outbox_entry_t *e);
+void qt_outbox_list_free(qt_outbox_entry_t *list, size_t n);
+
+/* The entries in the order they are sent (by seq); done ones only with
+ * include_done.  *out is a new array of *n entries. */
+qt_status_t qt_outbox_list(qt_store_t *s, int include_done, qt_outbox_entry_t **out, size_t *n);
+
+/* One entry into *out (QT_NOT_FOUND if there is none #id). */
+qt_status_t qt_outbox_get(qt_store_t *s, int64_t id, qt_outbox_entry_t *out);
+
+/* Removes a queued, conflicted or failed entry: the change is given up.
+ * QT_FAILED_PRECONDITION for a done one, QT_NOT_FOUND if there is none. */
+qt_status_t qt_outbox_discard(qt_store_t *s, int64_t id);
+
+/* Attaches a store (borrowed; it must outlive the attachment) to c as its
+ * outbox; NULL detaches. */
+void qt_client_set_store(qt_client_t *c, qt_store_t *s);
+
+/* The entry (#N) the last failed call of c left queued in the outbox, or 0. */
+int64_t qt_client_queued(const qt_client_t *c);
+
+/* A handle without a connection, for working offline with store s
+ * (borrowed, attached as with qt_client_set_store()): changes are queued in
+ * the outbox (the call fails with QT_UNAVAILABLE and qt_client_queued()
+ * names the entry).  With serve_reads, reads the replica can answer
+ * (project_get, project_list, person_get, fund_get, goal_get, meeting_get,
+ * assessment_get, continuation_get, progress_get) come from it; others
+ * fail with QT_UNAVAILABLE.  *out is freed with qt_client_free(). */
+qt_status_t qt_client_offline(qt_store_t *s, int serve_reads, qt_client_t **out);
+
+/* Whether c is an offline handle of qt_client_offline(). */
+int qt_client_is_offline(const qt_client_t *c);
+
+typedef struct qt_replay_stats {
+	unsigned sent;            /* entries sent in this run */
+	unsigned done;
+	unsigned conflicted;
+	unsigned failed;
+	unsigned queued;          /* still queued (the connection failed) */
+} qt_replay_stats_t;
+
+/* Sends the queued entries of s in order over c; conflicted and failed
+ * ones are skipped (they block nothing).  Stops at the first connection
+ * failure (its status is returned; the rest stays queued).  stats may be
+ * NULL. */
+qt_status_t qt_outbox_replay(qt_client_t *c, qt_store_t *s, qt_replay_stats_t *stats);
+
+/* Queues a conflicted or failed entry again with a new sequence number
+ * and sends it.  With rebase, the expected version of the change is first
+ * set to the version of the record the replica holds now (sync before, so
+ * that it is the server's current one): the change is re-applied on top of
+ * the other one.  Returns the status of the send (QT_OK when applied). */
+qt_status_t qt_outbox_retry(qt_client_t *c, qt_store_t *s, int64_t id, int rebase);
+
 #ifdef __cplusplus
 }
 #endif
