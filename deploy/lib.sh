@@ -15,7 +15,7 @@ QT_DEPS=(build-essential cmake pkg-config libuv1-dev libprotobuf-c-dev
 	protobuf-c-compiler libpq-dev libssl-dev libcriterion-dev libargon2-dev
 	libsystemd-dev postgresql postgresql-contrib postgresql-client openssl
 	ca-certificates python3 python3-protobuf protobuf-compiler procps iproute2
-	util-linux systemd man-db dpkg-dev)
+	util-linux systemd man-db dpkg-dev libsqlite3-dev)
 
 # ------------------------------------------------------------------ messages
 
