@@ -269,6 +269,8 @@ qt_status_t qt_client_offline(qt_store_t *s, int serve_reads, qt_client_t **out)
 	c->serve_reads = serve_reads;
 	c->store = s;
 	c->timeout_ms = CLIENT_DEFAULT_TIMEOUT_MS;
+	c->max_frame = FRAME_MAX_DEFAULT;
+	c->max_frame_preauth = FRAME_MAX_PREAUTH_DEFAULT;
 	frame_reader_init(&c->reader, CLIENT_RECV_MAX);
 	client_begin(c);
 	*out = c;
