@@ -1463,11 +1463,17 @@ qt_status_t qt_outbox_get(qt_store_t *s, int64_t id, qt_outbox_entry_t *out)
 		Quartier__V1__Request *req =
 			quartier__v1__request__unpack(NULL, r.request_len, r.request);
 
-		if (req != NULL) {
-			if (pbjson_message(&req->base, &r.e.change_json) != QT_OK)
-				r.e.change_json = NULL;
+		const ProtobufCFieldDescriptor *f = req != NULL ?
+			protobuf_c_message_descriptor_get_field(&quartier__v1__request__descriptor,
+			                                        (unsigned)req->body_case) : NULL;
+
+		/* The change itself: the body of the request. */
+		if (f != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+		    pbjson_message(*(ProtobufCMessage **)((char *)req + f->offset),
+		                   &r.e.change_json) != QT_OK)
+			r.e.change_json = NULL;
+		if (req != NULL)
 			quartier__v1__request__free_unpacked(req, NULL);
-		}
 	}
 	*out = r.e;
 	memset(&r.e, 0, sizeof(r.e));

@@ -52,7 +52,6 @@ static qt_status_t sync_snapshot(qt_client_t *c, qt_store_t *s, qt_sync_stats_t 
 	qt_status_t rc;
 
 	memset(&st, 0, sizeof(st));
-	stats->snapshot = 1;
 	for (;;) {
 		store_state_clear(&st);
 		rc = store_state_read(s, &st);
@@ -63,6 +62,7 @@ static qt_status_t sync_snapshot(qt_client_t *c, qt_store_t *s, qt_sync_stats_t 
 		if (st.cursor.set)
 			break; /* complete */
 		first = !st.snap_cursor.set;
+		stats->snapshot = 1;
 		memset(&body, 0, sizeof(body));
 		quartier__v1__sync_snapshot_request__init(&body);
 		sync_scope_wire(&st.scope, &scope);
