@@ -320,7 +320,7 @@ static void assessment_create_loaded_cb(const PGresult *res, const db_error_t *e
 	p[6] = req_id_array(r, criteria, in->n_ratings);
 	p[7] = req_text_array(r, ratings, in->n_ratings);
 	p[8] = req_text_array(r, notes, in->n_ratings);
-	req_query(r,
+	req_mutate(r,
 	          "SELECT " ASSESSMENT_DETAIL_COLS
 	          " FROM qt_assessment_create($1, $2, $3, $4::int, "
 	          "$5::date, $6, $7::bigint[], $8::text[], $9::text[]) d",

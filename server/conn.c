@@ -38,6 +38,7 @@ void conn_unref(conn_t *c)
 	if (--c->refs > 0)
 		return;
 	c->magic = 0;
+	feed_sub_free(c->sub);
 	SSL_free(c->ssl);
 	frame_reader_close(&c->reader);
 	free(c);
@@ -180,6 +181,7 @@ void conn_close(conn_t *c, qt_status_t st, const char *msg)
 		}
 	}
 	c->state = CONN_CLOSING;
+	feed_unsubscribe(&c->srv->feed, c);
 	c->closing_at = uv_now(c->srv->loop);
 	if (c->reading && !c->handle_closed) {
 		uv_read_stop((uv_stream_t *)&c->tcp);
@@ -194,6 +196,7 @@ void conn_unauthenticate(conn_t *c)
 	if (c->state != CONN_AUTHENTICATED)
 		return;
 	c->state = CONN_OPEN;
+	feed_unsubscribe(&c->srv->feed, c);
 	c->reader.max = c->srv->cfg.max_frame_preauth;
 	memset(&c->actor, 0, sizeof(c->actor));
 	memset(c->session_hash, 0, sizeof(c->session_hash));

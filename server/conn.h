@@ -63,6 +63,7 @@ struct conn {
 	char peer[64];               /* "address:port" */
 	char client_name[129];
 	char instance_id[65];
+	feed_sub_t *sub;             /* owned: change feed subscription, or NULL */
 };
 
 /* Accepts a pending connection from the server's listener. */

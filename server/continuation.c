@@ -168,7 +168,7 @@ static void continuation_set_loaded_cb(const PGresult *res, const db_error_t *er
 	p[7] = req_text_array(r, responsible, in->n_blocks);
 	p[8] = req_text_array(r, tasks, in->n_blocks);
 	p[9] = req_text_array(r, resources, in->n_blocks);
-	req_query(r,
+	req_mutate(r,
 	          "SELECT " CONTINUATION_COLS " FROM qt_continuation_set($1, $2, $3, $4, $5::date, "
 	          "$6, $7::text[], $8::text[], $9::text[], $10::text[]) ORDER BY block_order",
 	          10, p, continuation_row_cb);

@@ -87,6 +87,8 @@ static const db_constraint_map_t db_constraints[] = {
 	 "nobody approves or returns an update they submitted or revised"},
 	{"progress_value_goal_id_fkey", "values.goal_id", "unknown goal"},
 	{"progress_value_pkey", "values.goal_id", "a goal has one value per update"},
+	/* request.c turns this one into a replay of the stored answer */
+	{"client_mutation_pkey", "mutation_seq", "this mutation was applied before"},
 };
 
 void db_error_from_result(const PGresult *res, db_error_t *err)

@@ -191,7 +191,7 @@ static void fund_create_loaded_cb(const PGresult *res, const db_error_t *err, vo
 	p[1] = req_i64(r, in->project_id);
 	p[2] = in->has_quarter_id ? req_i64(r, in->quarter_id) : NULL;
 	p[3] = req_printf(r, "%d", (int)in->year);
-	req_query(r, "SELECT " FUND_COLS " FROM qt_fund_create($1, $2, $3, $4::int)", 4, p,
+	req_mutate(r, "SELECT " FUND_COLS " FROM qt_fund_create($1, $2, $3, $4::int)", 4, p,
 	          fund_row_cb);
 }
 
@@ -457,7 +457,7 @@ static void fund_entry_add_loaded_cb(const PGresult *res, const db_error_t *err,
 	p[8] = fund_has_text(in->decided_in) ? in->decided_in : NULL;
 	p[9] = fund_has_text(in->note) ? in->note : NULL;
 	p[10] = fund_has_text(in->booked_on) ? in->booked_on : NULL;
-	req_query(r,
+	req_mutate(r,
 	          "SELECT " FUND_ENTRY_COLS
 	          " FROM qt_fund_entry_add($1, $2, $3, $4, $5, $6, $7, $8, "
 	          "$9, $10, $11::date)",
@@ -566,4 +566,26 @@ void fund_ledger(req_t *r)
 	ctx->params[1] = req_i64(r, in->has_after_id && in->after_id > 0 ? in->after_id : 0);
 	ctx->params[2] = req_printf(r, "%u", ctx->page + 1);
 	req_query(r, "SELECT 1 FROM fund WHERE id = $1", 1, ctx->params, fund_ledger_fund_cb);
+}
+
+/* ------------------------------------------------------------ sync */
+
+static void fund_entry_load_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+
+	if (err == NULL && PQntuples(res) != 1) {
+		req_fail(r, QT_NOT_FOUND, "no such fund entry", "id");
+		return;
+	}
+	fund_entry_row_cb(res, err, arg);
+}
+
+void fund_entry_load(req_t *r, int64_t id)
+{
+	const char **p = req_alloc(r, sizeof(*p));
+
+	p[0] = req_i64(r, id);
+	req_query(r, "SELECT " FUND_ENTRY_COLS " FROM fund_entry_v WHERE id = $1", 1, p,
+	          fund_entry_load_cb);
 }

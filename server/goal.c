@@ -259,7 +259,7 @@ static void goal_create_loaded_cb(const PGresult *res, const db_error_t *err, vo
 	p[7] = in->unit;
 	p[8] = in->due_date;
 	p[9] = in->note;
-	req_query(r,
+	req_mutate(r,
 	          "SELECT " GOAL_COLS " FROM qt_goal_create($1, $2, $3, $4, $5, $6::numeric, "
 	          "$7::numeric, $8, $9::date, $10) ORDER BY version",
 	          10, p, goal_reply_cb);
@@ -347,7 +347,7 @@ static void goal_change_loaded_cb(const PGresult *res, const db_error_t *err, vo
 	p[9] = in->unit;
 	p[10] = in->due_date;
 	p[11] = in->note;
-	req_query(r,
+	req_mutate(r,
 	          "SELECT " GOAL_COLS " FROM qt_goal_change($1, $2, $3, $4, $5, $6, $7::boolean, "
 	          "$8::numeric, $9::numeric, $10, $11::date, $12) ORDER BY version",
 	          12, p, goal_reply_cb);
@@ -402,7 +402,7 @@ static void goal_accept_loaded_cb(const PGresult *res, const db_error_t *err, vo
 	p[0] = req_i64(r, r->actor.account_id);
 	p[1] = req_i64(r, in->id);
 	p[2] = req_i64(r, in->expected_version);
-	req_query(r, "SELECT " GOAL_COLS " FROM qt_goal_accept($1, $2, $3) ORDER BY version", 3, p,
+	req_mutate(r, "SELECT " GOAL_COLS " FROM qt_goal_accept($1, $2, $3) ORDER BY version", 3, p,
 	          goal_reply_cb);
 }
 
@@ -445,7 +445,7 @@ static void goal_retire_loaded_cb(const PGresult *res, const db_error_t *err, vo
 	p[1] = req_i64(r, in->id);
 	p[2] = req_i64(r, in->expected_version);
 	p[3] = in->reason;
-	req_query(r, "SELECT " GOAL_COLS " FROM qt_goal_retire($1, $2, $3, $4) ORDER BY version", 4,
+	req_mutate(r, "SELECT " GOAL_COLS " FROM qt_goal_retire($1, $2, $3, $4) ORDER BY version", 4,
 	          p, goal_reply_cb);
 }
 

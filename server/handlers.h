@@ -31,6 +31,9 @@ void admin_stats(req_t *r);
 
 /* reference.c */
 void reference_list(req_t *r);
+/* The one record id of the kind named by the request's reference_list body,
+ * answered as a list of one (none if it does not exist); for sync.c. */
+void reference_load(req_t *r, int64_t id);
 
 /* project.c */
 void project_create(req_t *r);
@@ -52,6 +55,8 @@ void person_update(req_t *r);
 void membership_add(req_t *r);
 void membership_end(req_t *r);
 void group_members(req_t *r);
+/* Answers with membership id as r's actor sees it (sync.c). */
+void membership_load(req_t *r, int64_t id);
 
 /* fund.c */
 void fund_create(req_t *r);
@@ -59,6 +64,8 @@ void fund_get(req_t *r);
 void fund_list(req_t *r);
 void fund_entry_add(req_t *r);
 void fund_ledger(req_t *r);
+/* Answers with fund entry id (sync.c). */
+void fund_entry_load(req_t *r, int64_t id);
 
 /* assessment.c */
 void criteria_list(req_t *r);
@@ -77,6 +84,9 @@ void meeting_get(req_t *r);
 void meeting_list(req_t *r);
 void meeting_update(req_t *r);
 void meeting_transition(req_t *r);
+/* Answer with agenda item / hand-over id (sync.c). */
+void agenda_item_load(req_t *r, int64_t id);
+void handover_load(req_t *r, int64_t id);
 void agenda_propose(req_t *r);
 void agenda_schedule(req_t *r);
 void agenda_outcome(req_t *r);
@@ -97,5 +107,12 @@ void progress_review(req_t *r);
 void progress_get(req_t *r);
 void progress_list(req_t *r);
 void annual_report(req_t *r);
+
+/* sync.c: the change feed, snapshots, live push, verification */
+void sync_snapshot(req_t *r);
+void sync_pull(req_t *r);
+void sync_subscribe(req_t *r);
+void sync_unsubscribe(req_t *r);
+void sync_verify(req_t *r);
 
 #endif

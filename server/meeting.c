@@ -552,7 +552,7 @@ void meeting_create(req_t *r)
 	p[8] = req_id_array(r, in->project_ids, in->n_project_ids);
 	p[9] = req_id_array(r, in->participant_office_ids, in->n_participant_office_ids);
 	p[10] = req_id_array(r, in->participant_person_ids, in->n_participant_person_ids);
-	req_query(r,
+	req_mutate(r,
 	          "SELECT qt_meeting_create($1, $2, $3::bigint, $4::bigint, $5, $6, $7::bigint[], "
 	          "$8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[])",
 	          11, p, meeting_changed_cb);
@@ -692,7 +692,7 @@ static void meeting_update_loaded_cb(const PGresult *res, const db_error_t *err,
 	p[15] = in->set_attended ? "t" : "f";
 	p[16] = req_id_array(r, in->attended_office_ids, in->n_attended_office_ids);
 	p[17] = req_id_array(r, in->attended_person_ids, in->n_attended_person_ids);
-	req_query(r,
+	req_mutate(r,
 	          "SELECT qt_meeting_update($1, $2, $3, $4, $5::bigint, $6, $7::bigint, $8, $9, "
 	          "$10::bigint[], $11::bigint[], $12::bigint[], $13, $14::bigint[], $15::bigint[], "
 	          "$16, $17::bigint[], $18::bigint[])",
@@ -767,7 +767,7 @@ static void meeting_transition_loaded_cb(const PGresult *res, const db_error_t *
 	p[2] = req_i64(r, in->expected_version);
 	p[3] = meeting_lifecycle_name(cur.status);
 	p[4] = meeting_lifecycle_name(in->to);
-	req_query(r, "SELECT qt_meeting_transition($1, $2, $3, $4, $5)", 5, p, meeting_changed_cb);
+	req_mutate(r, "SELECT qt_meeting_transition($1, $2, $3, $4, $5)", 5, p, meeting_changed_cb);
 }
 
 void meeting_transition(req_t *r)
@@ -830,7 +830,7 @@ static void agenda_propose_run(req_t *r, const perm_project_t *project,
 	           ? req_i64(r, office) : NULL;
 	p[7] = req_id_array(r, in->project_ids, in->n_project_ids);
 	p[8] = in->has_requested_minutes ? req_i64(r, in->requested_minutes) : NULL;
-	req_query(r,
+	req_mutate(r,
 	          "SELECT qt_agenda_propose($1, $2, $3, $4, $5::bigint, $6::bigint, $7::bigint, "
 	          "$8::bigint[], $9::int)",
 	          9, p, meeting_item_changed_cb);
@@ -997,7 +997,7 @@ static void agenda_schedule_loaded_cb(const PGresult *res, const db_error_t *err
 	p[2] = has_from ? req_i64(r, from) : NULL;
 	p[3] = has_to ? req_i64(r, in->meeting_id) : NULL;
 	p[4] = in->has_position && in->position > 0 ? req_printf(r, "%u", in->position) : NULL;
-	req_query(r, "SELECT qt_agenda_schedule($1, $2, $3::bigint, $4::bigint, $5::int)", 5, p,
+	req_mutate(r, "SELECT qt_agenda_schedule($1, $2, $3::bigint, $4::bigint, $5::int)", 5, p,
 	          meeting_item_changed_cb);
 }
 
@@ -1098,7 +1098,7 @@ static void agenda_outcome_loaded_cb(const PGresult *res, const db_error_t *err,
 	p[5] = hand_over ? req_i64(r, in->lead_office_id) : NULL;
 	p[6] = req_id_array(r, in->office_ids, in->n_office_ids);
 	p[7] = hand_over ? in->due_date : NULL;
-	req_query(r,
+	req_mutate(r,
 	          "SELECT qt_agenda_outcome($1, $2, $3, $4, $5, $6::bigint, $7::bigint[], $8::date)",
 	          8, p, meeting_item_changed_cb);
 }
@@ -1245,7 +1245,7 @@ static void handover_update_loaded_cb(const PGresult *res, const db_error_t *err
 	p[3] = meeting_lifecycle_handover_name(from);
 	p[4] = meeting_lifecycle_handover_name(in->to);
 	p[5] = in->reason;
-	req_query(r, "SELECT qt_handover_update($1, $2, $3, $4, $5, $6)", 6, p,
+	req_mutate(r, "SELECT qt_handover_update($1, $2, $3, $4, $5, $6)", 6, p,
 	          meeting_handover_changed_cb);
 }
 
@@ -1351,4 +1351,21 @@ void handover_list(req_t *r)
 	          "  WHERE x.item_id = v.item_id AND q.district_id = $8)) "
 	          "ORDER BY v.due_date, v.id LIMIT $6::int",
 	          8, p, handover_list_cb);
+}
+
+/* ------------------------------------------------------------ sync */
+
+void agenda_item_load(req_t *r, int64_t id)
+{
+	meeting_ctx(r);
+	meeting_item_answer(r, id);
+}
+
+void handover_load(req_t *r, int64_t id)
+{
+	meeting_ctx_t *ctx = meeting_ctx(r);
+
+	ctx->answer_id[0] = req_i64(r, id);
+	req_query(r, "SELECT " HANDOVER_COLS " FROM handover_v WHERE id = $1", 1, ctx->answer_id,
+	          meeting_handover_loaded_cb);
 }

@@ -86,7 +86,7 @@ static void person_create_run(req_t *r)
 {
 	create_ctx_t *ctx = r->ctx;
 
-	req_query(r, PERSON_SELECT("$1") " FROM qt_person_create($1, $2, $3, $4, $5, $6, $7, $8) v",
+	req_mutate(r, PERSON_SELECT("$1") " FROM qt_person_create($1, $2, $3, $4, $5, $6, $7, $8) v",
 	          8, ctx->params, person_row_cb);
 }
 
@@ -300,7 +300,7 @@ static void person_update_loaded_cb(const PGresult *res, const db_error_t *err, 
 	p[7] = in->email;
 	p[8] = in->phone;
 	p[9] = in->has_account_id ? req_i64(r, in->account_id) : NULL;
-	req_query(r,
+	req_mutate(r,
 	          PERSON_SELECT("$1") " FROM qt_person_update($1, $2, $3, $4, $5, $6, $7, $8, $9, "
 	                              "$10) v",
 	          10, p, person_row_cb);

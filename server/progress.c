@@ -340,7 +340,7 @@ static void progress_submit_loaded_cb(const PGresult *res, const db_error_t *err
 	p[0] = req_i64(r, r->actor.account_id);
 	p[1] = req_i64(r, in->project_id);
 	progress_params(r, &f, p + 2);
-	req_query(r,
+	req_mutate(r,
 	          "SELECT " PROGRESS_COLS " FROM qt_progress_submit($1, $2, $3::date, $4::date, "
 	          "$5, $6, $7, $8, $9::bigint[], $10::numeric[], $11::text[])",
 	          11, p, progress_reply_cb);
@@ -422,7 +422,7 @@ static void progress_revise_loaded_cb(const PGresult *res, const db_error_t *err
 	p[1] = req_i64(r, in->id);
 	p[2] = req_i64(r, in->expected_version);
 	progress_params(r, &f, p + 3);
-	req_query(r,
+	req_mutate(r,
 	          "SELECT " PROGRESS_COLS " FROM qt_progress_revise($1, $2, $3, $4::date, "
 	          "$5::date, $6, $7, $8, $9, $10::bigint[], $11::numeric[], $12::text[])",
 	          12, p, progress_reply_cb);
@@ -496,7 +496,7 @@ static void progress_review_loaded_cb(const PGresult *res, const db_error_t *err
 	p[2] = req_i64(r, in->expected_version);
 	p[3] = update_action_name(approve ? UPDATE_ACTION_APPROVE : UPDATE_ACTION_RETURN);
 	p[4] = in->comment;
-	req_query(r, "SELECT " PROGRESS_COLS " FROM qt_progress_review($1, $2, $3, $4, $5)", 5, p,
+	req_mutate(r, "SELECT " PROGRESS_COLS " FROM qt_progress_review($1, $2, $3, $4, $5)", 5, p,
 	          progress_reply_cb);
 }
 

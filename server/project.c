@@ -98,7 +98,7 @@ void project_create(req_t *r)
 	p[7] = in->start_date != NULL && in->start_date[0] ? in->start_date : NULL;
 	p[8] = in->end_date != NULL && in->end_date[0] ? in->end_date : NULL;
 	p[9] = in->description;
-	req_query(r, "SELECT * FROM qt_project_create($1, $2, $3, $4::bigint[], $5::bigint[], $6, "
+	req_mutate(r, "SELECT * FROM qt_project_create($1, $2, $3, $4::bigint[], $5::bigint[], $6, "
 	             "$7::bigint[], $8::date, $9::date, $10)",
 	          10, p, project_row_cb);
 }
@@ -317,7 +317,7 @@ static void project_update_loaded_cb(const PGresult *res, const db_error_t *err,
 	p[15] = in->end_date != NULL ? "t" : "f";
 	p[16] = in->end_date != NULL && in->end_date[0] ? in->end_date : NULL;
 	p[17] = in->description;
-	req_query(r, "SELECT * FROM qt_project_update($1, $2, $3, $4, $5, $6, $7::bigint[], $8, "
+	req_mutate(r, "SELECT * FROM qt_project_update($1, $2, $3, $4, $5, $6, $7::bigint[], $8, "
 	             "$9::bigint[], $10, $11::bigint[], $12, $13, $14, $15::date, $16, $17::date, $18)",
 	          18, p, project_row_cb);
 }
@@ -402,7 +402,7 @@ static void project_transition_loaded_cb(const PGresult *res, const db_error_t *
 	p[3] = lifecycle_name(ctx->cur->status);
 	p[4] = lifecycle_name(in->to);
 	p[5] = in->reason;
-	req_query(r, "SELECT * FROM qt_project_transition($1, $2, $3, $4, $5, $6)", 6, p,
+	req_mutate(r, "SELECT * FROM qt_project_transition($1, $2, $3, $4, $5, $6)", 6, p,
 	          project_row_cb);
 }
 

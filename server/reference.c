@@ -66,3 +66,28 @@ void reference_list(req_t *r)
 	}
 	req_query(r, sql, np, p, reference_cb);
 }
+
+/* ------------------------------------------------------------ sync */
+
+void reference_load(req_t *r, int64_t id)
+{
+	static const char *const sql[] = {
+		[QUARTIER__V1__REFERENCE_KIND__REFERENCE_DISTRICT] =
+		    "SELECT id, name, short_name, NULL, NULL FROM district WHERE id = $1",
+		[QUARTIER__V1__REFERENCE_KIND__REFERENCE_QUARTER] =
+		    "SELECT id, name, NULL, district_id, NULL FROM quarter WHERE id = $1",
+		[QUARTIER__V1__REFERENCE_KIND__REFERENCE_OFFICE] =
+		    "SELECT id, name, short_name, NULL, NULL FROM office WHERE id = $1",
+		[QUARTIER__V1__REFERENCE_KIND__REFERENCE_ORGANISATION] =
+		    "SELECT id, name, NULL, NULL, org_type FROM organisation WHERE id = $1",
+	};
+	const char **p = req_alloc(r, sizeof(*p));
+	unsigned kind = (unsigned)r->rq->reference_list->kind;
+
+	if (kind >= sizeof(sql) / sizeof(sql[0]) || sql[kind] == NULL) {
+		req_fail(r, QT_INVALID_ARGUMENT, "unknown reference kind", "kind");
+		return;
+	}
+	p[0] = req_i64(r, id);
+	req_query(r, sql[kind], 1, p, reference_cb);
+}

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feed.h"
+
 struct req_chunk {
 	req_chunk_t *next;
 	size_t used, size;
@@ -147,6 +149,8 @@ static void req_free(req_t *r)
 		r->arena = next;
 	}
 	envelope_free(r->env);
+	if (r->replay != NULL)
+		quartier__v1__response__free_unpacked(r->replay, NULL);
 	free(r);
 	c->in_flight--;
 	if (c->srv->shutting_down && c->in_flight == 0)
@@ -157,6 +161,243 @@ static void req_free(req_t *r)
 	conn_unref(c);
 }
 
+/* ------------------------------------------------------------ client mutation ids */
+
+typedef struct store_ctx {
+	char *params[4];
+} store_ctx_t;
+
+static void req_store_done(const PGresult *res, const db_error_t *err, void *arg)
+{
+	store_ctx_t *ctx = arg;
+
+	(void)res;
+	(void)err; /* a lost answer only means a replay gets no body */
+	for (size_t i = 0; i < 4; i++)
+		free(ctx->params[i]);
+	free(ctx);
+}
+
+static char *req_hex(const uint8_t *b, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *out = malloc(2 * n + 1);
+
+	if (out == NULL)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+	return out;
+}
+
+/* Stores the answer of a mutation whose id was recorded, so that a replay
+ * gets the original answer.  Fire and forget: the change itself is already
+ * committed, and a replay without stored answer still is not applied. */
+static void req_store_answer(req_t *r)
+{
+	store_ctx_t *ctx;
+	size_t n = quartier__v1__response__get_packed_size(&r->resp);
+	uint8_t *buf = malloc(n + 1);
+	char tmp[32];
+
+	if (buf == NULL)
+		abort();
+	quartier__v1__response__pack(&r->resp, buf);
+	ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL)
+		abort();
+	snprintf(tmp, sizeof(tmp), "%lld", (long long)r->actor.account_id);
+	ctx->params[0] = strdup(tmp);
+	ctx->params[1] = strdup(r->conn->instance_id);
+	snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)r->rq->mutation_seq);
+	ctx->params[2] = strdup(tmp);
+	ctx->params[3] = req_hex(buf, n);
+	free(buf);
+	if (ctx->params[0] == NULL || ctx->params[1] == NULL || ctx->params[2] == NULL)
+		abort();
+	if (db_query(r->srv->db,
+	             "UPDATE client_mutation SET response = decode($4, 'hex') "
+	             "WHERE account_id = $1 AND client_id = $2 AND seq = $3",
+	             4, (const char *const *)ctx->params, req_store_done, ctx) != QT_OK)
+		req_store_done(NULL, NULL, ctx);
+}
+
+static int req_unhex(const char *s, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int v = 0;
+		for (int k = 0; k < 2; k++) {
+			char ch = s[2 * i + (size_t)k];
+			v <<= 4;
+			if (ch >= '0' && ch <= '9')
+				v |= ch - '0';
+			else if (ch >= 'a' && ch <= 'f')
+				v |= ch - 'a' + 10;
+			else
+				return -1;
+		}
+		out[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+/* The stored original answer of a mutation sent again. */
+static void req_replay_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	const char *hex;
+	size_t n;
+	uint8_t *buf;
+
+	r->claimed = 0;
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		/* The record vanished between the conflict and this read: only a
+		 * prune racing a replay days late can do that. */
+		req_fail(r, QT_UNAVAILABLE, "the mutation is being applied; try again", NULL);
+		return;
+	}
+	if (strcmp(PQgetvalue(res, 0, 0), r->type) != 0) {
+		req_fail(r, QT_INVALID_ARGUMENT,
+		         req_printf(r, "mutation_seq %llu was already used for a %s request",
+		                    (unsigned long long)r->rq->mutation_seq, PQgetvalue(res, 0, 0)),
+		         "mutation_seq");
+		return;
+	}
+	log_info(&r->srv->log, "event=mutation_replayed conn=%llu acct=%lld type=%s seq=%llu",
+	         (unsigned long long)r->conn->id, (long long)r->actor.account_id, r->type,
+	         (unsigned long long)r->rq->mutation_seq);
+	if (!PQgetisnull(res, 0, 1)) {
+		hex = PQgetvalue(res, 0, 1);
+		n = strlen(hex) / 2;
+		buf = req_alloc(r, n + 1);
+		if (req_unhex(hex, buf, n) == 0)
+			r->replay = quartier__v1__response__unpack(NULL, n, buf);
+	}
+	if (r->replay != NULL) {
+		r->resp = *r->replay;
+		r->resp.id = r->id;
+	}
+	r->resp.has_replayed = 1;
+	r->resp.replayed = 1;
+	req_reply(r);
+}
+
+static void req_mutate_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	const char **p;
+	int last;
+	unsigned long long xid, seq;
+	char epoch[33];
+
+	if (err != NULL && r->claimed && err->field != NULL && strcmp(err->field, "mutation_seq") == 0) {
+		p = req_alloc(r, 3 * sizeof(*p));
+		p[0] = req_i64(r, r->actor.account_id);
+		p[1] = r->conn->instance_id;
+		p[2] = req_printf(r, "%llu", (unsigned long long)r->rq->mutation_seq);
+		req_query(r,
+		          "SELECT request_type, encode(response, 'hex') FROM client_mutation "
+		          "WHERE account_id = $1 AND client_id = $2 AND seq = $3",
+		          3, p, req_replay_cb);
+		return;
+	}
+	if (err != NULL)
+		r->claimed = 0;
+	if (err == NULL && PQntuples(res) > 0 && (last = PQnfields(res) - 1) >= 0 &&
+	    strcmp(PQfname(res, last), "qt_cursor") == 0 && !PQgetisnull(res, 0, last) &&
+	    sscanf(PQgetvalue(res, 0, last), "%32[0-9a-f]/%llu/%llu", epoch, &xid, &seq) == 3) {
+		quartier__v1__cursor__init(&r->cursor);
+		snprintf(r->cursor_epoch, sizeof(r->cursor_epoch), "%s", epoch);
+		r->cursor.epoch = r->cursor_epoch;
+		r->cursor.xid = xid;
+		r->cursor.seq = seq;
+		r->resp.cursor = &r->cursor;
+		feed_kick(&r->srv->feed);
+	}
+	r->mutate_cb(res, err, r);
+}
+
+typedef struct replay_check {
+	void (*handler)(req_t *r);
+} replay_check_t;
+
+static void req_replay_check_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+
+	if (err == NULL && PQntuples(res) == 1) {
+		req_replay_cb(res, err, arg);
+		return;
+	}
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	((replay_check_t *)r->ctx)->handler(r);
+}
+
+void req_run_mutation(req_t *r, void (*handler)(req_t *r))
+{
+	replay_check_t *chk;
+	const char **p;
+
+	if (!r->rq->has_mutation_seq || r->rq->mutation_seq == 0 || r->conn->instance_id[0] == '\0') {
+		handler(r);
+		return;
+	}
+	chk = req_alloc(r, sizeof(*chk));
+	chk->handler = handler;
+	r->ctx = chk;
+	p = req_alloc(r, 3 * sizeof(*p));
+	p[0] = req_i64(r, r->actor.account_id);
+	p[1] = r->conn->instance_id;
+	p[2] = req_printf(r, "%llu", (unsigned long long)r->rq->mutation_seq);
+	req_query(r,
+	          "SELECT request_type, encode(response, 'hex') FROM client_mutation "
+	          "WHERE account_id = $1 AND client_id = $2 AND seq = $3",
+	          3, p, req_replay_check_cb);
+}
+
+int req_mutate(req_t *r, const char *sql, int nparams, const char *const *values,
+               db_result_cb cb)
+{
+	const char **p = (const char **)values;
+	const char *wrapped;
+	int np = nparams;
+
+	r->mutate_cb = cb;
+	if (r->rq->has_mutation_seq && r->rq->mutation_seq > 0 && r->on_done == NULL &&
+	    r->conn->instance_id[0] != '\0') {
+		p = req_alloc(r, ((size_t)nparams + 4) * sizeof(*p));
+		for (int i = 0; i < nparams; i++)
+			p[i] = values[i];
+		p[np++] = req_i64(r, r->actor.account_id);
+		p[np++] = r->conn->instance_id;
+		p[np++] = req_printf(r, "%llu", (unsigned long long)r->rq->mutation_seq);
+		p[np++] = r->type;
+		wrapped = req_printf(r,
+		                     "WITH qt_claim AS (INSERT INTO client_mutation "
+		                     "(account_id, client_id, seq, request_type) "
+		                     "VALUES ($%d::bigint, $%d, $%d::bigint, $%d) RETURNING 1) "
+		                     "SELECT qt_q.*, qt_feed_mark() AS qt_cursor FROM (%s OFFSET 0) qt_q",
+		                     nparams + 1, nparams + 2, nparams + 3, nparams + 4, sql);
+		r->claimed = 1;
+	} else {
+		wrapped = req_printf(r, "SELECT qt_q.*, qt_feed_mark() AS qt_cursor FROM (%s OFFSET 0) qt_q",
+		                     sql);
+	}
+	return req_query(r, wrapped, np, p, req_mutate_cb);
+}
+
+/* ------------------------------------------------------------ answers */
+
 void req_reply(req_t *r)
 {
 	conn_t *c = r->conn;
@@ -165,8 +406,15 @@ void req_reply(req_t *r)
 	double ms = (double)(uv_hrtime() - r->started_ns) / 1e6;
 	qt_status_t st;
 
+	if (r->on_done != NULL) {
+		r->on_done(r, r->done_arg);
+		req_free(r);
+		return;
+	}
 	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_RESPONSE;
 	env.response = &r->resp;
+	if (r->claimed && r->resp.error == NULL)
+		req_store_answer(r);
 	if (r->resp.error != NULL)
 		status = qt_status_name((qt_status_t)r->resp.error->status);
 	if (c->state != CONN_CLOSING) {
@@ -218,4 +466,31 @@ int req_query(req_t *r, const char *sql, int nparams, const char *const *values,
 	req_fail(r, st, st == QT_UNAVAILABLE ? "the database is unavailable; try again"
 	                                     : "the server is overloaded; try again", NULL);
 	return -1;
+}
+
+req_t *req_new_internal(conn_t *c, const Quartier__V1__Request *body, const char *name,
+                        void (*on_done)(req_t *r, void *arg), void *arg)
+{
+	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+	qt_envelope_t *copy;
+	uint8_t *buf;
+	size_t n;
+	req_t *r;
+
+	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_REQUEST;
+	env.request = (Quartier__V1__Request *)body;
+	n = quartier__v1__envelope__get_packed_size(&env);
+	buf = malloc(n + 1);
+	if (buf == NULL)
+		abort();
+	quartier__v1__envelope__pack(&env, buf);
+	copy = envelope_unpack(buf, n);
+	free(buf);
+	if (copy == NULL)
+		return NULL;
+	r = req_new(c, copy);
+	r->type = name;
+	r->on_done = on_done;
+	r->done_arg = arg;
+	return r;
 }

@@ -28,6 +28,16 @@ typedef struct req {
 	Quartier__V1__Response resp;     /* the answer; handlers set its body */
 	req_chunk_t *arena;              /* owned chunks */
 	void *ctx;                       /* handler state, in the arena */
+	/* Internal requests (sync.c renders records through the handlers):
+	 * instead of being sent, the finished answer goes to on_done, which
+	 * borrows r for the call; the request ends right after. */
+	void (*on_done)(struct req *r, void *arg);
+	void *done_arg;
+	db_result_cb mutate_cb;          /* req_mutate(): the handler's callback */
+	int claimed;                     /* the mutation id was recorded with the change */
+	Quartier__V1__Response *replay;  /* owned: a stored answer being replayed */
+	Quartier__V1__Cursor cursor;     /* resp.cursor points here after a mutation */
+	char cursor_epoch[33];
 } req_t;
 
 /* Creates a request for env (ownership moves to the request) on c. */
@@ -52,6 +62,30 @@ void req_fail_db(req_t *r, const db_error_t *err);
  * the error and returns non-zero (cb is then never called). */
 int req_query(req_t *r, const char *sql, int nparams, const char *const *values,
               db_result_cb cb);
+
+/* Like req_query() for the statement that applies a mutation (a call of
+ * one of the qt_* SQL functions, as one SELECT without OFFSET/LIMIT).  The
+ * statement is wrapped so that, in the same transaction, the request's
+ * client mutation id (Request.mutation_seq with the hello's instance id)
+ * is recorded and the change's feed position is read; cb then sees the
+ * original columns (the position follows them) and resp.cursor is set.  A
+ * mutation id seen before is answered here with the stored original
+ * answer, and cb is never called. */
+int req_mutate(req_t *r, const char *sql, int nparams, const char *const *values,
+               db_result_cb cb);
+
+/* Runs handler for r, unless r carries a client mutation id that was
+ * applied before: then the stored original answer is sent instead and the
+ * handler never runs (checked before the handler loads and judges the
+ * record, so a replay is not refused as stale).  The handler must not rely
+ * on r->ctx being NULL. */
+void req_run_mutation(req_t *r, void (*handler)(req_t *r));
+
+/* Creates an internal request of type name on c for body (borrowed; the
+ * request gets its own copy) whose answer goes to on_done instead of the
+ * client.  The actor is c's.  Returns NULL if body cannot be copied. */
+req_t *req_new_internal(conn_t *c, const Quartier__V1__Request *body, const char *name,
+                        void (*on_done)(req_t *r, void *arg), void *arg);
 
 /* Text form of integers for query parameters, in the request's arena. */
 const char *req_i64(req_t *r, int64_t v);

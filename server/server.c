@@ -65,6 +65,7 @@ static void server_maybe_finish(server_t *srv)
 	if (!srv->shutting_down || srv->n_conns > 0 || srv->hash_running > 0)
 		return;
 	if (srv->db != NULL) {
+		feed_close(&srv->feed);
 		db_pool_close(srv->db);
 		srv->db = NULL;
 		uv_timer_stop(&srv->sweep);
@@ -328,6 +329,7 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 	dbo.queue_max = srv->cfg.db_queue_max;
 	dbo.reconnect_ms = srv->cfg.db_reconnect_ms;
 	db_pool_new(loop, &srv->log, &dbo, &srv->db);
+	feed_init(&srv->feed, srv);
 
 	srv->metrics.started_at = (uint64_t)time(NULL);
 	if (srv->cfg.metrics_port != 0) {

@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "feed.h"
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
@@ -50,6 +51,7 @@ typedef struct server {
 	unsigned hash_running;       /* Argon2id jobs in the thread pool */
 	hash_job_t *hash_head, *hash_tail;
 	unsigned hash_queued;
+	feed_t feed;                 /* change feed subscriptions and watcher */
 	metrics_t metrics;           /* counters for the Prometheus endpoint */
 	metrics_http_t *metrics_http; /* owned; NULL when metrics_port = 0 */
 	int exit_code;

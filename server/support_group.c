@@ -106,7 +106,7 @@ static void membership_add_loaded_cb(const PGresult *res, const db_error_t *err,
 	p[5] = in->has_deputy_of_id ? req_i64(r, in->deputy_of_id) : NULL;
 	p[6] = in->start_date;
 	p[7] = in->end_date != NULL && in->end_date[0] != '\0' ? in->end_date : NULL;
-	req_query(
+	req_mutate(
 	    r,
 	    MEMBERSHIP_SELECT("current_date",
 	                      "qt_account_group_ids($1)") " FROM qt_membership_add($1, $2, $3, $4, "
@@ -193,7 +193,7 @@ static void membership_end_loaded_cb(const PGresult *res, const db_error_t *err,
 	p[0] = req_i64(r, r->actor.account_id);
 	p[1] = req_i64(r, in->id);
 	p[2] = in->end_date;
-	req_query(r,
+	req_mutate(r,
 	          MEMBERSHIP_SELECT(
 	              "current_date",
 	              "qt_account_group_ids($1)") " FROM qt_membership_end($1, $2, $3::date) v",
@@ -297,4 +297,19 @@ void group_members(req_t *r)
 	          "SELECT coalesce($2::date, current_date)::text, qt_account_group_ids($3) "
 	          "FROM project WHERE id = $1",
 	          3, ctx->params, group_members_project_cb);
+}
+
+/* ------------------------------------------------------------ sync */
+
+void membership_load(req_t *r, int64_t id)
+{
+	group_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
+
+	r->ctx = ctx;
+	ctx->params[0] = req_i64(r, r->actor.account_id);
+	ctx->params[1] = req_i64(r, id);
+	req_query(r,
+	          MEMBERSHIP_SELECT("current_date", "qt_account_group_ids($1)")
+	          " FROM membership_v v WHERE v.id = $2",
+	          2, ctx->params, membership_row_cb);
 }

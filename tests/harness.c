@@ -959,7 +959,10 @@ int raw_recv(raw_conn_t *r, unsigned timeout_ms, qt_envelope_t **out)
 				r->eof = 1;
 				return 0;
 			}
-			if (e == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK))
+			/* A receive timeout: with a socket BIO OpenSSL reports it as
+			 * WANT_READ (or as a syscall error with EAGAIN). */
+			if (e == SSL_ERROR_WANT_READ ||
+			    (e == SSL_ERROR_SYSCALL && (errno == EAGAIN || errno == EWOULDBLOCK)))
 				return -1;
 			/* Reset, EOF without close_notify: the server closed. */
 			r->eof = 1;

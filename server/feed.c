@@ -1,0 +1,511 @@
+/* Subscriptions and the feed watcher (see feed.h). */
+#include "feed.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "handlers.h"
+#include "request.h"
+#include "server.h"
+
+#define FEED_WATCH_LIMIT 1000       /* feed rows one watcher round reads */
+#define FEED_PUSH_LIMIT 200         /* records per pushed event */
+#define FEED_MAINT_FIRST_MS 100     /* until the epoch is known: retry this often */
+#define FEED_MAINT_EVERY_MS 3600000 /* then: prune and dated visibility hourly */
+#define FEED_RETRY_MS 500           /* a failed push is tried again after this */
+#define FEED_STR_(x) #x
+#define FEED_STR(x) FEED_STR_(x)
+
+struct feed_sub {
+	feed_t *feed;
+	conn_t *conn;               /* borrowed: the subscription lives inside it */
+	char epoch[33];             /* the client's cursor's epoch */
+	int kind;                   /* ScopeKind */
+	int64_t scope_id;
+	uint64_t xid, seq;          /* cursor: everything up to here was pushed */
+	int active;                 /* in the index */
+	int busy;                   /* a pull is in flight */
+	int dirty;                  /* woken while busy */
+	uint64_t woken_round;
+	feed_sub_t *next;           /* in feed->all or a bucket chain */
+	feed_sub_t **pprev;
+	uv_timer_t *retry;          /* owned while a retry is scheduled */
+};
+
+static void feed_sub_pull(feed_sub_t *s);
+static void feed_poll_fire(uv_timer_t *t);
+
+/* ------------------------------------------------------------ index */
+
+static feed_sub_t **feed_bucket(feed_t *f, int kind, int64_t id)
+{
+	uint64_t h = ((uint64_t)id * 0x9E3779B97F4A7C15ull) ^ (uint64_t)kind;
+
+	return &f->buckets[(h >> 32) % FEED_BUCKETS];
+}
+
+static void feed_link(feed_t *f, feed_sub_t *s)
+{
+	feed_sub_t **head = s->kind == 0 ? &f->all : feed_bucket(f, s->kind, s->scope_id);
+
+	s->next = *head;
+	if (*head != NULL)
+		(*head)->pprev = &s->next;
+	s->pprev = head;
+	*head = s;
+	s->active = 1;
+	f->n_subs++;
+}
+
+static void feed_unlink(feed_t *f, feed_sub_t *s)
+{
+	if (!s->active)
+		return;
+	*s->pprev = s->next;
+	if (s->next != NULL)
+		s->next->pprev = s->pprev;
+	s->next = NULL;
+	s->pprev = NULL;
+	s->active = 0;
+	f->n_subs--;
+	if (f->n_subs == 0 && f->timers_open) {
+		uv_timer_stop(&f->poll);
+		f->head_known = 0;
+	}
+}
+
+static void feed_wake(feed_sub_t *s)
+{
+	if (!s->active || s->woken_round == s->feed->wake_round)
+		return;
+	s->woken_round = s->feed->wake_round;
+	if (s->busy)
+		s->dirty = 1;
+	else
+		feed_sub_pull(s);
+}
+
+static void feed_wake_chain(feed_t *f, feed_sub_t *s, int kind, int64_t id)
+{
+	feed_sub_t *next;
+
+	for (; s != NULL; s = next) {
+		next = s->next; /* a wake may unlink s (overflow) */
+		if (s->kind == kind && s->scope_id == id)
+			feed_wake(s);
+	}
+}
+
+static void feed_wake_all(feed_t *f)
+{
+	feed_sub_t *s, *next;
+
+	f->wake_round++;
+	for (s = f->all; s != NULL; s = next) {
+		next = s->next;
+		feed_wake(s);
+	}
+	for (unsigned b = 0; b < FEED_BUCKETS; b++) {
+		for (s = f->buckets[b]; s != NULL; s = next) {
+			next = s->next;
+			feed_wake(s);
+		}
+	}
+}
+
+/* Wakes the subscriptions whose scope kind matches one of the ids in the
+ * PostgreSQL array literal text ("{1,2}"). */
+static void feed_wake_keys(feed_t *f, int kind, const char *text)
+{
+	const char *p = text;
+	char *end;
+
+	while (*p != '\0') {
+		if (*p == '{' || *p == ',' || *p == '}') {
+			p++;
+			continue;
+		}
+		long long id = strtoll(p, &end, 10);
+		if (end == p)
+			break;
+		feed_wake_chain(f, *feed_bucket(f, kind, id), kind, id);
+		p = end;
+	}
+}
+
+/* ------------------------------------------------------------ pushing */
+
+static void feed_retry_closed(uv_handle_t *h)
+{
+	free(h);
+}
+
+static void feed_retry_fire(uv_timer_t *t)
+{
+	feed_sub_t *s = t->data;
+
+	uv_close((uv_handle_t *)t, feed_retry_closed);
+	s->retry = NULL;
+	if (s->active && !s->busy)
+		feed_sub_pull(s);
+}
+
+static void feed_sub_retry_later(feed_sub_t *s)
+{
+	if (s->retry != NULL)
+		return;
+	s->retry = malloc(sizeof(*s->retry));
+	if (s->retry == NULL)
+		abort();
+	uv_timer_init(s->feed->srv->loop, s->retry);
+	s->retry->data = s;
+	uv_timer_start(s->retry, feed_retry_fire, FEED_RETRY_MS, 0);
+}
+
+/* Tells the client to resume by pulling, and ends the subscription. */
+static void feed_overflow(feed_sub_t *s, const char *reason)
+{
+	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+	Quartier__V1__Event ev = QUARTIER__V1__EVENT__INIT;
+
+	ev.has_overflow = 1;
+	ev.overflow = 1;
+	ev.reason = (char *)reason;
+	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_EVENT;
+	env.event = &ev;
+	s->feed->overflows++;
+	log_info(&s->feed->srv->log, "event=feed_overflow conn=%llu reason=\"%s\"",
+	         (unsigned long long)s->conn->id, reason);
+	(void)conn_send(s->conn, &env);
+	feed_unlink(s->feed, s);
+}
+
+static void feed_push_done(req_t *r, void *arg)
+{
+	feed_sub_t *s = arg;
+	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+	Quartier__V1__Event ev = QUARTIER__V1__EVENT__INIT;
+	Quartier__V1__SyncChanges *ch = r->resp.sync_changes;
+	int again;
+
+	s->busy = 0;
+	if (!s->active || s->conn->state == CONN_CLOSING)
+		return;
+	if (r->resp.error != NULL) {
+		if (r->resp.error->retryable) {
+			feed_sub_retry_later(s);
+			return;
+		}
+		feed_overflow(s, r->resp.error->message);
+		return;
+	}
+	if (ch == NULL)
+		return;
+	if (ch->resync) {
+		feed_overflow(s, ch->reason != NULL ? ch->reason : "resync required");
+		return;
+	}
+	if (s->conn->out_bytes > s->feed->srv->cfg.feed_queue_max) {
+		feed_overflow(s, "the connection fell behind the change feed; pull from your cursor");
+		return;
+	}
+	if (ch->cursor != NULL && (ch->cursor->xid != s->xid || ch->cursor->seq != s->seq ||
+	                           ch->n_records > 0)) {
+		ev.changes = ch;
+		env.kind_case = QUARTIER__V1__ENVELOPE__KIND_EVENT;
+		env.event = &ev;
+		if (ch->n_records > 0 || ch->more) {
+			if (conn_send(s->conn, &env) != QT_OK) {
+				feed_overflow(s, "a pushed page exceeded the frame size; pull from your cursor");
+				return;
+			}
+			s->feed->pushes++;
+			log_debug(&s->feed->srv->log, "event=feed_push conn=%llu records=%zu more=%d",
+			          (unsigned long long)s->conn->id, ch->n_records, (int)ch->more);
+		}
+		s->xid = ch->cursor->xid;
+		s->seq = ch->cursor->seq;
+	}
+	again = s->dirty || ch->more;
+	s->dirty = 0;
+	if (again)
+		feed_sub_pull(s);
+}
+
+/* Runs a sync_pull for the subscription's connection as an internal
+ * request; its answer becomes an Event in feed_push_done(). */
+static void feed_sub_pull(feed_sub_t *s)
+{
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__SyncPullRequest pull = QUARTIER__V1__SYNC_PULL_REQUEST__INIT;
+	Quartier__V1__Cursor cur = QUARTIER__V1__CURSOR__INIT;
+	Quartier__V1__Scope scope = QUARTIER__V1__SCOPE__INIT;
+	req_t *r;
+
+	if (!s->active || s->busy)
+		return;
+	if (s->conn->state == CONN_CLOSING || !conn_authenticated(s->conn)) {
+		feed_unlink(s->feed, s);
+		return;
+	}
+	if (s->conn->out_bytes > s->feed->srv->cfg.feed_queue_max) {
+		feed_overflow(s, "the connection fell behind the change feed; pull from your cursor");
+		return;
+	}
+	cur.epoch = s->epoch;
+	cur.xid = s->xid;
+	cur.seq = s->seq;
+	scope.has_kind = 1;
+	scope.kind = (Quartier__V1__ScopeKind)s->kind;
+	scope.has_id = s->kind != 0;
+	scope.id = s->scope_id;
+	pull.cursor = &cur;
+	pull.scope = &scope;
+	pull.has_limit = 1;
+	pull.limit = FEED_PUSH_LIMIT;
+	rq.body_case = QUARTIER__V1__REQUEST__BODY_SYNC_PULL;
+	rq.sync_pull = &pull;
+	r = req_new_internal(s->conn, &rq, "sync.push", feed_push_done, s);
+	if (r == NULL)
+		return;
+	s->busy = 1;
+	sync_pull(r);
+}
+
+/* ------------------------------------------------------------ subscriptions */
+
+void feed_subscribe(feed_t *f, conn_t *c, const char *epoch, uint64_t xid, uint64_t seq,
+                    int kind, int64_t id)
+{
+	feed_sub_t *s = c->sub;
+
+	if (s == NULL) {
+		s = calloc(1, sizeof(*s));
+		if (s == NULL)
+			abort();
+		s->feed = f;
+		s->conn = c;
+		c->sub = s;
+	}
+	feed_unlink(f, s);
+	snprintf(s->epoch, sizeof(s->epoch), "%s", epoch);
+	s->kind = kind;
+	s->scope_id = kind != 0 ? id : 0;
+	s->xid = xid;
+	s->seq = seq;
+	s->dirty = 0;
+	feed_link(f, s);
+	if (f->n_subs == 1 && f->timers_open) {
+		uv_timer_start(&f->poll, feed_poll_fire, f->srv->cfg.feed_poll_ms,
+		               f->srv->cfg.feed_poll_ms);
+		feed_kick(f);
+	}
+	if (s->busy)
+		s->dirty = 1; /* the old subscription's pull: its answer is dropped below */
+	else
+		feed_sub_pull(s);
+}
+
+void feed_unsubscribe(feed_t *f, conn_t *c)
+{
+	if (c->sub != NULL)
+		feed_unlink(f, c->sub);
+}
+
+void feed_sub_free(feed_sub_t *s)
+{
+	if (s == NULL)
+		return;
+	feed_unlink(s->feed, s);
+	if (s->retry != NULL) {
+		uv_timer_stop(s->retry);
+		uv_close((uv_handle_t *)s->retry, feed_retry_closed);
+	}
+	free(s);
+}
+
+/* ------------------------------------------------------------ the watcher */
+
+static void feed_watch(feed_t *f);
+
+static void feed_watch_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	feed_t *f = arg;
+	int n, more = 0;
+	unsigned long long hx, x;
+	long long sq;
+
+	f->watching = 0;
+	if (err != NULL || PQntuples(res) < 1 || f->n_subs == 0)
+		goto out;
+	n = PQntuples(res);
+	if (!f->head_known) {
+		/* First look: every subscription pulls once, the watcher starts
+		 * at the horizon. */
+		if (sscanf(PQgetvalue(res, 0, 0), "%llu", &hx) != 1)
+			goto out;
+		f->head_xid = hx;
+		f->head_seq = 0;
+		f->head_known = 1;
+		feed_wake_all(f);
+		goto out;
+	}
+	f->wake_round++;
+	if (n > 1 || !PQgetisnull(res, 0, 1))
+		log_debug(&f->srv->log, "event=feed_watch rows=%d subscriptions=%u", n, f->n_subs);
+	for (int i = 0; i < n; i++) {
+		feed_sub_t *s, *next;
+
+		if (PQgetisnull(res, i, 1))
+			break;
+		if (sscanf(PQgetvalue(res, i, 1), "%llu", &x) != 1 ||
+		    sscanf(PQgetvalue(res, i, 2), "%lld", &sq) != 1)
+			continue;
+		f->head_xid = x;
+		f->head_seq = (uint64_t)sq;
+		if (PQgetvalue(res, i, 3)[0] == 't') {
+			feed_wake_all(f);
+			continue;
+		}
+		for (s = f->all; s != NULL; s = next) {
+			next = s->next;
+			feed_wake(s);
+		}
+		feed_wake_keys(f, 1, PQgetvalue(res, i, 4));
+		feed_wake_keys(f, 2, PQgetvalue(res, i, 5));
+		feed_wake_keys(f, 3, PQgetvalue(res, i, 6));
+		feed_wake_keys(f, 4, PQgetvalue(res, i, 7));
+	}
+	if (n >= FEED_WATCH_LIMIT && !PQgetisnull(res, n - 1, 1)) {
+		more = 1;
+	} else if (sscanf(PQgetvalue(res, 0, 0), "%llu", &hx) == 1 && hx > f->head_xid) {
+		f->head_xid = hx;
+		f->head_seq = 0;
+	}
+out:
+	if ((more || f->kicked) && f->n_subs > 0) {
+		f->kicked = 0;
+		feed_watch(f);
+	}
+}
+
+static void feed_watch(feed_t *f)
+{
+	static const char sql[] =
+	    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, c.xid::text, c.seq, c.global, "
+	    "c.project_ids, c.quarter_ids, c.district_ids, c.office_ids "
+	    "FROM (SELECT 1) one LEFT JOIN LATERAL ("
+	    " SELECT * FROM change_log c WHERE $3 AND (c.xid, c.seq) > ($1::xid8, $2::bigint)"
+	    " AND c.xid < pg_snapshot_xmin(pg_current_snapshot())"
+	    " ORDER BY c.xid, c.seq LIMIT " FEED_STR(FEED_WATCH_LIMIT) ") c ON true "
+	    "ORDER BY c.xid, c.seq";
+	if (f->watching) {
+		f->kicked = 1;
+		return;
+	}
+	/* The pool borrows the parameters until the callback. */
+	snprintf(f->watch_xid, sizeof(f->watch_xid), "%" PRIu64, f->head_xid);
+	snprintf(f->watch_seq, sizeof(f->watch_seq), "%" PRIu64, f->head_seq);
+	f->watch_params[0] = f->watch_xid;
+	f->watch_params[1] = f->watch_seq;
+	f->watch_params[2] = f->head_known ? "true" : "false";
+	if (db_query(f->srv->db, sql, 3, f->watch_params, feed_watch_cb, f) == QT_OK)
+		f->watching = 1;
+}
+
+static void feed_poll_fire(uv_timer_t *t)
+{
+	feed_t *f = t->data;
+
+	if (f->n_subs > 0 && f->epoch[0] != '\0')
+		feed_watch(f);
+}
+
+void feed_kick(feed_t *f)
+{
+	if (f->n_subs == 0 || f->epoch[0] == '\0')
+		return;
+	feed_watch(f);
+}
+
+/* ------------------------------------------------------------ maintenance */
+
+static void feed_maint_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	feed_t *f = arg;
+
+	f->maint_running = 0;
+	if (err != NULL) {
+		log_warning(&f->srv->log, "event=feed_maintenance status=%s msg=\"%s\"",
+		            qt_status_name(err->status), err->message);
+		return;
+	}
+	if (f->epoch[0] == '\0' && PQntuples(res) == 1) {
+		snprintf(f->epoch, sizeof(f->epoch), "%s", PQgetvalue(res, 0, 0));
+		log_info(&f->srv->log, "event=feed_ready epoch=%s", f->epoch);
+		uv_timer_start(&f->maint, f->maint.timer_cb, 5000, FEED_MAINT_EVERY_MS);
+		return;
+	}
+	if (PQntuples(res) == 1 && PQnfields(res) == 2)
+		log_info(&f->srv->log, "event=feed_pruned rows=%s dated_groups=%s", PQgetvalue(res, 0, 0),
+		         PQgetvalue(res, 0, 1));
+}
+
+static void feed_maint_fire(uv_timer_t *t)
+{
+	feed_t *f = t->data;
+
+	if (f->maint_running)
+		return;
+	if (f->epoch[0] == '\0') {
+		if (db_query(f->srv->db, "SELECT epoch FROM feed_meta", 0, NULL, feed_maint_cb, f) ==
+		    QT_OK)
+			f->maint_running = 1;
+		return;
+	}
+	snprintf(f->maint_days, sizeof(f->maint_days), "%u", f->srv->cfg.feed_retention_days);
+	f->maint_params[0] = f->maint_days;
+	if (db_query(f->srv->db,
+	             "SELECT qt_feed_prune(make_interval(days => $1::int), "
+	             "make_interval(days => $1::int)), qt_feed_dated()",
+	             1, f->maint_params, feed_maint_cb, f) == QT_OK)
+		f->maint_running = 1;
+}
+
+void feed_init(feed_t *f, server_t *srv)
+{
+	memset(f, 0, sizeof(*f));
+	f->srv = srv;
+	uv_timer_init(srv->loop, &f->poll);
+	uv_timer_init(srv->loop, &f->maint);
+	f->poll.data = f;
+	f->maint.data = f;
+	f->timers_open = 1;
+	uv_timer_start(&f->maint, feed_maint_fire, 0, FEED_MAINT_FIRST_MS);
+}
+
+const char *feed_epoch(const feed_t *f)
+{
+	return f->epoch;
+}
+
+void feed_close(feed_t *f)
+{
+	feed_sub_t *s;
+
+	while ((s = f->all) != NULL)
+		feed_unlink(f, s);
+	for (unsigned b = 0; b < FEED_BUCKETS; b++)
+		while ((s = f->buckets[b]) != NULL)
+			feed_unlink(f, s);
+	if (f->timers_open) {
+		uv_timer_stop(&f->poll);
+		uv_timer_stop(&f->maint);
+		uv_close((uv_handle_t *)&f->poll, NULL);
+		uv_close((uv_handle_t *)&f->maint, NULL);
+		f->timers_open = 0;
+	}
+}

@@ -1,0 +1,680 @@
+/* Sync requests: the snapshot for a fresh replica, the catch-up pull, live
+ * subscriptions (feed.c pushes) and verification sums.
+ *
+ * Which records changed, and where the feed stands, comes from PostgreSQL
+ * (change_log, migration 0008).  What a record looks like to the account
+ * is decided by the same code that answers its get request: every record
+ * is rendered through an internal request to the domain handler
+ * (project_get, person_get, ...) with the connection's actor, so the
+ * permission checks and the contact-data rule apply exactly as they do
+ * online.  A record the handler refuses (not found, not permitted) becomes
+ * a tombstone in the feed and is left out of snapshots. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "feed.h"
+#include "handlers.h"
+#include "validate.h"
+
+#define SYNC_LIMIT_DEFAULT 200
+#define SYNC_LIMIT_MAX 1000
+#define SYNC_VERIFY_PAGE 500
+#define SYNC_RENDER_PARALLEL 8     /* internal requests one sync request runs at once */
+#define SYNC_RECORD_TYPE_MAX 21
+
+typedef struct sync_item {
+	int type;
+	int64_t id;
+	int tombstone;
+	uint64_t xid, seq;              /* feed: the record's last change in the page */
+	Quartier__V1__Record rec;
+	struct sync_ctx *ctx;
+} sync_item_t;
+
+typedef struct sync_ctx {
+	req_t *r;
+	sync_item_t *items;
+	size_t n, next, running, done;
+	qt_status_t failed;             /* the first hard failure of a render */
+	const char *fail_msg;
+	void (*finish)(req_t *r);
+	/* the request's decoded parameters */
+	int kind;
+	int64_t scope_id;
+	uint32_t limit;
+	const char *params[8];
+	/* answer state */
+	char epoch[33];
+	uint64_t cur_xid, cur_seq;
+	int more;
+	int last_type;
+	int64_t last_id;
+	/* verify */
+	uint64_t count[SYNC_RECORD_TYPE_MAX + 1], sum[SYNC_RECORD_TYPE_MAX + 1];
+	uint64_t verify_xid, verify_seq;
+} sync_ctx_t;
+
+static int sync_type_valid(int t)
+{
+	return (t >= 1 && t <= 4) || (t >= 10 && t <= SYNC_RECORD_TYPE_MAX);
+}
+
+/* ------------------------------------------------------------ rendering */
+
+static void sync_render_next(sync_ctx_t *ctx);
+
+static void sync_rendered(req_t *sub, void *arg)
+{
+	sync_item_t *it = arg;
+	sync_ctx_t *ctx = it->ctx;
+	const ProtobufCMessage *msg = NULL;
+	const ProtobufCFieldDescriptor *fd;
+	uint8_t *buf;
+	size_t len;
+
+	if (sub->resp.error != NULL) {
+		qt_status_t st = envelope_status_from_wire((int)sub->resp.error->status);
+		if (st == QT_NOT_FOUND || st == QT_PERMISSION_DENIED) {
+			it->tombstone = 1;
+		} else if (ctx->failed == QT_OK) {
+			ctx->failed = st;
+			ctx->fail_msg = req_strdup(ctx->r, sub->resp.error->message);
+		}
+	} else if (sub->resp.body_case == QUARTIER__V1__RESPONSE__BODY_REFERENCE_LIST) {
+		if (sub->resp.reference_list->n_items == 1)
+			msg = &sub->resp.reference_list->items[0]->base;
+		else
+			it->tombstone = 1;
+	} else {
+		fd = protobuf_c_message_descriptor_get_field(&quartier__v1__response__descriptor,
+		                                             (unsigned)sub->resp.body_case);
+		if (fd != NULL && fd->type == PROTOBUF_C_TYPE_MESSAGE)
+			msg = *(const ProtobufCMessage *const *)((const char *)&sub->resp + fd->offset);
+		if (msg == NULL)
+			it->tombstone = 1;
+	}
+	if (msg != NULL) {
+		len = protobuf_c_message_get_packed_size(msg);
+		buf = req_alloc(ctx->r, len + 1);
+		protobuf_c_message_pack(msg, buf);
+		it->rec.has_body = 1;
+		it->rec.body.data = buf;
+		it->rec.body.len = len;
+	}
+	ctx->running--;
+	ctx->done++;
+	sync_render_next(ctx);
+}
+
+/* Starts the internal request that renders it. */
+static void sync_render_start(sync_ctx_t *ctx, sync_item_t *it)
+{
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__ReferenceListRequest ref = QUARTIER__V1__REFERENCE_LIST_REQUEST__INIT;
+	Quartier__V1__ProjectGetRequest pg = QUARTIER__V1__PROJECT_GET_REQUEST__INIT;
+	Quartier__V1__PersonGetRequest pe = QUARTIER__V1__PERSON_GET_REQUEST__INIT;
+	Quartier__V1__FundGetRequest fg = QUARTIER__V1__FUND_GET_REQUEST__INIT;
+	Quartier__V1__AssessmentGetRequest ag = QUARTIER__V1__ASSESSMENT_GET_REQUEST__INIT;
+	Quartier__V1__ContinuationGetRequest cg = QUARTIER__V1__CONTINUATION_GET_REQUEST__INIT;
+	Quartier__V1__MeetingGetRequest mg = QUARTIER__V1__MEETING_GET_REQUEST__INIT;
+	Quartier__V1__GoalGetRequest gg = QUARTIER__V1__GOAL_GET_REQUEST__INIT;
+	Quartier__V1__ProgressGetRequest ug = QUARTIER__V1__PROGRESS_GET_REQUEST__INIT;
+	void (*handler)(req_t *) = NULL;
+	void (*loader)(req_t *, int64_t) = NULL;
+	const char *name = "sync.render";
+	req_t *sub;
+
+	switch (it->type) {
+	case 1: case 2: case 3: case 4:
+		ref.kind = (Quartier__V1__ReferenceKind)it->type; /* same numbering */
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_REFERENCE_LIST;
+		rq.reference_list = &ref;
+		loader = reference_load;
+		break;
+	case 10:
+		pg.id = it->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_PROJECT_GET;
+		rq.project_get = &pg;
+		handler = project_get;
+		break;
+	case 11:
+		pe.id = it->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_PERSON_GET;
+		rq.person_get = &pe;
+		handler = person_get;
+		break;
+	case 12: loader = membership_load; break;
+	case 13:
+		fg.id = it->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_FUND_GET;
+		rq.fund_get = &fg;
+		handler = fund_get;
+		break;
+	case 14: loader = fund_entry_load; break;
+	case 15:
+		ag.id = it->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_ASSESSMENT_GET;
+		rq.assessment_get = &ag;
+		handler = assessment_get;
+		break;
+	case 16:
+		cg.project_id = it->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_CONTINUATION_GET;
+		rq.continuation_get = &cg;
+		handler = continuation_get;
+		break;
+	case 17:
+		mg.id = it->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_MEETING_GET;
+		rq.meeting_get = &mg;
+		handler = meeting_get;
+		break;
+	case 18: loader = agenda_item_load; break;
+	case 19: loader = handover_load; break;
+	case 20:
+		gg.id = it->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_GOAL_GET;
+		rq.goal_get = &gg;
+		handler = goal_get;
+		break;
+	case 21:
+		ug.id = it->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_PROGRESS_GET;
+		rq.progress_get = &ug;
+		handler = progress_get;
+		break;
+	default:
+		it->tombstone = 1;
+		ctx->done++;
+		return;
+	}
+	sub = req_new_internal(ctx->r->conn, &rq, name, sync_rendered, it);
+	if (sub == NULL)
+		abort();
+	sub->actor = ctx->r->actor;
+	ctx->running++;
+	if (handler != NULL)
+		handler(sub);
+	else
+		loader(sub, it->id);
+}
+
+/* Keeps up to SYNC_RENDER_PARALLEL renders running; calls finish once all
+ * are done.  Items already marked tombstone are not rendered. */
+static void sync_render_next(sync_ctx_t *ctx)
+{
+	while (ctx->failed == QT_OK && ctx->running < SYNC_RENDER_PARALLEL && ctx->next < ctx->n) {
+		sync_item_t *it = &ctx->items[ctx->next++];
+		if (it->tombstone) {
+			ctx->done++;
+			continue;
+		}
+		sync_render_start(ctx, it);
+	}
+	if (ctx->running > 0)
+		return;
+	if (ctx->failed != QT_OK) {
+		req_fail(ctx->r, ctx->failed, ctx->fail_msg, NULL);
+		return;
+	}
+	if (ctx->done == ctx->n)
+		ctx->finish(ctx->r);
+}
+
+static void sync_render(sync_ctx_t *ctx, void (*finish)(req_t *r))
+{
+	ctx->finish = finish;
+	ctx->next = ctx->done = ctx->running = 0;
+	for (size_t i = 0; i < ctx->n; i++) {
+		sync_item_t *it = &ctx->items[i];
+		it->ctx = ctx;
+		quartier__v1__record__init(&it->rec);
+		it->rec.type = (Quartier__V1__RecordType)it->type;
+		it->rec.id = it->id;
+	}
+	sync_render_next(ctx);
+}
+
+/* ------------------------------------------------------------ parameters */
+
+static Quartier__V1__Cursor *sync_cursor(req_t *r, const char *epoch, uint64_t xid, uint64_t seq)
+{
+	Quartier__V1__Cursor *c = req_alloc(r, sizeof(*c));
+
+	quartier__v1__cursor__init(c);
+	c->epoch = req_strdup(r, epoch);
+	c->xid = xid;
+	c->seq = seq;
+	return c;
+}
+
+static sync_ctx_t *sync_ctx_new(req_t *r)
+{
+	sync_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
+
+	ctx->r = r;
+	r->ctx = ctx;
+	return ctx;
+}
+
+/* Reads scope and limit; 0 if valid, else the request has been answered. */
+static int sync_params(req_t *r, sync_ctx_t *ctx, const Quartier__V1__Scope *scope,
+                       int has_limit, uint32_t limit)
+{
+	ctx->kind = scope != NULL && scope->has_kind ? (int)scope->kind : 0;
+	ctx->scope_id = scope != NULL && scope->has_id ? scope->id : 0;
+	if (ctx->kind < 0 || ctx->kind > 4) {
+		req_fail(r, QT_INVALID_ARGUMENT, "unknown scope kind", "scope.kind");
+		return -1;
+	}
+	if (ctx->kind != 0 && ctx->scope_id <= 0) {
+		req_fail(r, QT_INVALID_ARGUMENT, "a project, quarter, district or office scope needs its id",
+		         "scope.id");
+		return -1;
+	}
+	if (has_limit && (limit == 0 || limit > SYNC_LIMIT_MAX)) {
+		req_fail(r, QT_INVALID_ARGUMENT,
+		         req_printf(r, "limit must be between 1 and %d", SYNC_LIMIT_MAX), "limit");
+		return -1;
+	}
+	ctx->limit = has_limit ? limit : SYNC_LIMIT_DEFAULT;
+	ctx->params[0] = req_printf(r, "%d", ctx->kind);
+	ctx->params[1] = req_i64(r, ctx->scope_id);
+	return 0;
+}
+
+static int sync_check_cursor(req_t *r, const Quartier__V1__Cursor *c, const char *field)
+{
+	if (c == NULL || c->epoch == NULL || c->epoch[0] == '\0' || strlen(c->epoch) > 32) {
+		req_fail(r, QT_INVALID_ARGUMENT, "a cursor from a snapshot or an earlier pull is required",
+		         field);
+		return -1;
+	}
+	if (c->xid > (uint64_t)INT64_MAX || c->seq > (uint64_t)INT64_MAX) {
+		req_fail(r, QT_INVALID_ARGUMENT, "cursor out of range", field);
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ pull */
+
+static void sync_pull_finish(req_t *r)
+{
+	sync_ctx_t *ctx = r->ctx;
+	Quartier__V1__SyncChanges *out = req_alloc(r, sizeof(*out));
+
+	quartier__v1__sync_changes__init(out);
+	out->cursor = sync_cursor(r, ctx->epoch, ctx->cur_xid, ctx->cur_seq);
+	out->records = req_alloc(r, (ctx->n + 1) * sizeof(*out->records));
+	for (size_t i = 0; i < ctx->n; i++) {
+		sync_item_t *it = &ctx->items[i];
+		if (it->tombstone) {
+			it->rec.has_deleted = 1;
+			it->rec.deleted = 1;
+			it->rec.has_body = 0;
+		}
+		it->rec.cursor = sync_cursor(r, ctx->epoch, it->xid, it->seq);
+		out->records[out->n_records++] = &it->rec;
+	}
+	out->has_more = 1;
+	out->more = ctx->more;
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_SYNC_CHANGES;
+	r->resp.sync_changes = out;
+	req_reply(r);
+}
+
+static void sync_pull_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	sync_ctx_t *ctx = r->ctx;
+	Quartier__V1__SyncChanges *out;
+	int rows;
+	unsigned long long horizon = 0, x;
+	long long sq, rid;
+	int t;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	rows = PQntuples(res);
+	if (rows < 1) {
+		req_fail(r, QT_INTERNAL, "the change feed is not set up", NULL);
+		return;
+	}
+	snprintf(ctx->epoch, sizeof(ctx->epoch), "%s", PQgetvalue(res, 0, 0));
+	if (PQgetvalue(res, 0, 1)[0] == 't') {
+		out = req_alloc(r, sizeof(*out));
+		quartier__v1__sync_changes__init(out);
+		out->has_resync = 1;
+		out->resync = 1;
+		out->reason = strcmp(ctx->epoch, r->rq->sync_pull->cursor->epoch) != 0
+		                  ? "the cursor belongs to another database; start with a new snapshot"
+		                  : "the change feed no longer reaches back to this cursor; start with "
+		                    "a new snapshot";
+		r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_SYNC_CHANGES;
+		r->resp.sync_changes = out;
+		req_reply(r);
+		return;
+	}
+	(void)sscanf(PQgetvalue(res, 0, 2), "%llu", &horizon);
+	ctx->items = req_alloc(r, ((size_t)rows + 1) * sizeof(*ctx->items));
+	ctx->n = 0;
+	for (int i = 0; i < rows; i++) {
+		sync_item_t *it = NULL;
+
+		if (PQgetisnull(res, i, 3))
+			break;
+		if (sscanf(PQgetvalue(res, i, 3), "%llu", &x) != 1 ||
+		    sscanf(PQgetvalue(res, i, 4), "%lld", &sq) != 1 ||
+		    sscanf(PQgetvalue(res, i, 6), "%lld", &rid) != 1)
+			continue;
+		t = atoi(PQgetvalue(res, i, 5));
+		ctx->cur_xid = x;
+		ctx->cur_seq = (uint64_t)sq;
+		/* One record per (type, id) and page, at its last change. */
+		for (size_t k = 0; k < ctx->n; k++) {
+			if (ctx->items[k].type == t && ctx->items[k].id == rid) {
+				it = &ctx->items[k];
+				break;
+			}
+		}
+		if (it == NULL) {
+			it = &ctx->items[ctx->n++];
+			it->type = t;
+			it->id = rid;
+		}
+		it->xid = x;
+		it->seq = (uint64_t)sq;
+		it->tombstone = PQgetvalue(res, i, 7)[0] == 't' || PQgetvalue(res, i, 8)[0] != 't';
+	}
+	if (rows >= (int)ctx->limit && !PQgetisnull(res, rows - 1, 3)) {
+		ctx->more = 1;
+	} else if (horizon > ctx->cur_xid) {
+		/* Every transaction below the horizon has finished and nothing of
+		 * it is left in scope: the cursor moves up to it. */
+		ctx->cur_xid = horizon;
+		ctx->cur_seq = 0;
+	}
+	sync_render(ctx, sync_pull_finish);
+}
+
+void sync_pull(req_t *r)
+{
+	Quartier__V1__SyncPullRequest *in = r->rq->sync_pull;
+	sync_ctx_t *ctx = sync_ctx_new(r);
+
+	if (sync_check_cursor(r, in->cursor, "cursor") != 0 ||
+	    sync_params(r, ctx, in->scope, in->has_limit, in->limit) != 0)
+		return;
+	ctx->cur_xid = in->cursor->xid;
+	ctx->cur_seq = in->cursor->seq;
+	ctx->params[2] = in->cursor->epoch;
+	ctx->params[3] = req_printf(r, "%" PRIu64, in->cursor->xid);
+	ctx->params[4] = req_printf(r, "%" PRIu64, in->cursor->seq);
+	ctx->params[5] = req_printf(r, "%u", ctx->limit);
+	req_query(r,
+	          "SELECT m.epoch, m.resync, pg_snapshot_xmin(pg_current_snapshot())::text, "
+	          "c.xid::text, c.seq, c.rtype, c.rid, c.deleted, "
+	          "CASE WHEN c.rid IS NULL THEN NULL "
+	          "ELSE qt_record_in_scope($1::smallint, $2::bigint, c.rtype, c.rid) END "
+	          "FROM (SELECT epoch, epoch <> $3 OR ($4::xid8, $5::bigint) < (pruned_xid, pruned_seq) "
+	          "             OR $4::xid8 > pg_snapshot_xmax(pg_current_snapshot()) AS resync "
+	          "        FROM feed_meta) m "
+	          "LEFT JOIN LATERAL (SELECT * FROM change_log c "
+	          "  WHERE NOT m.resync AND (c.xid, c.seq) > ($4::xid8, $5::bigint) "
+	          "    AND c.xid < pg_snapshot_xmin(pg_current_snapshot()) "
+	          "    AND qt_scope_match($1::smallint, $2::bigint, c.global, c.project_ids, "
+	          "                       c.quarter_ids, c.district_ids, c.office_ids) "
+	          "  ORDER BY c.xid, c.seq LIMIT $6::int) c ON true "
+	          "ORDER BY c.xid, c.seq",
+	          6, ctx->params, sync_pull_cb);
+}
+
+/* ------------------------------------------------------------ snapshot */
+
+static void sync_snapshot_finish(req_t *r)
+{
+	sync_ctx_t *ctx = r->ctx;
+	Quartier__V1__SyncSnapshotPage *out = req_alloc(r, sizeof(*out));
+
+	quartier__v1__sync_snapshot_page__init(out);
+	out->cursor = sync_cursor(r, ctx->epoch, ctx->cur_xid, ctx->cur_seq);
+	out->records = req_alloc(r, (ctx->n + 1) * sizeof(*out->records));
+	for (size_t i = 0; i < ctx->n; i++)
+		if (!ctx->items[i].tombstone)
+			out->records[out->n_records++] = &ctx->items[i].rec;
+	out->has_more = 1;
+	out->more = ctx->more;
+	if (ctx->more) {
+		out->has_next_type = out->has_next_id = 1;
+		out->next_type = (Quartier__V1__RecordType)ctx->last_type;
+		out->next_id = ctx->last_id;
+	}
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_SYNC_SNAPSHOT;
+	r->resp.sync_snapshot = out;
+	req_reply(r);
+}
+
+/* Reads a page of ids (and, for the first page, the cursor); 0 if the
+ * page is in ctx, else r has been answered. */
+static int sync_ids_page(req_t *r, sync_ctx_t *ctx, const PGresult *res, const db_error_t *err,
+                         const Quartier__V1__Cursor *given)
+{
+	int rows;
+	unsigned long long horizon = 0;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return -1;
+	}
+	rows = PQntuples(res);
+	if (rows < 1) {
+		req_fail(r, QT_INTERNAL, "the change feed is not set up", NULL);
+		return -1;
+	}
+	snprintf(ctx->epoch, sizeof(ctx->epoch), "%s", PQgetvalue(res, 0, 0));
+	if (given != NULL) {
+		if (strcmp(given->epoch, ctx->epoch) != 0 || PQgetvalue(res, 0, 2)[0] == 't') {
+			req_fail(r, QT_FAILED_PRECONDITION,
+			         "the snapshot's cursor is no longer served; start the snapshot again",
+			         "cursor");
+			return -1;
+		}
+		ctx->cur_xid = given->xid;
+		ctx->cur_seq = given->seq;
+	} else {
+		(void)sscanf(PQgetvalue(res, 0, 1), "%llu", &horizon);
+		ctx->cur_xid = horizon;
+		ctx->cur_seq = 0;
+	}
+	ctx->items = req_alloc(r, ((size_t)rows + 1) * sizeof(*ctx->items));
+	ctx->n = 0;
+	for (int i = 0; i < rows; i++) {
+		if (PQgetisnull(res, i, 3))
+			break;
+		sync_item_t *it = &ctx->items[ctx->n++];
+		it->type = atoi(PQgetvalue(res, i, 3));
+		it->id = strtoll(PQgetvalue(res, i, 4), NULL, 10);
+		ctx->last_type = it->type;
+		ctx->last_id = it->id;
+	}
+	ctx->more = ctx->n >= ctx->limit;
+	return 0;
+}
+
+/* The ids query: feed epoch, horizon, whether the given cursor was pruned
+ * ($3/$4), then up to $7 records in scope after ($5, $6). */
+#define SYNC_IDS_SQL                                                                          \
+	"SELECT m.epoch, pg_snapshot_xmin(pg_current_snapshot())::text, "                         \
+	"($3::text IS NOT NULL AND ($3::xid8, $4::bigint) < (m.pruned_xid, m.pruned_seq)), "      \
+	"s.rtype, s.rid FROM feed_meta m "                                                        \
+	"LEFT JOIN LATERAL qt_sync_ids($1::smallint, $2::bigint, $5::smallint, $6::bigint, $7::int) s " \
+	"ON true ORDER BY s.rtype, s.rid"
+
+static void sync_snapshot_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	sync_ctx_t *ctx = r->ctx;
+
+	if (sync_ids_page(r, ctx, res, err, r->rq->sync_snapshot->cursor) != 0)
+		return;
+	sync_render(ctx, sync_snapshot_finish);
+}
+
+void sync_snapshot(req_t *r)
+{
+	Quartier__V1__SyncSnapshotRequest *in = r->rq->sync_snapshot;
+	sync_ctx_t *ctx = sync_ctx_new(r);
+
+	if (sync_params(r, ctx, in->scope, in->has_limit, in->limit) != 0)
+		return;
+	if (in->cursor != NULL && sync_check_cursor(r, in->cursor, "cursor") != 0)
+		return;
+	if (in->has_after_type && !sync_type_valid((int)in->after_type)) {
+		req_fail(r, QT_INVALID_ARGUMENT, "unknown record type", "after_type");
+		return;
+	}
+	ctx->params[2] = in->cursor != NULL ? req_printf(r, "%" PRIu64, in->cursor->xid) : NULL;
+	ctx->params[3] = in->cursor != NULL ? req_printf(r, "%" PRIu64, in->cursor->seq) : NULL;
+	ctx->params[4] = req_printf(r, "%d", in->has_after_type ? (int)in->after_type : 0);
+	ctx->params[5] = req_i64(r, in->has_after_id ? in->after_id : 0);
+	ctx->params[6] = req_printf(r, "%u", ctx->limit);
+	req_query(r, SYNC_IDS_SQL, 7, ctx->params, sync_snapshot_cb);
+}
+
+/* ------------------------------------------------------------ verify */
+
+static void sync_verify_page(req_t *r);
+
+static uint64_t sync_record_sum(int type, int64_t id, const uint8_t *body, size_t len)
+{
+	uint8_t head[16], md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	uint64_t v = 0;
+	EVP_MD_CTX *h = EVP_MD_CTX_new();
+
+	for (int i = 0; i < 8; i++) {
+		head[i] = (uint8_t)((uint64_t)type >> (56 - 8 * i));
+		head[8 + i] = (uint8_t)((uint64_t)id >> (56 - 8 * i));
+	}
+	if (h == NULL || EVP_DigestInit_ex(h, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(h, head, sizeof(head)) != 1 ||
+	    (len > 0 && EVP_DigestUpdate(h, body, len) != 1) || EVP_DigestFinal_ex(h, md, &mdlen) != 1)
+		abort();
+	EVP_MD_CTX_free(h);
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | md[i];
+	return v;
+}
+
+static void sync_verify_finish(req_t *r)
+{
+	sync_ctx_t *ctx = r->ctx;
+	Quartier__V1__SyncVerify *out;
+
+	for (size_t i = 0; i < ctx->n; i++) {
+		sync_item_t *it = &ctx->items[i];
+		if (it->tombstone)
+			continue;
+		ctx->count[it->type]++;
+		ctx->sum[it->type] += sync_record_sum(it->type, it->id, it->rec.body.data, it->rec.body.len);
+	}
+	if (ctx->more) {
+		sync_verify_page(r);
+		return;
+	}
+	out = req_alloc(r, sizeof(*out));
+	quartier__v1__sync_verify__init(out);
+	out->cursor = sync_cursor(r, ctx->epoch, ctx->verify_xid, ctx->verify_seq);
+	out->sums = req_alloc(r, (SYNC_RECORD_TYPE_MAX + 1) * sizeof(*out->sums));
+	for (int t = 1; t <= SYNC_RECORD_TYPE_MAX; t++) {
+		Quartier__V1__SyncTypeSum *s;
+		if (!sync_type_valid(t))
+			continue;
+		s = req_alloc(r, sizeof(*s));
+		quartier__v1__sync_type_sum__init(s);
+		s->type = (Quartier__V1__RecordType)t;
+		s->count = ctx->count[t];
+		s->checksum = ctx->sum[t];
+		out->sums[out->n_sums++] = s;
+	}
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_SYNC_VERIFY;
+	r->resp.sync_verify = out;
+	req_reply(r);
+}
+
+static void sync_verify_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	sync_ctx_t *ctx = r->ctx;
+	int first = ctx->epoch[0] == '\0';
+
+	if (sync_ids_page(r, ctx, res, err, NULL) != 0)
+		return;
+	if (first) {
+		ctx->verify_xid = ctx->cur_xid;
+		ctx->verify_seq = ctx->cur_seq;
+	}
+	sync_render(ctx, sync_verify_finish);
+}
+
+static void sync_verify_page(req_t *r)
+{
+	sync_ctx_t *ctx = r->ctx;
+
+	ctx->params[2] = NULL;
+	ctx->params[3] = NULL;
+	ctx->params[4] = req_printf(r, "%d", ctx->last_type);
+	ctx->params[5] = req_i64(r, ctx->last_id);
+	ctx->params[6] = req_printf(r, "%u", ctx->limit);
+	req_query(r, SYNC_IDS_SQL, 7, ctx->params, sync_verify_cb);
+}
+
+void sync_verify(req_t *r)
+{
+	Quartier__V1__SyncVerifyRequest *in = r->rq->sync_verify;
+	sync_ctx_t *ctx = sync_ctx_new(r);
+
+	if (sync_params(r, ctx, in->scope, 1, SYNC_VERIFY_PAGE) != 0)
+		return;
+	sync_verify_page(r);
+}
+
+/* ------------------------------------------------------------ subscriptions */
+
+void sync_subscribe(req_t *r)
+{
+	Quartier__V1__SyncSubscribeRequest *in = r->rq->sync_subscribe;
+	sync_ctx_t *ctx = sync_ctx_new(r);
+	Quartier__V1__Empty *e;
+
+	if (sync_check_cursor(r, in->cursor, "cursor") != 0 ||
+	    sync_params(r, ctx, in->scope, 0, 0) != 0)
+		return;
+	/* The first pull answers asynchronously, so its event follows this
+	 * answer on the wire. */
+	feed_subscribe(&r->srv->feed, r->conn, in->cursor->epoch, in->cursor->xid, in->cursor->seq, ctx->kind,
+	               ctx->scope_id);
+	e = req_alloc(r, sizeof(*e));
+	quartier__v1__empty__init(e);
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_EMPTY;
+	r->resp.empty = e;
+	req_reply(r);
+}
+
+void sync_unsubscribe(req_t *r)
+{
+	Quartier__V1__Empty *e = req_alloc(r, sizeof(*e));
+
+	feed_unsubscribe(&r->srv->feed, r->conn);
+	quartier__v1__empty__init(e);
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_EMPTY;
+	r->resp.empty = e;
+	req_reply(r);
+}

@@ -1,0 +1,868 @@
+/* The change feed against a real PostgreSQL and real quartierd processes,
+ * spoken through the raw protocol: no change is skipped while writers
+ * commit out of order, mutation answers carry their feed position and a
+ * replayed mutation is applied once, stale cursors get resync, a change
+ * through one instance is pushed to a subscriber of another, losing
+ * permission yields tombstones and drops contact data, a slow subscriber
+ * is cut off with overflow instead of growing the server. */
+#define _GNU_SOURCE /* memmem */
+#include <criterion/criterion.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "harness.h"
+
+TestSuite(sync, .fini = harness_fini, .timeout = 600);
+
+/* ------------------------------------------------------------ a raw sync client */
+
+typedef struct rec {
+	int type;
+	int64_t id;
+	uint8_t *body;
+	size_t len;
+} rec_t;
+
+typedef struct replica {
+	rec_t *recs;
+	size_t n, cap;
+	char epoch[64];
+	uint64_t xid, seq;
+	int have_cursor;
+} replica_t;
+
+typedef struct sc {
+	raw_conn_t raw;
+	uint64_t next_id;
+	replica_t rep;
+	unsigned events, overflows;
+} sc_t;
+
+static rec_t *rep_find(replica_t *r, int type, int64_t id)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->recs[i].type == type && r->recs[i].id == id)
+			return &r->recs[i];
+	return NULL;
+}
+
+static void rep_apply(replica_t *r, const Quartier__V1__Record *w)
+{
+	rec_t *x = rep_find(r, (int)w->type, w->id);
+
+	if (w->has_deleted && w->deleted) {
+		if (x != NULL) {
+			free(x->body);
+			*x = r->recs[--r->n];
+		}
+		return;
+	}
+	if (x == NULL) {
+		if (r->n == r->cap) {
+			r->cap = r->cap ? 2 * r->cap : 64;
+			r->recs = realloc(r->recs, r->cap * sizeof(*r->recs));
+			cr_assert(r->recs != NULL);
+		}
+		x = &r->recs[r->n++];
+		x->type = (int)w->type;
+		x->id = w->id;
+	} else {
+		free(x->body);
+	}
+	x->len = w->body.len;
+	x->body = malloc(x->len + 1);
+	memcpy(x->body, w->body.data, x->len);
+}
+
+static void rep_cursor(replica_t *r, const Quartier__V1__Cursor *c)
+{
+	cr_assert(c != NULL, "an answer without cursor");
+	snprintf(r->epoch, sizeof(r->epoch), "%s", c->epoch);
+	r->xid = c->xid;
+	r->seq = c->seq;
+	r->have_cursor = 1;
+}
+
+static void rep_free(replica_t *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->recs[i].body);
+	free(r->recs);
+	memset(r, 0, sizeof(*r));
+}
+
+static void sc_handle_event(sc_t *c, const Quartier__V1__Event *ev)
+{
+	c->events++;
+	if (ev->has_overflow && ev->overflow) {
+		c->overflows++;
+		return;
+	}
+	if (ev->changes != NULL && !ev->changes->resync) {
+		for (size_t i = 0; i < ev->changes->n_records; i++)
+			rep_apply(&c->rep, ev->changes->records[i]);
+		rep_cursor(&c->rep, ev->changes->cursor);
+	}
+}
+
+/* Sends rq and returns the answer (events on the way are applied). */
+static qt_envelope_t *sc_call(sc_t *c, Quartier__V1__Request *rq)
+{
+	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+
+	rq->id = ++c->next_id;
+	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_REQUEST;
+	env.request = rq;
+	cr_assert_eq(raw_send(&c->raw, &env), 0, "send failed");
+	for (;;) {
+		qt_envelope_t *in = NULL;
+		int rc = raw_recv(&c->raw, 30000, &in);
+
+		cr_assert_eq(rc, 1, "no answer (raw_recv %d)", rc);
+		if (in->kind_case == QUARTIER__V1__ENVELOPE__KIND_RESPONSE && in->response->id == rq->id)
+			return in;
+		if (in->kind_case == QUARTIER__V1__ENVELOPE__KIND_EVENT)
+			sc_handle_event(c, in->event);
+		envelope_free(in);
+	}
+}
+
+static int sc_status(const qt_envelope_t *in)
+{
+	return in->response->error != NULL ? (int)in->response->error->status : 0;
+}
+
+static void sc_open(harness_t *h, sc_t *c, const char *login)
+{
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__LoginRequest lg = QUARTIER__V1__LOGIN_REQUEST__INIT;
+	qt_envelope_t *in;
+
+	memset(c, 0, sizeof(*c));
+	raw_open(h, &c->raw);
+	raw_hello(&c->raw);
+	lg.login = (char *)login;
+	lg.password = HARNESS_PASSWORD;
+	rq.body_case = QUARTIER__V1__REQUEST__BODY_LOGIN;
+	rq.login = &lg;
+	in = sc_call(c, &rq);
+	cr_assert_eq(sc_status(in), 0, "login as %s failed", login);
+	envelope_free(in);
+}
+
+static void sc_close(sc_t *c)
+{
+	raw_close(&c->raw);
+	rep_free(&c->rep);
+}
+
+static void sc_snapshot(sc_t *c)
+{
+	Quartier__V1__SyncSnapshotRequest sn = QUARTIER__V1__SYNC_SNAPSHOT_REQUEST__INIT;
+	Quartier__V1__Cursor cur = QUARTIER__V1__CURSOR__INIT;
+	int first = 1;
+
+	rep_free(&c->rep);
+	for (;;) {
+		Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+		qt_envelope_t *in;
+		Quartier__V1__SyncSnapshotPage *pg;
+
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_SYNC_SNAPSHOT;
+		rq.sync_snapshot = &sn;
+		sn.has_limit = 1;
+		sn.limit = 7; /* many pages */
+		if (!first) {
+			cur.epoch = c->rep.epoch;
+			cur.xid = c->rep.xid;
+			cur.seq = c->rep.seq;
+			sn.cursor = &cur;
+		}
+		in = sc_call(c, &rq);
+		cr_assert_eq(sc_status(in), 0, "snapshot: %s",
+		             in->response->error ? in->response->error->message : "");
+		pg = in->response->sync_snapshot;
+		for (size_t i = 0; i < pg->n_records; i++)
+			rep_apply(&c->rep, pg->records[i]);
+		rep_cursor(&c->rep, pg->cursor);
+		first = 0;
+		if (!pg->more) {
+			envelope_free(in);
+			break;
+		}
+		sn.has_after_type = sn.has_after_id = 1;
+		sn.after_type = pg->next_type;
+		sn.after_id = pg->next_id;
+		envelope_free(in);
+	}
+}
+
+/* One pull; returns the answer (caller frees). */
+static qt_envelope_t *sc_pull_once(sc_t *c, uint32_t limit)
+{
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__SyncPullRequest pl = QUARTIER__V1__SYNC_PULL_REQUEST__INIT;
+	Quartier__V1__Cursor cur = QUARTIER__V1__CURSOR__INIT;
+
+	cur.epoch = c->rep.epoch;
+	cur.xid = c->rep.xid;
+	cur.seq = c->rep.seq;
+	pl.cursor = &cur;
+	pl.has_limit = 1;
+	pl.limit = limit;
+	rq.body_case = QUARTIER__V1__REQUEST__BODY_SYNC_PULL;
+	rq.sync_pull = &pl;
+	return sc_call(c, &rq);
+}
+
+/* The id the next transaction of the cluster will get: every change made
+ * so far has a smaller one. */
+static uint64_t next_xid(harness_t *h)
+{
+	return (uint64_t)harness_sql_int(h, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint",
+	                                 0, NULL, NULL, NULL);
+}
+
+/* Waits until the oldest running transaction of the cluster is at least
+ * xid: the feed serves everything written before.  (Tests of other suites
+ * share the cluster and hold the horizon back for a moment.) */
+static void wait_horizon(harness_t *h, uint64_t xid)
+{
+	for (int i = 0; i < 2000; i++) {
+		if ((uint64_t)harness_sql_int(h,
+		                              "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+		                              0, NULL, NULL, NULL) >= xid)
+			return;
+		harness_sleep_ms(5);
+	}
+	cr_assert_fail("the transaction horizon did not pass %" PRIu64 " within 10 s", xid);
+}
+
+static size_t sc_pull(sc_t *c);
+
+/* Pulls until the replica's cursor has passed every change made so far. */
+static size_t sc_pull_caught_up(harness_t *h, sc_t *c)
+{
+	uint64_t target = next_xid(h);
+	size_t n = 0;
+
+	for (int i = 0; i < 2000; i++) {
+		n += sc_pull(c);
+		if (c->rep.xid >= target)
+			return n;
+		harness_sleep_ms(5);
+	}
+	cr_assert_fail("the feed did not reach %" PRIu64 " within 10 s (cursor %" PRIu64 ")", target,
+	               c->rep.xid);
+	return n;
+}
+
+/* Pulls until the feed has nothing more; returns the records applied. */
+static size_t sc_pull(sc_t *c)
+{
+	size_t applied = 0;
+
+	for (;;) {
+		qt_envelope_t *in = sc_pull_once(c, 5);
+		Quartier__V1__SyncChanges *ch;
+
+		cr_assert_eq(sc_status(in), 0, "pull: %s",
+		             in->response->error ? in->response->error->message : "");
+		ch = in->response->sync_changes;
+		cr_assert(!ch->resync, "unexpected resync: %s", ch->reason ? ch->reason : "");
+		for (size_t i = 0; i < ch->n_records; i++)
+			rep_apply(&c->rep, ch->records[i]);
+		applied += ch->n_records;
+		rep_cursor(&c->rep, ch->cursor);
+		if (!ch->more) {
+			envelope_free(in);
+			return applied;
+		}
+		envelope_free(in);
+	}
+}
+
+/* ------------------------------------------------------------ fixtures */
+
+static int64_t mk_project(harness_t *h, const char *name)
+{
+	char sql[512];
+	int64_t id;
+
+	snprintf(sql, sizeof(sql),
+	         "WITH p AS (INSERT INTO project (name, kind) VALUES ('%s', 'focused') RETURNING id), "
+	         "q AS (INSERT INTO project_quarter SELECT id, %" PRId64 " FROM p), "
+	         "o AS (INSERT INTO project_lead_office SELECT id, %" PRId64 " FROM p) "
+	         "SELECT id FROM p",
+	         name, h->seed.quarter_heslach, h->seed.office_planning);
+	id = harness_sql_int(h, sql, 0, NULL, NULL, NULL);
+	return id;
+}
+
+/* The projects' (id, version, description) in the database must equal
+ * those in the replica, record for record. */
+static void expect_projects_equal(harness_t *h, replica_t *rep, int round)
+{
+	PGresult *res = PQexec(harness_pg(h), "SELECT id, version, description FROM project ORDER BY id");
+	size_t in_replica = 0;
+	int n;
+
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK);
+	n = PQntuples(res);
+	for (size_t i = 0; i < rep->n; i++)
+		if (rep->recs[i].type == QUARTIER__V1__RECORD_TYPE__RECORD_PROJECT)
+			in_replica++;
+	cr_assert_eq(in_replica, (size_t)n, "round %d: %zu projects in the replica, %d in the database",
+	             round, in_replica, n);
+	for (int i = 0; i < n; i++) {
+		int64_t id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		int64_t version = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+		rec_t *x = rep_find(rep, QUARTIER__V1__RECORD_TYPE__RECORD_PROJECT, id);
+		Quartier__V1__Project *p;
+
+		cr_assert(x != NULL, "round %d: project %" PRId64 " missing from the replica", round, id);
+		p = quartier__v1__project__unpack(NULL, x->len, x->body);
+		cr_assert(p != NULL);
+		cr_assert_eq(p->version, version,
+		             "round %d: project %" PRId64 " at version %" PRId64 " in the replica, %" PRId64
+		             " in the database",
+		             round, id, p->version, version);
+		cr_assert_str_eq(p->description ? p->description : "", PQgetvalue(res, i, 2));
+		quartier__v1__project__free_unpacked(p, NULL);
+	}
+	PQclear(res);
+}
+
+/* ------------------------------------------------------------ writers */
+
+typedef struct writer {
+	harness_t *h;
+	int64_t *projects;
+	size_t n_projects;
+	unsigned seed;
+	int round;
+	int txns;
+	int failed;
+} writer_t;
+
+/* Each transaction updates one project (or creates one), then sleeps a
+ * random 0-15 ms before committing: commits come out of order with
+ * respect to the order the changes were written in. */
+static void *writer_run(void *arg)
+{
+	writer_t *w = arg;
+	PGconn *db = PQconnectdb(w->h->conninfo);
+
+	if (PQstatus(db) != CONNECTION_OK) {
+		w->failed = 1;
+		PQfinish(db);
+		return NULL;
+	}
+	for (int t = 0; t < w->txns; t++) {
+		char sql[512];
+		int64_t p = w->projects[(size_t)rand_r(&w->seed) % w->n_projects];
+		unsigned ms = (unsigned)rand_r(&w->seed) % 16;
+		PGresult *res;
+
+		if (rand_r(&w->seed) % 10 == 0)
+			snprintf(sql, sizeof(sql),
+			         "BEGIN; WITH p AS (INSERT INTO project (name, kind, description) "
+			         "VALUES ('new r%d', 'focused', 'created') RETURNING id), "
+			         "q AS (INSERT INTO project_quarter SELECT id, %" PRId64 " FROM p) "
+			         "INSERT INTO project_lead_office SELECT id, %" PRId64 " FROM p; "
+			         "SELECT pg_sleep(%u / 1000.0); COMMIT",
+			         w->round, w->h->seed.quarter_heslach, w->h->seed.office_planning, ms);
+		else
+			snprintf(sql, sizeof(sql),
+			         "BEGIN; UPDATE project SET version = version + 1, "
+			         "description = 'r%d t%d' WHERE id = %" PRId64 "; "
+			         "SELECT pg_sleep(%u / 1000.0); COMMIT",
+			         w->round, t, p, ms);
+		res = PQexec(db, sql);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+			w->failed = 1;
+		PQclear(res);
+	}
+	PQfinish(db);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ tests */
+
+Test(sync, no_change_is_skipped_while_writers_commit_out_of_order)
+{
+	harness_t *h = &H;
+	int64_t projects[12];
+	sc_t c;
+	size_t pulled = 0;
+
+	harness_standard(h, NULL);
+	for (size_t i = 0; i < 12; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "Projekt %zu", i);
+		projects[i] = mk_project(h, name);
+	}
+	sc_open(h, &c, "admin");
+	sc_snapshot(&c);
+	expect_projects_equal(h, &c.rep, 0);
+	for (int round = 1; round <= 50; round++) {
+		pthread_t th[8];
+		writer_t w[8];
+
+		for (int i = 0; i < 8; i++) {
+			w[i] = (writer_t){h, projects, 12, (unsigned)(round * 97 + i), round, 4, 0};
+			cr_assert_eq(pthread_create(&th[i], NULL, writer_run, &w[i]), 0);
+		}
+		/* The client syncs continuously while they write. */
+		for (int k = 0; k < 6; k++) {
+			pulled += sc_pull(&c);
+			harness_sleep_ms(3);
+		}
+		for (int i = 0; i < 8; i++) {
+			pthread_join(th[i], NULL);
+			cr_assert_eq(w[i].failed, 0, "writer %d failed", i);
+		}
+		pulled += sc_pull_caught_up(h, &c);
+		expect_projects_equal(h, &c.rep, round);
+	}
+	cr_log_info("50 rounds of 8 writers x 4 transactions: %zu records pulled, replica equal each round",
+	            pulled);
+	sc_close(&c);
+	harness_finish(h);
+}
+
+Test(sync, snapshot_taken_during_writes_continues_without_gaps)
+{
+	harness_t *h = &H;
+	int64_t projects[6];
+	sc_t c;
+
+	harness_standard(h, NULL);
+	for (size_t i = 0; i < 6; i++)
+		projects[i] = mk_project(h, "Projekt");
+	sc_open(h, &c, "admin");
+	for (int round = 1; round <= 10; round++) {
+		pthread_t th[8];
+		writer_t w[8];
+
+		for (int i = 0; i < 8; i++) {
+			w[i] = (writer_t){h, projects, 6, (unsigned)(round * 31 + i), round, 5, 0};
+			cr_assert_eq(pthread_create(&th[i], NULL, writer_run, &w[i]), 0);
+		}
+		sc_snapshot(&c); /* a fresh replica while they write */
+		for (int i = 0; i < 8; i++)
+			pthread_join(th[i], NULL);
+		sc_pull_caught_up(h, &c);
+		expect_projects_equal(h, &c.rep, round);
+	}
+	sc_close(&c);
+	harness_finish(h);
+}
+
+Test(sync, bad_requests_name_the_field)
+{
+	harness_t *h = &H;
+	sc_t c;
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__SyncPullRequest pl = QUARTIER__V1__SYNC_PULL_REQUEST__INIT;
+	Quartier__V1__Cursor cur = QUARTIER__V1__CURSOR__INIT;
+	Quartier__V1__Scope scope = QUARTIER__V1__SCOPE__INIT;
+	qt_envelope_t *in;
+
+	harness_standard(h, NULL);
+	sc_open(h, &c, "admin");
+	sc_snapshot(&c);
+	rq.body_case = QUARTIER__V1__REQUEST__BODY_SYNC_PULL;
+	rq.sync_pull = &pl;
+	cur.epoch = "";
+	pl.cursor = &cur;
+	in = sc_call(&c, &rq);
+	cr_assert_eq(sc_status(in), QUARTIER__V1__STATUS__STATUS_INVALID_ARGUMENT);
+	cr_assert(harness_field_is(in->response->error->field, "cursor"));
+	envelope_free(in);
+
+	cur.epoch = c.rep.epoch;
+	pl.has_limit = 1;
+	pl.limit = 5000;
+	in = sc_call(&c, &rq);
+	cr_assert_eq(sc_status(in), QUARTIER__V1__STATUS__STATUS_INVALID_ARGUMENT);
+	cr_assert(harness_field_is(in->response->error->field, "limit"));
+	envelope_free(in);
+
+	pl.limit = 10;
+	scope.has_kind = 1;
+	scope.kind = QUARTIER__V1__SCOPE_KIND__SCOPE_PROJECT;
+	pl.scope = &scope;
+	in = sc_call(&c, &rq);
+	cr_assert_eq(sc_status(in), QUARTIER__V1__STATUS__STATUS_INVALID_ARGUMENT);
+	cr_assert(harness_field_is(in->response->error->field, "scope.id"));
+	envelope_free(in);
+	sc_close(&c);
+	harness_finish(h);
+}
+
+Test(sync, stale_or_foreign_cursor_gets_resync)
+{
+	harness_t *h = &H;
+	sc_t c;
+	qt_envelope_t *in;
+
+	harness_standard(h, NULL);
+	sc_open(h, &c, "admin");
+	sc_snapshot(&c);
+	/* A cursor of another database. */
+	snprintf(c.rep.epoch, sizeof(c.rep.epoch), "0123456789abcdef");
+	in = sc_pull_once(&c, 10);
+	cr_assert_eq(sc_status(in), 0);
+	cr_assert(in->response->sync_changes->resync);
+	cr_assert_eq(in->response->sync_changes->n_records, 0);
+	envelope_free(in);
+
+	/* A cursor older than what the feed keeps. */
+	sc_snapshot(&c);
+	mk_project(h, "nach dem Schnappschuss");
+	wait_horizon(h, next_xid(h));
+	harness_sql_exec(h, "UPDATE change_log SET changed_at = now() - interval '40 days'");
+	harness_sql_exec(h, "SELECT qt_feed_prune(interval '30 days', interval '30 days')");
+	in = sc_pull_once(&c, 10);
+	cr_assert_eq(sc_status(in), 0);
+	cr_assert(in->response->sync_changes->resync, "a pruned cursor must get resync");
+	cr_assert_str_neq(in->response->sync_changes->reason, "");
+	envelope_free(in);
+	sc_snapshot(&c);
+	sc_pull_caught_up(h, &c);
+	expect_projects_equal(h, &c.rep, 0);
+	sc_close(&c);
+	harness_finish(h);
+}
+
+static qt_envelope_t *update_project(sc_t *c, int64_t id, int64_t version, const char *descr,
+                                     uint64_t mutation_seq)
+{
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__ProjectUpdateRequest up = QUARTIER__V1__PROJECT_UPDATE_REQUEST__INIT;
+
+	up.id = id;
+	up.expected_version = version;
+	up.description = (char *)descr;
+	rq.body_case = QUARTIER__V1__REQUEST__BODY_PROJECT_UPDATE;
+	rq.project_update = &up;
+	if (mutation_seq > 0) {
+		rq.has_mutation_seq = 1;
+		rq.mutation_seq = mutation_seq;
+	}
+	return sc_call(c, &rq);
+}
+
+Test(sync, mutation_answer_carries_cursor_and_a_replay_is_applied_once)
+{
+	harness_t *h = &H;
+	sc_t c;
+	qt_envelope_t *a, *b, *x;
+	int64_t p;
+	char pid[32];
+
+	harness_standard(h, NULL);
+	p = mk_project(h, "Projekt");
+	snprintf(pid, sizeof(pid), "%" PRId64, p);
+	sc_open(h, &c, "admin");
+	sc_snapshot(&c);
+
+	a = update_project(&c, p, 1, "erste Fassung", 7);
+	cr_assert_eq(sc_status(a), 0);
+	cr_assert(a->response->cursor != NULL, "a mutation answer carries its feed position");
+	cr_assert_str_eq(a->response->cursor->epoch, c.rep.epoch);
+	cr_assert_eq(a->response->project->version, 2);
+	/* The write comes back through the feed at or before that cursor. */
+	sc_pull_caught_up(h, &c);
+	cr_assert(c.rep.xid > a->response->cursor->xid ||
+	              (c.rep.xid == a->response->cursor->xid && c.rep.seq >= a->response->cursor->seq),
+	          "the feed passed the mutation's cursor");
+	expect_projects_equal(h, &c.rep, 0);
+
+	/* The same mutation again (its answer was "lost"): not applied again. */
+	b = update_project(&c, p, 1, "erste Fassung", 7);
+	cr_assert_eq(sc_status(b), 0, "a replay answers like the original");
+	cr_assert(b->response->replayed);
+	cr_assert_eq(b->response->project->version, 2);
+	cr_assert_eq(harness_sql_int(h, "SELECT version FROM project WHERE id = $1", 1, pid, NULL, NULL),
+	             2);
+	cr_assert_eq(harness_sql_int(h,
+	                             "SELECT count(*) FROM audit WHERE entity_id = $1 "
+	                             "AND action = 'project.update'",
+	                             1, pid, NULL, NULL),
+	             1, "one audit row: applied once");
+
+	/* The sequence number of another request type is refused. */
+	{
+		Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+		Quartier__V1__ProjectTransitionRequest tr = QUARTIER__V1__PROJECT_TRANSITION_REQUEST__INIT;
+		tr.id = p;
+		tr.expected_version = 2;
+		tr.to = QUARTIER__V1__PROJECT_STATUS__PROJECT_STATUS_ASSESSMENT;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_PROJECT_TRANSITION;
+		rq.project_transition = &tr;
+		rq.has_mutation_seq = 1;
+		rq.mutation_seq = 7;
+		x = sc_call(&c, &rq);
+		cr_assert_eq(sc_status(x), QUARTIER__V1__STATUS__STATUS_INVALID_ARGUMENT);
+		cr_assert(harness_field_is(x->response->error->field, "mutation_seq"));
+		envelope_free(x);
+	}
+	/* A stale version under a new id is a conflict, and nothing is recorded. */
+	x = update_project(&c, p, 1, "veraltet", 8);
+	cr_assert_eq(sc_status(x), QUARTIER__V1__STATUS__STATUS_CONFLICT);
+	envelope_free(x);
+	x = update_project(&c, p, 2, "zweite Fassung", 8);
+	cr_assert_eq(sc_status(x), 0, "after a conflict the same id may carry the rebased change");
+	cr_assert(!x->response->replayed);
+	cr_assert_eq(x->response->project->version, 3);
+	envelope_free(x);
+	envelope_free(a);
+	envelope_free(b);
+	sc_close(&c);
+	harness_finish(h);
+}
+
+/* Waits until the subscriber has a project at version v (events applied
+ * while waiting); returns milliseconds waited, or -1 after timeout_ms. */
+static int wait_for_version(sc_t *c, int64_t project, int64_t v, unsigned timeout_ms)
+{
+	for (unsigned waited = 0; waited < timeout_ms; waited += 10) {
+		qt_envelope_t *in = NULL;
+		rec_t *x = rep_find(&c->rep, QUARTIER__V1__RECORD_TYPE__RECORD_PROJECT, project);
+
+		if (x != NULL) {
+			Quartier__V1__Project *p = quartier__v1__project__unpack(NULL, x->len, x->body);
+			int64_t have = p != NULL ? p->version : 0;
+			quartier__v1__project__free_unpacked(p, NULL);
+			if (have >= v)
+				return (int)waited;
+		}
+		if (raw_recv(&c->raw, 10, &in) == 1) {
+			if (in->kind_case == QUARTIER__V1__ENVELOPE__KIND_EVENT)
+				sc_handle_event(c, in->event);
+			envelope_free(in);
+		}
+	}
+	return -1;
+}
+
+static void subscribe(sc_t *c, int kind, int64_t id)
+{
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__SyncSubscribeRequest sb = QUARTIER__V1__SYNC_SUBSCRIBE_REQUEST__INIT;
+	Quartier__V1__Cursor cur = QUARTIER__V1__CURSOR__INIT;
+	Quartier__V1__Scope scope = QUARTIER__V1__SCOPE__INIT;
+	qt_envelope_t *in;
+
+	cur.epoch = c->rep.epoch;
+	cur.xid = c->rep.xid;
+	cur.seq = c->rep.seq;
+	sb.cursor = &cur;
+	scope.has_kind = 1;
+	scope.kind = (Quartier__V1__ScopeKind)kind;
+	scope.has_id = kind != 0;
+	scope.id = id;
+	sb.scope = &scope;
+	rq.body_case = QUARTIER__V1__REQUEST__BODY_SYNC_SUBSCRIBE;
+	rq.sync_subscribe = &sb;
+	in = sc_call(c, &rq);
+	cr_assert_eq(sc_status(in), 0, "subscribe failed");
+	envelope_free(in);
+}
+
+Test(sync, a_change_through_one_instance_is_pushed_to_a_subscriber_of_another)
+{
+	harness_t *h = &H;
+	harness_t h2;
+	sc_t sub, sub_other_scope, writer;
+	int64_t p, other;
+	int ms;
+	qt_envelope_t *x;
+
+	harness_standard(h, NULL);
+	p = mk_project(h, "Projekt");
+	other = mk_project(h, "Anderes Projekt");
+	/* A second quartierd on the same database. */
+	h2 = *h;
+	h2.server_pid = 0;
+	h2.db = NULL;
+	h2.own_cluster = 0;
+	{
+		size_t dl = strnlen(h->dir, sizeof(h->dir) - 8);
+		memcpy(h2.dir, h->dir, dl);
+		memcpy(h2.dir + dl, "/second", 8);
+	}
+	cr_assert_eq(mkdir(h2.dir, 0755), 0);
+	snprintf(h2.config_path, sizeof(h2.config_path), "%s/quartierd.conf", h2.dir);
+	snprintf(h2.log_path, sizeof(h2.log_path), "%s/server.log", h2.dir);
+	harness_server_start(&h2, NULL);
+
+	sc_open(&h2, &sub, "admin");
+	sc_snapshot(&sub);
+	subscribe(&sub, 0, 0);
+	sc_open(&h2, &sub_other_scope, "admin");
+	sc_snapshot(&sub_other_scope);
+	subscribe(&sub_other_scope, QUARTIER__V1__SCOPE_KIND__SCOPE_PROJECT, other);
+
+	sc_open(h, &writer, "admin");
+	x = update_project(&writer, p, 1, "über Instanz A geändert", 0);
+	cr_assert_eq(sc_status(x), 0);
+	envelope_free(x);
+	ms = wait_for_version(&sub, p, 2, 5000);
+	cr_assert_geq(ms, 0, "the change written through instance A never reached B's subscriber");
+	cr_log_info("pushed across instances after about %d ms", ms);
+	/* The subscriber of another project's scope was not sent this one. */
+	cr_assert_eq(wait_for_version(&sub_other_scope, p, 2, 300), -1,
+	             "a project outside the subscription's scope was pushed");
+
+	/* Same instance: pushed without waiting for the poll. */
+	x = update_project(&writer, other, 1, "Bereich des zweiten Abos", 0);
+	cr_assert_eq(sc_status(x), 0);
+	envelope_free(x);
+	cr_assert_geq(wait_for_version(&sub_other_scope, other, 2, 5000), 0);
+	cr_assert_geq(wait_for_version(&sub, other, 2, 5000), 0);
+	sc_close(&sub);
+	sc_close(&sub_other_scope);
+	sc_close(&writer);
+	cr_assert_eq(harness_server_stop(&h2, 5000), 0, "second instance did not exit cleanly");
+	harness_finish(h);
+}
+
+Test(sync, losing_permission_yields_tombstones_and_drops_contact_data)
+{
+	harness_t *h = &H;
+	sc_t c;
+	int64_t coord, p, person_c, person_q, update;
+	char sql[1024];
+	rec_t *x;
+	Quartier__V1__Person *pq;
+
+	harness_standard(h, NULL);
+	coord = harness_account(h, "koordination", "coordinator", 0, h->seed.org_caritas,
+	                        HARNESS_PASSWORD);
+	p = mk_project(h, "Gemeinwesenarbeit");
+	snprintf(sql, sizeof(sql), "INSERT INTO project_coordinator VALUES (%" PRId64 ", %" PRId64 ")", p,
+	         coord);
+	harness_sql_exec(h, sql);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO person (name, organisation_id, account_id) VALUES ('Koordinatorin', %" PRId64
+	         ", %" PRId64 ") RETURNING id",
+	         h->seed.org_caritas, coord);
+	person_c = harness_sql_int(h, sql, 0, NULL, NULL, NULL);
+	person_q = harness_sql_int(h,
+	                           "INSERT INTO person (name, email, phone) VALUES ('Bewohnerin', "
+	                           "'bewohnerin@example.org', '0711 1234') RETURNING id",
+	                           0, NULL, NULL, NULL);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO membership (project_id, person_id, role, start_date) VALUES "
+	         "(%" PRId64 ", %" PRId64 ", 'carrier', current_date - 30), "
+	         "(%" PRId64 ", %" PRId64 ", 'civic', current_date - 30)",
+	         p, person_c, p, person_q);
+	harness_sql_exec(h, sql);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO progress_update (project_id, period_from, period_to, narrative, state, "
+	         "submitted_by, last_submitted_by) VALUES (%" PRId64 ", '2026-01-01', '2026-06-30', "
+	         "'Entwurf', 'submitted', %" PRId64 ", %" PRId64 ") RETURNING id",
+	         p, coord, coord);
+	update = harness_sql_int(h, sql, 0, NULL, NULL, NULL);
+
+	sc_open(h, &c, "koordination");
+	sc_snapshot(&c);
+	x = rep_find(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_PERSON, person_q);
+	cr_assert(x != NULL);
+	pq = quartier__v1__person__unpack(NULL, x->len, x->body);
+	cr_assert_str_eq(pq->email, "bewohnerin@example.org", "a fellow member sees the contact data");
+	quartier__v1__person__free_unpacked(pq, NULL);
+	cr_assert(rep_find(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_PROGRESS_UPDATE, update) != NULL,
+	          "the coordinator sees the submitted update");
+
+	/* The coordinator's own membership ended yesterday, and the account no
+	 * longer coordinates the project. */
+	snprintf(sql, sizeof(sql),
+	         "UPDATE membership SET end_date = current_date - 1 WHERE person_id = %" PRId64, person_c);
+	harness_sql_exec(h, sql);
+	snprintf(sql, sizeof(sql), "DELETE FROM project_coordinator WHERE account_id = %" PRId64, coord);
+	harness_sql_exec(h, sql);
+	sc_pull_caught_up(h, &c);
+
+	x = rep_find(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_PERSON, person_q);
+	cr_assert(x != NULL, "the person stays visible, without contact data");
+	pq = quartier__v1__person__unpack(NULL, x->len, x->body);
+	cr_assert(pq->email == NULL || pq->email[0] == '\0', "the e-mail address is still in the replica");
+	cr_assert(pq->phone == NULL || pq->phone[0] == '\0', "the phone number is still in the replica");
+	quartier__v1__person__free_unpacked(pq, NULL);
+	for (size_t i = 0; i < c.rep.n; i++)
+		cr_assert(c.rep.recs[i].len == 0 ||
+		              memmem(c.rep.recs[i].body, c.rep.recs[i].len, "bewohnerin@example.org", 22) ==
+		                  NULL,
+		          "contact data left in record type %d id %" PRId64, c.rep.recs[i].type,
+		          c.rep.recs[i].id);
+	cr_assert(rep_find(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_PROGRESS_UPDATE, update) == NULL,
+	          "the update the account may no longer read must come as a tombstone");
+	sc_close(&c);
+	harness_finish(h);
+}
+
+Test(sync, a_slow_subscriber_is_told_to_resume_instead_of_growing_the_server)
+{
+	harness_t *h = &H;
+	sc_t slow, other;
+	char *big = malloc(19001);
+	int64_t ids[60];
+	int got_overflow = 0;
+
+	harness_standard(h, "feed_queue_max = 65536\n");
+	memset(big, 'x', 19000);
+	big[19000] = '\0';
+	for (int i = 0; i < 60; i++)
+		ids[i] = mk_project(h, "Projekt");
+	sc_open(h, &slow, "admin");
+	sc_snapshot(&slow);
+	subscribe(&slow, 0, 0);
+	sc_open(h, &other, "admin");
+	/* The slow subscriber reads nothing while about 60 x 19 kB of changes
+	 * pile up, round after round. */
+	for (int round = 0; round < 8; round++) {
+		for (int i = 0; i < 60; i++) {
+			char sql[160];
+			PGresult *res;
+			const char *pv[1] = {big};
+
+			snprintf(sql, sizeof(sql),
+			         "UPDATE project SET version = version + 1, description = $1 || '%d' "
+			         "WHERE id = %" PRId64,
+			         round, ids[i]);
+			res = PQexecParams(harness_pg(h), sql, 1, NULL, pv, NULL, NULL, 0);
+			cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK);
+			PQclear(res);
+		}
+		harness_sleep_ms(150);
+	}
+	/* The server still answers others promptly. */
+	sc_snapshot(&other);
+	/* Now the slow one reads: somewhere in its stream is the overflow. */
+	for (int k = 0; k < 2000 && !got_overflow; k++) {
+		qt_envelope_t *in = NULL;
+		int rc = raw_recv(&slow.raw, 2000, &in);
+		if (rc != 1)
+			break;
+		if (in->kind_case == QUARTIER__V1__ENVELOPE__KIND_EVENT)
+			sc_handle_event(&slow, in->event);
+		got_overflow = slow.overflows > 0;
+		envelope_free(in);
+	}
+	cr_assert(got_overflow, "no overflow event after %u events", slow.events);
+	/* Resuming from its cursor brings the replica level with the database. */
+	sc_pull_caught_up(h, &slow);
+	expect_projects_equal(h, &slow.rep, 0);
+	free(big);
+	sc_close(&slow);
+	sc_close(&other);
+	harness_finish(h);
+}
