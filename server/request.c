@@ -289,23 +289,30 @@ static void req_replay_cb(const PGresult *res, const db_error_t *err, void *arg)
 	req_reply(r);
 }
 
+/* Reads the stored record of r's client mutation id (request type, answer
+ * as hex) and hands it to cb. */
+static void req_lookup_mutation(req_t *r, db_result_cb cb)
+{
+	const char **p = req_alloc(r, 3 * sizeof(*p));
+
+	p[0] = req_i64(r, r->actor.account_id);
+	p[1] = r->conn->instance_id;
+	p[2] = req_printf(r, "%llu", (unsigned long long)r->rq->mutation_seq);
+	req_query(r,
+	          "SELECT request_type, encode(response, 'hex') FROM client_mutation "
+	          "WHERE account_id = $1 AND client_id = $2 AND seq = $3",
+	          3, p, cb);
+}
+
 static void req_mutate_cb(const PGresult *res, const db_error_t *err, void *arg)
 {
 	req_t *r = arg;
-	const char **p;
 	int last;
 	unsigned long long xid, seq;
 	char epoch[33];
 
 	if (err != NULL && r->claimed && err->field != NULL && strcmp(err->field, "mutation_seq") == 0) {
-		p = req_alloc(r, 3 * sizeof(*p));
-		p[0] = req_i64(r, r->actor.account_id);
-		p[1] = r->conn->instance_id;
-		p[2] = req_printf(r, "%llu", (unsigned long long)r->rq->mutation_seq);
-		req_query(r,
-		          "SELECT request_type, encode(response, 'hex') FROM client_mutation "
-		          "WHERE account_id = $1 AND client_id = $2 AND seq = $3",
-		          3, p, req_replay_cb);
+		req_lookup_mutation(r, req_replay_cb);
 		return;
 	}
 	if (err != NULL)
@@ -346,7 +353,6 @@ static void req_replay_check_cb(const PGresult *res, const db_error_t *err, void
 void req_run_mutation(req_t *r, void (*handler)(req_t *r))
 {
 	replay_check_t *chk;
-	const char **p;
 
 	if (!r->rq->has_mutation_seq || r->rq->mutation_seq == 0 || r->conn->instance_id[0] == '\0') {
 		handler(r);
@@ -355,14 +361,7 @@ void req_run_mutation(req_t *r, void (*handler)(req_t *r))
 	chk = req_alloc(r, sizeof(*chk));
 	chk->handler = handler;
 	r->ctx = chk;
-	p = req_alloc(r, 3 * sizeof(*p));
-	p[0] = req_i64(r, r->actor.account_id);
-	p[1] = r->conn->instance_id;
-	p[2] = req_printf(r, "%llu", (unsigned long long)r->rq->mutation_seq);
-	req_query(r,
-	          "SELECT request_type, encode(response, 'hex') FROM client_mutation "
-	          "WHERE account_id = $1 AND client_id = $2 AND seq = $3",
-	          3, p, req_replay_check_cb);
+	req_lookup_mutation(r, req_replay_check_cb);
 }
 
 int req_mutate(req_t *r, const char *sql, int nparams, const char *const *values,
