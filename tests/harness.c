@@ -572,17 +572,36 @@ static int log_contains(const char *path, const char *needle)
 	return found;
 }
 
+/* How many lines of the log at path contain needle. */
+static unsigned log_count(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "r");
+	char line[2048];
+	unsigned n = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		n += strstr(line, needle) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* Returns once the new server accepts TLS connections and has said
+ * "event=ready" (its database answers): a test's first request must not
+ * race the pool's first connection. */
 void harness_server_start(harness_t *h, const char *extra_config)
 {
 	cr_assert_eq(h->server_pid, 0, "a server is already running");
 	for (int attempt = 0; attempt < 3; attempt++) {
 		uint64_t deadline;
 		int status;
+		unsigned readies = log_count(h->log_path, "event=ready");
 
 		h->port = free_port();
 		write_config(h, extra_config);
 		h->server_pid = spawn_server(h);
-		deadline = now_ms() + 10000;
+		deadline = now_ms() + 20000;
 		for (;;) {
 			qt_connect_opts_t o;
 			qt_client_t *c = NULL;
@@ -603,15 +622,16 @@ void harness_server_start(harness_t *h, const char *extra_config)
 			}
 			harness_opts(h, &o);
 			o.timeout_ms = 2000;
-			if (qt_client_connect(&o, &c, NULL, 0) == QT_OK) {
+			if (log_count(h->log_path, "event=ready") > readies &&
+			    qt_client_connect(&o, &c, NULL, 0) == QT_OK) {
 				qt_client_free(c);
 				return;
 			}
 			if (now_ms() > deadline) {
 				harness_dump_log(h, 60);
 				cr_assert_fail(
-				    "quartierd did not accept a TLS connection on port %u within "
-				    "10 s; see its log above",
+				    "quartierd did not get ready and accept a TLS connection on port %u "
+				    "within 20 s; see its log above",
 				    (unsigned)h->port);
 			}
 			harness_sleep_ms(50);
