@@ -33,7 +33,8 @@ typedef struct config {
 	uint32_t max_output_queue;  /* bytes queued per connection before reading pauses */
 	uint32_t feed_poll_ms;      /* change feed poll interval while subscribed */
 	uint32_t feed_queue_max;    /* unsent bytes before a subscriber overflows */
-	uint32_t feed_retention_days; /* feed rows and mutation ids kept */
+	uint32_t feed_retention_days; /* feed rows kept */
+	uint32_t mutation_retention_days; /* applied client mutation ids kept */
 	uint32_t handshake_timeout; /* seconds for TLS + hello */
 	uint32_t login_timeout;     /* seconds from accept to successful login */
 	uint32_t idle_timeout;      /* seconds without a frame */

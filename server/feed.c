@@ -33,7 +33,18 @@ struct feed_sub {
 	feed_sub_t *next;           /* in feed->all or a bucket chain */
 	feed_sub_t **pprev;
 	uv_timer_t *retry;          /* owned while a retry is scheduled */
+	struct feed_group *group;   /* the shared render it waits for, or NULL */
+	size_t group_slot;
 };
+
+/* A shared render of one watcher round for the subscriptions of one
+ * account (same actor, same epoch). */
+typedef struct feed_group {
+	feed_t *feed;
+	feed_sub_t **subs;          /* owned array; a slot is NULL once its sub goes */
+	size_t n;
+	uint64_t to_xid, to_seq;    /* the watcher's head after the round */
+} feed_group_t;
 
 static void feed_sub_pull(feed_sub_t *s);
 static void feed_poll_fire(uv_timer_t *t);
@@ -62,6 +73,11 @@ static void feed_link(feed_t *f, feed_sub_t *s)
 
 static void feed_unlink(feed_t *f, feed_sub_t *s)
 {
+	if (s->group != NULL) {
+		s->group->subs[s->group_slot] = NULL;
+		s->group = NULL;
+		s->busy = 0;
+	}
 	if (!s->active)
 		return;
 	*s->pprev = s->next;
@@ -99,12 +115,13 @@ static void feed_wake_chain(feed_t *f, feed_sub_t *s, int kind, int64_t id)
 	}
 }
 
-static void feed_wake_all(feed_t *f)
+/* Wakes the scoped subscriptions (all), and with everything 1 also those
+ * that follow everything. */
+static void feed_wake_all(feed_t *f, int everything)
 {
 	feed_sub_t *s, *next;
 
-	f->wake_round++;
-	for (s = f->all; s != NULL; s = next) {
+	for (s = everything ? f->all : NULL; s != NULL; s = next) {
 		next = s->next;
 		feed_wake(s);
 	}
@@ -235,6 +252,216 @@ static void feed_push_done(req_t *r, void *arg)
 		feed_sub_pull(s);
 }
 
+/* ------------------------------------------------------------ shared renders */
+
+static int feed_pos_after(uint64_t xid, uint64_t seq, uint64_t cxid, uint64_t cseq)
+{
+	return xid > cxid || (xid == cxid && seq > cseq);
+}
+
+/* Sends s the records of ch past its cursor and moves the cursor to
+ * ch's (or keeps it, if already beyond). */
+static void feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch)
+{
+	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+	Quartier__V1__Event ev = QUARTIER__V1__EVENT__INIT;
+	Quartier__V1__SyncChanges mine = *ch;
+	Quartier__V1__Record **recs;
+	size_t n = 0;
+
+	if (s->conn->out_bytes > s->feed->srv->cfg.feed_queue_max) {
+		feed_overflow(s, "the connection fell behind the change feed; pull from your cursor");
+		return;
+	}
+	recs = malloc((ch->n_records + 1) * sizeof(*recs));
+	if (recs == NULL)
+		abort();
+	for (size_t i = 0; i < ch->n_records; i++) {
+		const Quartier__V1__Cursor *c = ch->records[i]->cursor;
+		if (c != NULL && feed_pos_after(c->xid, c->seq, s->xid, s->seq))
+			recs[n++] = ch->records[i];
+	}
+	if (n > 0) {
+		Quartier__V1__Cursor cur = *ch->cursor;
+
+		if (!feed_pos_after(cur.xid, cur.seq, s->xid, s->seq)) {
+			cur.xid = s->xid;
+			cur.seq = s->seq;
+		}
+		mine.records = recs;
+		mine.n_records = n;
+		mine.cursor = &cur;
+		ev.changes = &mine;
+		env.kind_case = QUARTIER__V1__ENVELOPE__KIND_EVENT;
+		env.event = &ev;
+		if (conn_send(s->conn, &env) != QT_OK) {
+			free(recs);
+			feed_overflow(s, "a pushed page exceeded the frame size; pull from your cursor");
+			return;
+		}
+		s->feed->pushes++;
+	}
+	free(recs);
+	if (feed_pos_after(ch->cursor->xid, ch->cursor->seq, s->xid, s->seq)) {
+		s->xid = ch->cursor->xid;
+		s->seq = ch->cursor->seq;
+	}
+}
+
+static void feed_watch(feed_t *f);
+
+/* One shared render is out; the last one lets the watcher go on (unless
+ * the watcher's callback itself is still running: may_watch 0). */
+static void feed_groups_done(feed_t *f, int may_watch)
+{
+	if (--f->groups_pending > 0)
+		return;
+	f->n_rows = 0;
+	if (!f->timers_open) { /* closed meanwhile */
+		free(f->rows);
+		f->rows = NULL;
+		f->cap_rows = 0;
+		return;
+	}
+	if (may_watch && f->kicked && f->n_subs > 0) {
+		f->kicked = 0;
+		feed_watch(f);
+	}
+}
+
+static void feed_group_done(req_t *r, void *arg)
+{
+	feed_group_t *g = arg;
+	Quartier__V1__SyncChanges *ch = r->resp.sync_changes;
+
+	for (size_t i = 0; i < g->n; i++) {
+		feed_sub_t *s = g->subs[i];
+
+		if (s == NULL)
+			continue;
+		s->group = NULL;
+		s->busy = 0;
+		if (!s->active || s->conn->state == CONN_CLOSING)
+			continue;
+		if (r->resp.error != NULL) {
+			if (r->resp.error->retryable)
+				feed_sub_retry_later(s);
+			else
+				feed_overflow(s, r->resp.error->message);
+		} else if (ch == NULL || ch->cursor == NULL) {
+			feed_sub_retry_later(s);
+		} else if (ch->resync) {
+			feed_overflow(s, ch->reason != NULL ? ch->reason : "resync required");
+		} else {
+			feed_deliver(s, ch);
+		}
+	}
+	free(g->subs);
+	feed_groups_done(g->feed, 1);
+	free(g);
+}
+
+/* Orders subscriptions by account, then epoch. */
+static int feed_sub_cmp(const void *a, const void *b)
+{
+	const feed_sub_t *x = *(feed_sub_t *const *)a, *y = *(feed_sub_t *const *)b;
+	const actor_t *ax = &x->conn->actor, *ay = &y->conn->actor;
+
+	if (ax->account_id != ay->account_id)
+		return ax->account_id < ay->account_id ? -1 : 1;
+	if (ax->role != ay->role)
+		return ax->role < ay->role ? -1 : 1;
+	if (ax->office_id != ay->office_id)
+		return ax->office_id < ay->office_id ? -1 : 1;
+	if (ax->organisation_id != ay->organisation_id)
+		return ax->organisation_id < ay->organisation_id ? -1 : 1;
+	if (ax->district_id != ay->district_id)
+		return ax->district_id < ay->district_id ? -1 : 1;
+	return strcmp(x->epoch, y->epoch);
+}
+
+/* Starts the shared render of f->rows for subs[0..n) (one account and
+ * epoch); the group owns nothing of subs but its own copy. */
+static void feed_group_start(feed_t *f, feed_sub_t **subs, size_t n)
+{
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__SyncPullRequest pull = QUARTIER__V1__SYNC_PULL_REQUEST__INIT;
+	Quartier__V1__Cursor cur = QUARTIER__V1__CURSOR__INIT;
+	feed_group_t *g = calloc(1, sizeof(*g));
+	req_t *r;
+
+	if (g == NULL || (g->subs = malloc(n * sizeof(*g->subs))) == NULL)
+		abort();
+	g->feed = f;
+	g->n = n;
+	g->to_xid = f->head_xid;
+	g->to_seq = f->head_seq;
+	for (size_t i = 0; i < n; i++) {
+		g->subs[i] = subs[i];
+		subs[i]->group = g;
+		subs[i]->group_slot = i;
+		subs[i]->busy = 1;
+	}
+	cur.epoch = subs[0]->epoch;
+	cur.xid = subs[0]->xid;
+	cur.seq = subs[0]->seq;
+	pull.cursor = &cur;
+	rq.body_case = QUARTIER__V1__REQUEST__BODY_SYNC_PULL;
+	rq.sync_pull = &pull;
+	f->groups_pending++;
+	log_debug(&f->srv->log, "event=feed_share acct=%lld subscriptions=%zu rows=%zu",
+	          (long long)subs[0]->conn->actor.account_id, n, f->n_rows);
+	r = req_new_internal(subs[0]->conn, &rq, "sync.push", feed_group_done, g);
+	if (r == NULL)
+		abort();
+	sync_push_rows(r, f->rows, f->n_rows, g->to_xid, g->to_seq);
+}
+
+/* After a watcher round that moved the head from (hx, hs): subscriptions
+ * to everything that stood at least at (hx, hs) share the round's rows;
+ * the others pull for themselves. */
+static void feed_share_round(feed_t *f, uint64_t hx, uint64_t hs)
+{
+	feed_sub_t *s, *next, **level = NULL;
+	size_t n = 0, cap = 0, i, j;
+
+	f->groups_pending++; /* held while the groups start */
+	for (s = f->all; s != NULL; s = next) {
+		next = s->next;
+		if (s->retry != NULL)
+			continue; /* its retry timer pulls */
+		if (s->busy || s->conn->state == CONN_CLOSING || !conn_authenticated(s->conn) ||
+		    feed_pos_after(hx, hs, s->xid, s->seq)) {
+			feed_wake(s);
+			continue;
+		}
+		if (f->n_rows == 0) {
+			/* Nothing happened between its cursor and the head. */
+			if (feed_pos_after(f->head_xid, f->head_seq, s->xid, s->seq)) {
+				s->xid = f->head_xid;
+				s->seq = f->head_seq;
+			}
+			continue;
+		}
+		if (n == cap) {
+			cap = cap > 0 ? cap * 2 : 64;
+			level = realloc(level, cap * sizeof(*level));
+			if (level == NULL)
+				abort();
+		}
+		level[n++] = s;
+	}
+	if (n > 1)
+		qsort(level, n, sizeof(*level), feed_sub_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && feed_sub_cmp(&level[i], &level[j]) == 0; j++)
+			;
+		feed_group_start(f, level + i, j - i);
+	}
+	free(level);
+	feed_groups_done(f, 0);
+}
+
 /* Runs a sync_pull for the subscription's connection as an internal
  * request; its answer becomes an Event in feed_push_done(). */
 static void feed_sub_pull(feed_sub_t *s)
@@ -329,14 +556,28 @@ void feed_sub_free(feed_sub_t *s)
 
 /* ------------------------------------------------------------ the watcher */
 
-static void feed_watch(feed_t *f);
+static int feed_rows_add(feed_t *f, const feed_row_t *row)
+{
+	if (f->n_rows == f->cap_rows) {
+		size_t cap = f->cap_rows > 0 ? f->cap_rows * 2 : 256;
+		feed_row_t *rows = realloc(f->rows, cap * sizeof(*rows));
+		if (rows == NULL)
+			return -1;
+		f->rows = rows;
+		f->cap_rows = cap;
+	}
+	f->rows[f->n_rows++] = *row;
+	return 0;
+}
 
 static void feed_watch_cb(const PGresult *res, const db_error_t *err, void *arg)
 {
 	feed_t *f = arg;
 	int n, more = 0;
 	unsigned long long hx, x;
-	long long sq;
+	long long sq, rid;
+	uint64_t from_xid, from_seq;
+	feed_row_t row;
 
 	f->watching = 0;
 	if (err != NULL || PQntuples(res) < 1 || f->n_subs == 0)
@@ -350,29 +591,39 @@ static void feed_watch_cb(const PGresult *res, const db_error_t *err, void *arg)
 		f->head_xid = hx;
 		f->head_seq = 0;
 		f->head_known = 1;
-		feed_wake_all(f);
+		f->wake_round++;
+		feed_wake_all(f, 1);
 		goto out;
 	}
 	f->wake_round++;
+	from_xid = f->head_xid;
+	from_seq = f->head_seq;
+	f->n_rows = 0;
 	if (n > 1 || !PQgetisnull(res, 0, 1))
 		log_debug(&f->srv->log, "event=feed_watch rows=%d subscriptions=%u", n, f->n_subs);
 	for (int i = 0; i < n; i++) {
-		feed_sub_t *s, *next;
-
 		if (PQgetisnull(res, i, 1))
 			break;
 		if (sscanf(PQgetvalue(res, i, 1), "%llu", &x) != 1 ||
-		    sscanf(PQgetvalue(res, i, 2), "%lld", &sq) != 1)
+		    sscanf(PQgetvalue(res, i, 2), "%lld", &sq) != 1 ||
+		    sscanf(PQgetvalue(res, i, 9), "%lld", &rid) != 1)
 			continue;
 		f->head_xid = x;
 		f->head_seq = (uint64_t)sq;
-		if (PQgetvalue(res, i, 3)[0] == 't') {
-			feed_wake_all(f);
-			continue;
+		row.type = atoi(PQgetvalue(res, i, 8));
+		row.id = rid;
+		row.deleted = PQgetvalue(res, i, 10)[0] == 't';
+		row.xid = x;
+		row.seq = (uint64_t)sq;
+		if (feed_rows_add(f, &row) != 0) {
+			/* No memory for the shared round: everybody pulls. */
+			f->n_rows = 0;
+			feed_wake_all(f, 1);
+			goto out;
 		}
-		for (s = f->all; s != NULL; s = next) {
-			next = s->next;
-			feed_wake(s);
+		if (PQgetvalue(res, i, 3)[0] == 't') {
+			feed_wake_all(f, 0);
+			continue;
 		}
 		feed_wake_keys(f, 1, PQgetvalue(res, i, 4));
 		feed_wake_keys(f, 2, PQgetvalue(res, i, 5));
@@ -385,8 +636,11 @@ static void feed_watch_cb(const PGresult *res, const db_error_t *err, void *arg)
 		f->head_xid = hx;
 		f->head_seq = 0;
 	}
+	feed_share_round(f, from_xid, from_seq);
 out:
-	if ((more || f->kicked) && f->n_subs > 0) {
+	if (more)
+		f->kicked = 1;
+	if (f->kicked && f->n_subs > 0 && f->groups_pending == 0) {
 		f->kicked = 0;
 		feed_watch(f);
 	}
@@ -396,13 +650,13 @@ static void feed_watch(feed_t *f)
 {
 	static const char sql[] =
 	    "SELECT pg_snapshot_xmin(pg_current_snapshot())::text, c.xid::text, c.seq, c.global, "
-	    "c.project_ids, c.quarter_ids, c.district_ids, c.office_ids "
+	    "c.project_ids, c.quarter_ids, c.district_ids, c.office_ids, c.rtype, c.rid, c.deleted "
 	    "FROM (SELECT 1) one LEFT JOIN LATERAL ("
 	    " SELECT * FROM change_log c WHERE $3 AND (c.xid, c.seq) > ($1::xid8, $2::bigint)"
 	    " AND c.xid < pg_snapshot_xmin(pg_current_snapshot())"
 	    " ORDER BY c.xid, c.seq LIMIT " FEED_STR(FEED_WATCH_LIMIT) ") c ON true "
 	    "ORDER BY c.xid, c.seq";
-	if (f->watching) {
+	if (f->watching || f->groups_pending > 0) {
 		f->kicked = 1;
 		return;
 	}
@@ -467,11 +721,13 @@ static void feed_maint_fire(uv_timer_t *t)
 		return;
 	}
 	snprintf(f->maint_days, sizeof(f->maint_days), "%u", f->srv->cfg.feed_retention_days);
+	snprintf(f->maint_mdays, sizeof(f->maint_mdays), "%u", f->srv->cfg.mutation_retention_days);
 	f->maint_params[0] = f->maint_days;
+	f->maint_params[1] = f->maint_mdays;
 	if (db_query(f->srv->db,
 	             "SELECT qt_feed_prune(make_interval(days => $1::int), "
-	             "make_interval(days => $1::int)), qt_feed_dated()",
-	             1, f->maint_params, feed_maint_cb, f) == QT_OK)
+	             "make_interval(days => $2::int)), qt_feed_dated()",
+	             2, f->maint_params, feed_maint_cb, f) == QT_OK)
 		f->maint_running = 1;
 }
 
@@ -507,5 +763,10 @@ void feed_close(feed_t *f)
 		uv_close((uv_handle_t *)&f->poll, NULL);
 		uv_close((uv_handle_t *)&f->maint, NULL);
 		f->timers_open = 0;
+	}
+	if (f->groups_pending == 0) {
+		free(f->rows);
+		f->rows = NULL;
+		f->cap_rows = 0;
 	}
 }

@@ -16,6 +16,15 @@
  * offices); subscriptions are indexed by their scope, so a change wakes
  * the subscriptions of its scopes and those that follow everything.
  *
+ * Subscriptions to everything that are level with the watcher share its
+ * work: the rows one watcher round read are rendered once per account
+ * (sync_push_rows(), through the same handlers as a pull) and the result
+ * goes to every such connection of that account, each getting the records
+ * past its own cursor.  The others -- scoped subscriptions, which must
+ * learn when a record left their scope, and any that fell behind -- pull
+ * for themselves.  The watcher reads the next round only when the shared
+ * renders of the last one are out.
+ *
  * A subscription has at most one pull in flight.  When a connection has
  * more than feed_queue_max bytes unsent, it gets Event.overflow and loses
  * the subscription; the client pulls from its cursor and subscribes again,
@@ -29,6 +38,15 @@
 typedef struct server server_t;
 typedef struct conn conn_t;
 typedef struct feed_sub feed_sub_t;
+typedef struct req req_t;
+
+/* One row of change_log as the watcher read it. */
+typedef struct feed_row {
+	int type;                 /* RecordType */
+	int64_t id;
+	int deleted;
+	uint64_t xid, seq;
+} feed_row_t;
 
 #define FEED_BUCKETS 1024u
 
@@ -45,12 +63,15 @@ typedef struct feed {
 	char watch_xid[24], watch_seq[24]; /* parameters of the query in flight */
 	const char *watch_params[3];
 	int maint_running;
-	char maint_days[16];
-	const char *maint_params[1];
+	char maint_days[16], maint_mdays[16];
+	const char *maint_params[2];
 	feed_sub_t *all;          /* subscriptions to SCOPE_ALL */
 	feed_sub_t *buckets[FEED_BUCKETS]; /* the others, by (kind, id) */
 	unsigned n_subs;
 	uint64_t wake_round;      /* dedupes wake-ups within one watcher round */
+	feed_row_t *rows;         /* owned: the last round's rows, while shared */
+	size_t n_rows, cap_rows;  /* renders of them run */
+	unsigned groups_pending;  /* shared renders in flight */
 	uint64_t pushes, overflows; /* for metrics and tests */
 } feed_t;
 
@@ -72,6 +93,15 @@ void feed_kick(feed_t *f);
  * belongs to c and ends with it. */
 void feed_subscribe(feed_t *f, conn_t *c, const char *epoch, uint64_t xid, uint64_t seq,
                     int kind, int64_t id);
+
+/* Renders rows (borrowed until r is answered) for r's connection and
+ * actor, as sync_pull would: r is an internal sync_pull request whose
+ * cursor carries the subscribers' epoch.  Answers r with sync_changes
+ * (cursor (to_xid, to_seq)), with resync if the epoch is no longer the
+ * account's, or with a retryable error if its rights are changing.
+ * Defined in sync.c. */
+void sync_push_rows(req_t *r, const feed_row_t *rows, size_t n, uint64_t to_xid,
+                    uint64_t to_seq);
 
 /* Ends c's subscription, if any (unsubscribe request, logout, close). */
 void feed_unsubscribe(feed_t *f, conn_t *c);

@@ -165,17 +165,26 @@ static void req_free(req_t *r)
 
 typedef struct store_ctx {
 	char *params[4];
+	req_t *r;                   /* borrowed: the request whose reply waits */
 } store_ctx_t;
 
 static void req_store_done(const PGresult *res, const db_error_t *err, void *arg)
 {
 	store_ctx_t *ctx = arg;
+	req_t *r = ctx->r;
 
 	(void)res;
-	(void)err; /* a lost answer only means a replay gets no body */
 	for (size_t i = 0; i < 4; i++)
 		free(ctx->params[i]);
 	free(ctx);
+	/* The change is committed either way; a lost answer only means that a
+	 * replay is answered without the record. */
+	if (err != NULL)
+		log_warning(&r->srv->log, "event=mutation_answer_lost conn=%llu acct=%lld type=%s msg=\"%s\"",
+		            (unsigned long long)r->conn->id, (long long)r->actor.account_id, r->type,
+		            err->message);
+	r->claimed = 0;
+	req_reply(r);
 }
 
 static char *req_hex(const uint8_t *b, size_t n)
@@ -194,8 +203,10 @@ static char *req_hex(const uint8_t *b, size_t n)
 }
 
 /* Stores the answer of a mutation whose id was recorded, so that a replay
- * gets the original answer.  Fire and forget: the change itself is already
- * committed, and a replay without stored answer still is not applied. */
+ * gets the original answer, and then sends it (req_reply again): an
+ * acknowledged mutation always has its answer stored.  The change itself
+ * is already committed; if the server stops in between, a replay is
+ * answered as applied, without the record. */
 static void req_store_answer(req_t *r)
 {
 	store_ctx_t *ctx;
@@ -209,6 +220,7 @@ static void req_store_answer(req_t *r)
 	ctx = calloc(1, sizeof(*ctx));
 	if (ctx == NULL)
 		abort();
+	ctx->r = r;
 	snprintf(tmp, sizeof(tmp), "%lld", (long long)r->actor.account_id);
 	ctx->params[0] = strdup(tmp);
 	ctx->params[1] = strdup(r->conn->instance_id);
@@ -270,20 +282,26 @@ static void req_replay_cb(const PGresult *res, const db_error_t *err, void *arg)
 		         "mutation_seq");
 		return;
 	}
-	log_info(&r->srv->log, "event=mutation_replayed conn=%llu acct=%lld type=%s seq=%llu",
+	log_info(&r->srv->log, "event=mutation_replayed conn=%llu acct=%lld type=%s seq=%llu answer=%s",
 	         (unsigned long long)r->conn->id, (long long)r->actor.account_id, r->type,
-	         (unsigned long long)r->rq->mutation_seq);
+	         (unsigned long long)r->rq->mutation_seq, PQgetisnull(res, 0, 1) ? "lost" : "stored");
 	if (!PQgetisnull(res, 0, 1)) {
 		hex = PQgetvalue(res, 0, 1);
 		n = strlen(hex) / 2;
 		buf = req_alloc(r, n + 1);
 		if (req_unhex(hex, buf, n) == 0)
 			r->replay = quartier__v1__response__unpack(NULL, n, buf);
-	}
-	if (r->replay != NULL) {
+		if (r->replay == NULL) {
+			req_fail(r, QT_INTERNAL, "the stored answer of this mutation cannot be read", NULL);
+			return;
+		}
 		r->resp = *r->replay;
 		r->resp.id = r->id;
 	}
+	/* Else it was never acknowledged: the server that applied it stopped
+	 * before storing its answer (or storing failed).  The change is in,
+	 * and the answer says so without a body; the record itself comes
+	 * through the feed. */
 	r->resp.has_replayed = 1;
 	r->resp.replayed = 1;
 	req_reply(r);
@@ -319,7 +337,7 @@ static void req_mutate_cb(const PGresult *res, const db_error_t *err, void *arg)
 		r->claimed = 0;
 	if (err == NULL && PQntuples(res) > 0 && (last = PQnfields(res) - 1) >= 0 &&
 	    strcmp(PQfname(res, last), "qt_cursor") == 0 && !PQgetisnull(res, 0, last) &&
-	    sscanf(PQgetvalue(res, 0, last), "%32[0-9a-f]/%llu/%llu", epoch, &xid, &seq) == 3) {
+	    sscanf(PQgetvalue(res, 0, last), "%32[0-9a-f.]/%llu/%llu", epoch, &xid, &seq) == 3) {
 		quartier__v1__cursor__init(&r->cursor);
 		snprintf(r->cursor_epoch, sizeof(r->cursor_epoch), "%s", epoch);
 		r->cursor.epoch = r->cursor_epoch;
@@ -367,17 +385,18 @@ void req_run_mutation(req_t *r, void (*handler)(req_t *r))
 int req_mutate(req_t *r, const char *sql, int nparams, const char *const *values,
                db_result_cb cb)
 {
-	const char **p = (const char **)values;
+	const char **p;
 	const char *wrapped;
 	int np = nparams;
 
 	r->mutate_cb = cb;
+	/* $n+1 is the account: the cursor is in its epoch (migration 0009). */
+	p = req_alloc(r, ((size_t)nparams + 4) * sizeof(*p));
+	for (int i = 0; i < nparams; i++)
+		p[i] = values[i];
+	p[np++] = req_i64(r, r->actor.account_id);
 	if (r->rq->has_mutation_seq && r->rq->mutation_seq > 0 && r->on_done == NULL &&
 	    r->conn->instance_id[0] != '\0') {
-		p = req_alloc(r, ((size_t)nparams + 4) * sizeof(*p));
-		for (int i = 0; i < nparams; i++)
-			p[i] = values[i];
-		p[np++] = req_i64(r, r->actor.account_id);
 		p[np++] = r->conn->instance_id;
 		p[np++] = req_printf(r, "%llu", (unsigned long long)r->rq->mutation_seq);
 		p[np++] = r->type;
@@ -385,12 +404,15 @@ int req_mutate(req_t *r, const char *sql, int nparams, const char *const *values
 		                     "WITH qt_claim AS (INSERT INTO client_mutation "
 		                     "(account_id, client_id, seq, request_type) "
 		                     "VALUES ($%d::bigint, $%d, $%d::bigint, $%d) RETURNING 1) "
-		                     "SELECT qt_q.*, qt_feed_mark() AS qt_cursor FROM (%s OFFSET 0) qt_q",
-		                     nparams + 1, nparams + 2, nparams + 3, nparams + 4, sql);
+		                     "SELECT qt_q.*, qt_feed_mark($%d::bigint) AS qt_cursor "
+		                     "FROM (%s OFFSET 0) qt_q",
+		                     nparams + 1, nparams + 2, nparams + 3, nparams + 4, nparams + 1, sql);
 		r->claimed = 1;
 	} else {
-		wrapped = req_printf(r, "SELECT qt_q.*, qt_feed_mark() AS qt_cursor FROM (%s OFFSET 0) qt_q",
-		                     sql);
+		wrapped = req_printf(r,
+		                     "SELECT qt_q.*, qt_feed_mark($%d::bigint) AS qt_cursor "
+		                     "FROM (%s OFFSET 0) qt_q",
+		                     nparams + 1, sql);
 	}
 	return req_query(r, wrapped, np, p, req_mutate_cb);
 }
@@ -410,10 +432,12 @@ void req_reply(req_t *r)
 		req_free(r);
 		return;
 	}
+	if (r->claimed && r->resp.error == NULL) {
+		req_store_answer(r); /* replies when stored */
+		return;
+	}
 	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_RESPONSE;
 	env.response = &r->resp;
-	if (r->claimed && r->resp.error == NULL)
-		req_store_answer(r);
 	if (r->resp.error != NULL)
 		status = qt_status_name((qt_status_t)r->resp.error->status);
 	if (c->state != CONN_CLOSING) {

@@ -46,7 +46,7 @@ typedef struct sync_ctx {
 	int kind;
 	int64_t scope_id;
 	uint32_t limit;
-	const char *params[8];
+	const char *params[12];
 	/* answer state */
 	char epoch[33];
 	uint64_t cur_xid, cur_seq;
@@ -56,6 +56,8 @@ typedef struct sync_ctx {
 	/* verify */
 	uint64_t count[SYNC_RECORD_TYPE_MAX + 1], sum[SYNC_RECORD_TYPE_MAX + 1];
 	uint64_t verify_xid, verify_seq;
+	/* shared push (feed.c) */
+	const struct sync_push *push;
 } sync_ctx_t;
 
 static int sync_type_valid(int t)
@@ -301,6 +303,31 @@ static int sync_check_cursor(req_t *r, const Quartier__V1__Cursor *c, const char
 	return 0;
 }
 
+/* Fills params[at..at+4] with the actor's rights as this server holds
+ * them (account, role, office, organisation, district), for
+ * qt_feed_epoch() and qt_account_rights_are() of migration 0009. */
+static void sync_actor_params(req_t *r, sync_ctx_t *ctx, int at)
+{
+	const actor_t *a = &r->actor;
+
+	ctx->params[at] = req_i64(r, a->account_id);
+	ctx->params[at + 1] = perm_role_name(a->role);
+	ctx->params[at + 2] = a->office_id != 0 ? req_i64(r, a->office_id) : NULL;
+	ctx->params[at + 3] = a->organisation_id != 0 ? req_i64(r, a->organisation_id) : NULL;
+	ctx->params[at + 4] = a->district_id != 0 ? req_i64(r, a->district_id) : NULL;
+}
+
+/* Answers r if the database holds other rights for the account than the
+ * request runs with; 0 if they are the same. */
+static int sync_rights_current(req_t *r, const char *value)
+{
+	if (value[0] == 't')
+		return 0;
+	req_fail(r, QT_UNAVAILABLE,
+	         "the rights of this account are being changed; try again in a moment", NULL);
+	return -1;
+}
+
 /* ------------------------------------------------------------ pull */
 
 static void sync_pull_finish(req_t *r)
@@ -328,6 +355,20 @@ static void sync_pull_finish(req_t *r)
 	req_reply(r);
 }
 
+/* Why a pull from the given epoch gets resync, the current epoch being
+ * "feed[.generation]" (migration 0009). */
+static const char *sync_resync_reason(const char *current, const char *given)
+{
+	size_t feed = strcspn(current, ".");
+
+	if (strcmp(current, given) == 0)
+		return "the change feed no longer reaches back to this cursor; start with a new "
+		       "snapshot";
+	if (strncmp(current, given, feed) == 0 && (given[feed] == '.' || given[feed] == '\0'))
+		return "the rights of this account changed; start with a new snapshot";
+	return "the cursor belongs to another database; start with a new snapshot";
+}
+
 static void sync_pull_cb(const PGresult *res, const db_error_t *err, void *arg)
 {
 	req_t *r = arg;
@@ -347,16 +388,15 @@ static void sync_pull_cb(const PGresult *res, const db_error_t *err, void *arg)
 		req_fail(r, QT_INTERNAL, "the change feed is not set up", NULL);
 		return;
 	}
+	if (sync_rights_current(r, PQgetvalue(res, 0, 9)) != 0)
+		return;
 	snprintf(ctx->epoch, sizeof(ctx->epoch), "%s", PQgetvalue(res, 0, 0));
 	if (PQgetvalue(res, 0, 1)[0] == 't') {
 		out = req_alloc(r, sizeof(*out));
 		quartier__v1__sync_changes__init(out);
 		out->has_resync = 1;
 		out->resync = 1;
-		out->reason = strcmp(ctx->epoch, r->rq->sync_pull->cursor->epoch) != 0
-		                  ? "the cursor belongs to another database; start with a new snapshot"
-		                  : "the change feed no longer reaches back to this cursor; start with "
-		                    "a new snapshot";
+		out->reason = (char *)sync_resync_reason(ctx->epoch, r->rq->sync_pull->cursor->epoch);
 		r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_SYNC_CHANGES;
 		r->resp.sync_changes = out;
 		req_reply(r);
@@ -418,22 +458,107 @@ void sync_pull(req_t *r)
 	ctx->params[3] = req_printf(r, "%" PRIu64, in->cursor->xid);
 	ctx->params[4] = req_printf(r, "%" PRIu64, in->cursor->seq);
 	ctx->params[5] = req_printf(r, "%u", ctx->limit);
+	sync_actor_params(r, ctx, 6);
 	req_query(r,
 	          "SELECT m.epoch, m.resync, pg_snapshot_xmin(pg_current_snapshot())::text, "
 	          "c.xid::text, c.seq, c.rtype, c.rid, c.deleted, "
 	          "CASE WHEN c.rid IS NULL THEN NULL "
-	          "ELSE qt_record_in_scope($1::smallint, $2::bigint, c.rtype, c.rid) END "
-	          "FROM (SELECT epoch, epoch <> $3 OR ($4::xid8, $5::bigint) < (pruned_xid, pruned_seq) "
-	          "             OR $4::xid8 > pg_snapshot_xmax(pg_current_snapshot()) AS resync "
-	          "        FROM feed_meta) m "
+	          "ELSE qt_record_in_scope($1::smallint, $2::bigint, c.rtype, c.rid) END, m.rights "
+	          "FROM (SELECT f.epoch, f.epoch <> $3 "
+	          "             OR ($4::xid8, $5::bigint) < (f.pruned_xid, f.pruned_seq) "
+	          "             OR $4::xid8 > pg_snapshot_xmax(pg_current_snapshot()) AS resync, "
+	          "             qt_account_rights_are($7, $8, $9, $10, $11) AS rights "
+	          "        FROM (SELECT qt_feed_epoch($7::bigint) AS epoch, pruned_xid, pruned_seq "
+	          "                FROM feed_meta) f) m "
 	          "LEFT JOIN LATERAL (SELECT * FROM change_log c "
-	          "  WHERE NOT m.resync AND (c.xid, c.seq) > ($4::xid8, $5::bigint) "
+	          "  WHERE m.rights AND NOT m.resync AND (c.xid, c.seq) > ($4::xid8, $5::bigint) "
 	          "    AND c.xid < pg_snapshot_xmin(pg_current_snapshot()) "
 	          "    AND qt_scope_match($1::smallint, $2::bigint, c.global, c.project_ids, "
 	          "                       c.quarter_ids, c.district_ids, c.office_ids) "
 	          "  ORDER BY c.xid, c.seq LIMIT $6::int) c ON true "
 	          "ORDER BY c.xid, c.seq",
-	          6, ctx->params, sync_pull_cb);
+	          11, ctx->params, sync_pull_cb);
+}
+
+/* ------------------------------------------------------------ shared push */
+
+typedef struct sync_push {
+	const feed_row_t *rows;
+	size_t n;
+	uint64_t to_xid, to_seq;
+} sync_push_t;
+
+static void sync_push_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	sync_ctx_t *ctx = r->ctx;
+	const sync_push_t *push = ctx->push;
+	Quartier__V1__SyncChanges *out;
+	const char *given = r->rq->sync_pull->cursor->epoch;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		req_fail(r, QT_INTERNAL, "the change feed is not set up", NULL);
+		return;
+	}
+	if (sync_rights_current(r, PQgetvalue(res, 0, 1)) != 0)
+		return;
+	snprintf(ctx->epoch, sizeof(ctx->epoch), "%s", PQgetvalue(res, 0, 0));
+	if (strcmp(ctx->epoch, given) != 0) {
+		out = req_alloc(r, sizeof(*out));
+		quartier__v1__sync_changes__init(out);
+		out->has_resync = 1;
+		out->resync = 1;
+		out->reason = (char *)sync_resync_reason(ctx->epoch, given);
+		r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_SYNC_CHANGES;
+		r->resp.sync_changes = out;
+		req_reply(r);
+		return;
+	}
+	/* One record per (type, id), at its last change in the round. */
+	ctx->items = req_alloc(r, (push->n + 1) * sizeof(*ctx->items));
+	ctx->n = 0;
+	for (size_t i = 0; i < push->n; i++) {
+		const feed_row_t *row = &push->rows[i];
+		sync_item_t *it = NULL;
+
+		for (size_t k = 0; k < ctx->n; k++) {
+			if (ctx->items[k].type == row->type && ctx->items[k].id == row->id) {
+				it = &ctx->items[k];
+				break;
+			}
+		}
+		if (it == NULL) {
+			it = &ctx->items[ctx->n++];
+			it->type = row->type;
+			it->id = row->id;
+		}
+		it->xid = row->xid;
+		it->seq = row->seq;
+		it->tombstone = row->deleted;
+	}
+	ctx->cur_xid = push->to_xid;
+	ctx->cur_seq = push->to_seq;
+	sync_render(ctx, sync_pull_finish);
+}
+
+void sync_push_rows(req_t *r, const feed_row_t *rows, size_t n, uint64_t to_xid,
+                    uint64_t to_seq)
+{
+	sync_ctx_t *ctx = sync_ctx_new(r);
+	sync_push_t *push = req_alloc(r, sizeof(*push));
+
+	push->rows = rows;
+	push->n = n;
+	push->to_xid = to_xid;
+	push->to_seq = to_seq;
+	ctx->push = push;
+	sync_actor_params(r, ctx, 0);
+	req_query(r, "SELECT qt_feed_epoch($1::bigint), qt_account_rights_are($1, $2, $3, $4, $5)", 5,
+	          ctx->params, sync_push_cb);
 }
 
 /* ------------------------------------------------------------ snapshot */
@@ -478,6 +603,8 @@ static int sync_ids_page(req_t *r, sync_ctx_t *ctx, const PGresult *res, const d
 		req_fail(r, QT_INTERNAL, "the change feed is not set up", NULL);
 		return -1;
 	}
+	if (sync_rights_current(r, PQgetvalue(res, 0, 5)) != 0)
+		return -1;
 	snprintf(ctx->epoch, sizeof(ctx->epoch), "%s", PQgetvalue(res, 0, 0));
 	if (given != NULL) {
 		if (strcmp(given->epoch, ctx->epoch) != 0 || PQgetvalue(res, 0, 2)[0] == 't') {
@@ -508,12 +635,13 @@ static int sync_ids_page(req_t *r, sync_ctx_t *ctx, const PGresult *res, const d
 	return 0;
 }
 
-/* The ids query: feed epoch, horizon, whether the given cursor was pruned
- * ($3/$4), then up to $7 records in scope after ($5, $6). */
+/* The ids query: the account's feed epoch, horizon, whether the given
+ * cursor was pruned ($3/$4), then up to $7 records in scope after ($5, $6);
+ * in column 5 whether the actor's rights ($8..$12) are current. */
 #define SYNC_IDS_SQL                                                                          \
-	"SELECT m.epoch, pg_snapshot_xmin(pg_current_snapshot())::text, "                         \
+	"SELECT qt_feed_epoch($8::bigint), pg_snapshot_xmin(pg_current_snapshot())::text, "       \
 	"($3::text IS NOT NULL AND ($3::xid8, $4::bigint) < (m.pruned_xid, m.pruned_seq)), "      \
-	"s.rtype, s.rid FROM feed_meta m "                                                        \
+	"s.rtype, s.rid, qt_account_rights_are($8, $9, $10, $11, $12) FROM feed_meta m "          \
 	"LEFT JOIN LATERAL qt_sync_ids($1::smallint, $2::bigint, $5::smallint, $6::bigint, $7::int) s " \
 	"ON true ORDER BY s.rtype, s.rid"
 
@@ -545,7 +673,8 @@ void sync_snapshot(req_t *r)
 	ctx->params[4] = req_printf(r, "%d", in->has_after_type ? (int)in->after_type : 0);
 	ctx->params[5] = req_i64(r, in->has_after_id ? in->after_id : 0);
 	ctx->params[6] = req_printf(r, "%u", ctx->limit);
-	req_query(r, SYNC_IDS_SQL, 7, ctx->params, sync_snapshot_cb);
+	sync_actor_params(r, ctx, 7);
+	req_query(r, SYNC_IDS_SQL, 12, ctx->params, sync_snapshot_cb);
 }
 
 /* ------------------------------------------------------------ verify */
@@ -633,7 +762,8 @@ static void sync_verify_page(req_t *r)
 	ctx->params[4] = req_printf(r, "%d", ctx->last_type);
 	ctx->params[5] = req_i64(r, ctx->last_id);
 	ctx->params[6] = req_printf(r, "%u", ctx->limit);
-	req_query(r, SYNC_IDS_SQL, 7, ctx->params, sync_verify_cb);
+	sync_actor_params(r, ctx, 7);
+	req_query(r, SYNC_IDS_SQL, 12, ctx->params, sync_verify_cb);
 }
 
 void sync_verify(req_t *r)

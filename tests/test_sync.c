@@ -150,7 +150,8 @@ static void sc_open(harness_t *h, sc_t *c, const char *login)
 	rq.body_case = QUARTIER__V1__REQUEST__BODY_LOGIN;
 	rq.login = &lg;
 	in = sc_call(c, &rq);
-	cr_assert_eq(sc_status(in), 0, "login as %s failed", login);
+	cr_assert_eq(sc_status(in), 0, "login as %s failed: %d %s", login, sc_status(in),
+	             in->response->error != NULL ? in->response->error->message : "");
 	envelope_free(in);
 }
 
@@ -584,10 +585,13 @@ Test(sync, mutation_answer_carries_cursor_and_a_replay_is_applied_once)
 	          "the feed passed the mutation's cursor");
 	expect_projects_equal(h, &c.rep, 0);
 
-	/* The same mutation again (its answer was "lost"): not applied again. */
+	/* The same mutation again (its answer was "lost"): not applied again.
+	 * An acknowledged mutation's answer is stored before it is sent, so
+	 * the replay gets it at once. */
 	b = update_project(&c, p, 1, "erste Fassung", 7);
 	cr_assert_eq(sc_status(b), 0, "a replay answers like the original");
 	cr_assert(b->response->replayed);
+	cr_assert(b->response->project != NULL, "the replay carries the original answer");
 	cr_assert_eq(b->response->project->version, 2);
 	cr_assert_eq(harness_sql_int(h, "SELECT version FROM project WHERE id = $1", 1, pid, NULL, NULL),
 	             2);
@@ -864,5 +868,214 @@ Test(sync, a_slow_subscriber_is_told_to_resume_instead_of_growing_the_server)
 	free(big);
 	sc_close(&slow);
 	sc_close(&other);
+	harness_finish(h);
+}
+
+/* A change of an account's rights names no record in the feed, yet it
+ * changes how every record looks to the account.  Its cursors carry the
+ * generation of its rights: a connection whose server has not yet learnt
+ * of the change is refused retryably, and the account's old cursor gets
+ * resync, after which the new snapshot holds only what the new rights
+ * show. */
+Test(sync, a_change_of_the_accounts_rights_makes_its_replica_resync)
+{
+	harness_t *h = &H;
+	sc_t c, adm;
+	int64_t acct, p, person;
+	char sql[1024], old_epoch[64];
+	rec_t *x;
+	Quartier__V1__Person *pe;
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__AccountUpdateRequest au = QUARTIER__V1__ACCOUNT_UPDATE_REQUEST__INIT;
+	qt_envelope_t *in;
+
+	harness_standard(h, NULL);
+	acct = harness_account(h, "planung", "office", h->seed.office_planning, 0, HARNESS_PASSWORD);
+	p = mk_project(h, "Quartiersrat");
+	person = harness_sql_int(h,
+	                         "INSERT INTO person (name, email, phone) VALUES ('Bewohner', "
+	                         "'bewohner@example.org', '0711 4321') RETURNING id",
+	                         0, NULL, NULL, NULL);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO membership (project_id, person_id, role, start_date) VALUES "
+	         "(%" PRId64 ", %" PRId64 ", 'civic', current_date - 10)",
+	         p, person);
+	harness_sql_exec(h, sql);
+
+	sc_open(h, &c, "planung");
+	sc_snapshot(&c);
+	x = rep_find(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_PERSON, person);
+	cr_assert(x != NULL);
+	pe = quartier__v1__person__unpack(NULL, x->len, x->body);
+	cr_assert_str_eq(pe->email, "bewohner@example.org", "the lead office sees the contact data");
+	quartier__v1__person__free_unpacked(pe, NULL);
+	snprintf(old_epoch, sizeof(old_epoch), "%s", c.rep.epoch);
+
+	/* Behind this server's back (as another instance would): its
+	 * connection still holds the old office and must not sync with it. */
+	snprintf(sql, sizeof(sql), "UPDATE account SET office_id = %" PRId64 " WHERE id = %" PRId64,
+	         h->seed.office_social, acct);
+	harness_sql_exec(h, sql);
+	in = sc_pull_once(&c, 50);
+	cr_assert_eq(sc_status(in), QT_UNAVAILABLE, "a pull under rights the database no longer holds");
+	cr_assert(in->response->error->retryable);
+	envelope_free(in);
+	sc_close(&c);
+
+	/* Through the protocol: the server refreshes the account's
+	 * connections, and the old cursor gets resync. */
+	sc_open(h, &adm, "admin");
+	au.id = acct;
+	au.has_office_id = 1;
+	au.office_id = h->seed.office_planning;
+	au.has_role = 1;
+	au.role = QUARTIER__V1__ROLE__ROLE_OFFICE;
+	rq.body_case = QUARTIER__V1__REQUEST__BODY_ACCOUNT_UPDATE;
+	rq.account_update = &au;
+	sc_open(h, &c, "planung"); /* logged in under the social office */
+	in = sc_call(&adm, &rq);
+	cr_assert_eq(sc_status(in), 0, "account update: %s",
+	             in->response->error ? in->response->error->message : "");
+	envelope_free(in);
+	au.office_id = h->seed.office_social;
+	in = sc_call(&adm, &rq);
+	cr_assert_eq(sc_status(in), 0);
+	envelope_free(in);
+
+	snprintf(c.rep.epoch, sizeof(c.rep.epoch), "%s", old_epoch);
+	c.rep.have_cursor = 1;
+	in = sc_pull_once(&c, 50);
+	cr_assert_eq(sc_status(in), 0, "pull: %s",
+	             in->response->error ? in->response->error->message : "");
+	cr_assert(in->response->sync_changes->resync, "the old rights' cursor must get resync");
+	cr_assert(strstr(in->response->sync_changes->reason, "rights") != NULL, "reason: %s",
+	          in->response->sync_changes->reason);
+	envelope_free(in);
+
+	sc_snapshot(&c);
+	cr_assert_str_neq(c.rep.epoch, old_epoch);
+	x = rep_find(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_PERSON, person);
+	if (x != NULL) {
+		pe = quartier__v1__person__unpack(NULL, x->len, x->body);
+		cr_assert(pe->email == NULL || pe->email[0] == '\0',
+		          "another office must not see the contact data");
+		quartier__v1__person__free_unpacked(pe, NULL);
+	}
+	for (size_t i = 0; i < c.rep.n; i++)
+		cr_assert(c.rep.recs[i].len == 0 ||
+		              memmem(c.rep.recs[i].body, c.rep.recs[i].len, "bewohner@example.org", 20) ==
+		                  NULL,
+		          "contact data in record type %d id %" PRId64, c.rep.recs[i].type,
+		          c.rep.recs[i].id);
+
+	/* The new cursor goes on as usual. */
+	in = update_project(&adm, p, 1, "neu", 0);
+	cr_assert_eq(sc_status(in), 0);
+	envelope_free(in);
+	sc_pull_caught_up(h, &c);
+	sc_close(&adm);
+	sc_close(&c);
+	harness_finish(h);
+}
+
+/* Returns the person's e-mail address in the replica ("" if none), freshly
+ * allocated, or NULL if the person is not there. */
+static char *rep_person_email(replica_t *rep, int64_t id)
+{
+	rec_t *x = rep_find(rep, QUARTIER__V1__RECORD_TYPE__RECORD_PERSON, id);
+	Quartier__V1__Person *pe;
+	char *out;
+
+	if (x == NULL)
+		return NULL;
+	pe = quartier__v1__person__unpack(NULL, x->len, x->body);
+	cr_assert(pe != NULL);
+	out = strdup(pe->email != NULL ? pe->email : "");
+	quartier__v1__person__free_unpacked(pe, NULL);
+	return out;
+}
+
+/* Subscriptions to everything share one render of a watcher round per
+ * account.  Connections of three accounts with different sight of contact
+ * data, and one that subscribes from an old cursor, follow a series of
+ * changes; each replica must equal a fresh snapshot of its own account
+ * record for record, and no account's render may reach another's
+ * connection. */
+Test(sync, subscribers_share_renders_per_account_and_each_sees_its_own)
+{
+	enum { PER_ACCOUNT = 6, ROUNDS = 10 };
+	static const char *const logins[] = {"admin", "planung", "sozial"};
+	harness_t *h = &H;
+	sc_t subs[3 * PER_ACCOUNT + 1], writer, fresh;
+	int64_t p, person;
+	char sql[512];
+	qt_envelope_t *x;
+
+	harness_standard(h, NULL);
+	harness_account(h, "planung", "office", h->seed.office_planning, 0, HARNESS_PASSWORD);
+	harness_account(h, "sozial", "office", h->seed.office_social, 0, HARNESS_PASSWORD);
+	p = mk_project(h, "Stadtteilzentrum");
+	person = harness_sql_int(h,
+	                         "INSERT INTO person (name, email, phone) VALUES ('Nachbarin', "
+	                         "'nachbarin@example.org', '0') RETURNING id",
+	                         0, NULL, NULL, NULL);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO membership (project_id, person_id, role, start_date) VALUES "
+	         "(%" PRId64 ", %" PRId64 ", 'civic', current_date - 10)",
+	         p, person);
+	harness_sql_exec(h, sql);
+
+	for (int i = 0; i < 3 * PER_ACCOUNT + 1; i++) {
+		sc_open(h, &subs[i], logins[i % 3]);
+		sc_snapshot(&subs[i]);
+		if (i < 3 * PER_ACCOUNT)
+			subscribe(&subs[i], 0, 0);
+	}
+	sc_open(h, &writer, "admin");
+	for (int round = 1; round <= ROUNDS; round++) {
+		snprintf(sql, sizeof(sql), "UPDATE person SET phone = '0711 %d' WHERE id = %" PRId64,
+		         round, person);
+		harness_sql_exec(h, sql);
+		snprintf(sql, sizeof(sql), "Runde %d", round);
+		x = update_project(&writer, p, round, sql, 0);
+		cr_assert_eq(sc_status(x), 0);
+		envelope_free(x);
+		if (round == ROUNDS / 2)
+			subscribe(&subs[3 * PER_ACCOUNT], 0, 0); /* from its old cursor */
+	}
+
+	for (int a = 0; a < 3; a++) {
+		sc_open(h, &fresh, logins[a]);
+		sc_snapshot(&fresh);
+		for (int i = a; i < 3 * PER_ACCOUNT + 1; i += 3) {
+			sc_t *c = &subs[i];
+			char *email;
+
+			cr_assert_geq(wait_for_version(c, p, ROUNDS + 1, 10000), 0,
+			              "subscriber %d (%s) never got the last change", i, logins[a]);
+			cr_assert_eq(c->rep.n, fresh.rep.n, "subscriber %d (%s): %zu records, snapshot %zu", i,
+			             logins[a], c->rep.n, fresh.rep.n);
+			for (size_t k = 0; k < fresh.rep.n; k++) {
+				rec_t *want = &fresh.rep.recs[k];
+				rec_t *have = rep_find(&c->rep, want->type, want->id);
+				cr_assert(have != NULL, "subscriber %d lacks record %d/%" PRId64, i, want->type,
+				          want->id);
+				cr_assert(have->len == want->len && memcmp(have->body, want->body, want->len) == 0,
+				          "subscriber %d (%s): record %d/%" PRId64 " differs from the snapshot", i,
+				          logins[a], want->type, want->id);
+			}
+			email = rep_person_email(&c->rep, person);
+			cr_assert(email != NULL);
+			if (a == 2)
+				cr_assert_str_empty(email, "another office's connection got contact data");
+			else
+				cr_assert_str_eq(email, "nachbarin@example.org");
+			free(email);
+		}
+		sc_close(&fresh);
+	}
+	for (int i = 0; i < 3 * PER_ACCOUNT + 1; i++)
+		sc_close(&subs[i]);
+	sc_close(&writer);
 	harness_finish(h);
 }
