@@ -18,6 +18,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "feed_home.h"
 #include "host_account.h"
 #include "log.h"
 #include "migrate.h"
@@ -217,6 +218,8 @@ static int run_server(config_t *cfg, const char *config_path, char **overrides, 
 	if (pg == NULL)
 		return 1;
 	st = migrate_run(pg, log, cfg->auto_migrate);
+	if (st == QT_OK)
+		st = feed_home_check(pg, log);
 	PQfinish(pg);
 	if (st != QT_OK) {
 		fprintf(stderr, "quartierd: the database schema does not match this version (%s)\n",

@@ -355,8 +355,9 @@ static void sync_pull_cb(const PGresult *res, const db_error_t *err, void *arg)
 		out->resync = 1;
 		out->reason = strcmp(ctx->epoch, r->rq->sync_pull->cursor->epoch) != 0
 		                  ? "the cursor belongs to another database; start with a new snapshot"
-		                  : "the change feed no longer reaches back to this cursor; start with "
-		                    "a new snapshot";
+		                  : "the change feed cannot continue from this cursor (it was pruned, "
+		                    "or the database was restored from an earlier backup); start with a "
+		                    "new snapshot";
 		r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_SYNC_CHANGES;
 		r->resp.sync_changes = out;
 		req_reply(r);
@@ -423,8 +424,7 @@ void sync_pull(req_t *r)
 	          "c.xid::text, c.seq, c.rtype, c.rid, c.deleted, "
 	          "CASE WHEN c.rid IS NULL THEN NULL "
 	          "ELSE qt_record_in_scope($1::smallint, $2::bigint, c.rtype, c.rid) END "
-	          "FROM (SELECT epoch, epoch <> $3 OR ($4::xid8, $5::bigint) < (pruned_xid, pruned_seq) "
-	          "             OR $4::xid8 > pg_snapshot_xmax(pg_current_snapshot()) AS resync "
+	          "FROM (SELECT epoch, epoch <> $3 OR qt_feed_cursor_lost($4::xid8, $5::bigint) AS resync "
 	          "        FROM feed_meta) m "
 	          "LEFT JOIN LATERAL (SELECT * FROM change_log c "
 	          "  WHERE NOT m.resync AND (c.xid, c.seq) > ($4::xid8, $5::bigint) "
@@ -508,11 +508,12 @@ static int sync_ids_page(req_t *r, sync_ctx_t *ctx, const PGresult *res, const d
 	return 0;
 }
 
-/* The ids query: feed epoch, horizon, whether the given cursor was pruned
- * ($3/$4), then up to $7 records in scope after ($5, $6). */
+/* The ids query: feed epoch, horizon, whether the given cursor can no
+ * longer be continued ($3/$4: pruned, or in a restore's gap), then up to
+ * $7 records in scope after ($5, $6). */
 #define SYNC_IDS_SQL                                                                          \
 	"SELECT m.epoch, pg_snapshot_xmin(pg_current_snapshot())::text, "                         \
-	"($3::text IS NOT NULL AND ($3::xid8, $4::bigint) < (m.pruned_xid, m.pruned_seq)), "      \
+	"($3::text IS NOT NULL AND qt_feed_cursor_lost($3::xid8, $4::bigint)), "                  \
 	"s.rtype, s.rid FROM feed_meta m "                                                        \
 	"LEFT JOIN LATERAL qt_sync_ids($1::smallint, $2::bigint, $5::smallint, $6::bigint, $7::int) s " \
 	"ON true ORDER BY s.rtype, s.rid"
