@@ -11,14 +11,15 @@
 
 #define SESSION_CHECK_PENDING_MAX 1024 /* beyond this many accounts, check everyone */
 
-/* Per session hash: whether the session is still valid and, if so, the
- * account as it stands now. */
+/* Per session hash (in strcmp order, for a binary search): whether the
+ * session is still valid and, if so, the account as it stands now. */
 #define SESSION_CHECK_SQL                                                                     \
 	"SELECT h.hex, a.id, a.role, a.office_id, a.organisation_id, a.district_id "             \
-	"FROM unnest($1::text[]) AS h(hex) "                                                      \
+	"FROM (SELECT DISTINCT unnest($1::text[]) AS hex) h "                                     \
 	"LEFT JOIN session s ON s.token_hash = decode(h.hex, 'hex') AND s.revoked_at IS NULL "   \
 	"AND s.expires_at > now() "                                                               \
-	"LEFT JOIN account a ON a.id = s.account_id AND NOT a.disabled"
+	"LEFT JOIN account a ON a.id = s.account_id AND NOT a.disabled "                         \
+	"ORDER BY h.hex COLLATE \"C\""
 
 static void session_check_run(session_check_t *sc);
 
@@ -68,21 +69,42 @@ static int64_t session_cell_i64(const PGresult *res, int row, int col)
 	return PQgetisnull(res, row, col) ? 0 : strtoll(PQgetvalue(res, row, col), NULL, 10);
 }
 
-/* Applies one answered hash to every connection logged in with it. */
-static void session_check_apply(session_check_t *sc, const PGresult *res, int row)
+/* The row of res answering for hash hex, or -1 (rows are in strcmp
+ * order of their first column). */
+static int session_check_find(const PGresult *res, const char *hex)
+{
+	int lo = 0, hi = PQntuples(res) - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(hex, PQgetvalue(res, mid, 0));
+
+		if (cmp == 0)
+			return mid;
+		if (cmp < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+/* Applies the answer to every connection logged in with a session it
+ * names; connections logged in since the query was sent are not in it and
+ * stay as they are. */
+static void session_check_apply(session_check_t *sc, const PGresult *res)
 {
 	server_t *srv = sc->srv;
-	const char *hex = PQgetvalue(res, row, 0);
-	int valid = !PQgetisnull(res, row, 1);
 	char mine[2 * AUTH_TOKEN_HASH_LEN + 1];
+	int row;
 
 	for (conn_t *c = srv->conns; c != NULL; c = c->next) {
 		if (c->state != CONN_AUTHENTICATED)
 			continue;
 		session_hex(c->session_hash, mine);
-		if (strcmp(mine, hex) != 0)
+		if ((row = session_check_find(res, mine)) < 0)
 			continue;
-		if (!valid || session_cell_i64(res, row, 1) != c->actor.account_id) {
+		if (PQgetisnull(res, row, 1) || session_cell_i64(res, row, 1) != c->actor.account_id) {
 			log_notice(&srv->log,
 			           "event=session_ended conn=%llu acct=%lld reason=\"the session was "
 			           "revoked or the account disabled elsewhere\"",
@@ -114,8 +136,7 @@ static void session_check_cb(const PGresult *res, const db_error_t *err, void *a
 		sc->pending_all = 1;
 		return;
 	}
-	for (int i = 0; i < PQntuples(res); i++)
-		session_check_apply(sc, res, i);
+	session_check_apply(sc, res);
 	session_check_run(sc);
 }
 
