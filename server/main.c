@@ -18,6 +18,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "feed_home.h"
 #include "host_account.h"
 #include "log.h"
 #include "migrate.h"
@@ -212,15 +213,22 @@ static int run_server(config_t *cfg, const char *config_path, char **overrides, 
 	}
 	signal(SIGPIPE, SIG_IGN);
 
-	/* The schema is checked (and migrated) before the loop runs. */
+	/* The schema is checked (and migrated), and the change feed's home,
+	 * before the loop runs. */
 	pg = connect_db(cfg);
 	if (pg == NULL)
 		return 1;
 	st = migrate_run(pg, log, cfg->auto_migrate);
-	PQfinish(pg);
 	if (st != QT_OK) {
+		PQfinish(pg);
 		fprintf(stderr, "quartierd: the database schema does not match this version (%s)\n",
 		        qt_status_str(st));
+		return 1;
+	}
+	st = feed_home_check(pg, log);
+	PQfinish(pg);
+	if (st != QT_OK) {
+		fprintf(stderr, "quartierd: cannot check the change feed (%s)\n", qt_status_str(st));
 		return 1;
 	}
 

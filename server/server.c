@@ -65,6 +65,9 @@ static void server_maybe_finish(server_t *srv)
 	if (!srv->shutting_down || srv->n_conns > 0 || srv->hash_running > 0)
 		return;
 	if (srv->db != NULL) {
+		listen_close(srv->listen);
+		srv->listen = NULL;
+		session_check_close(&srv->session_check);
 		feed_close(&srv->feed);
 		db_pool_close(srv->db);
 		srv->db = NULL;
@@ -114,6 +117,7 @@ static void server_sweep_cb(uv_timer_t *t)
 
 	conn_sweep(srv, uv_now(srv->loop));
 	server_apply_auth(srv);
+	session_check_tick(&srv->session_check);
 	if (srv->notify.ready && !srv->shutting_down && srv->status_conns != srv->n_conns) {
 		char status[256];
 		srv->status_conns = srv->n_conns;
@@ -330,6 +334,20 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 	dbo.reconnect_ms = srv->cfg.db_reconnect_ms;
 	db_pool_new(loop, &srv->log, &dbo, &srv->db);
 	feed_init(&srv->feed, srv);
+	session_check_init(&srv->session_check, srv);
+	{
+		static const char *const channels[] = {SESSION_CHECK_CHANNEL, NULL};
+		listen_opts_t lo;
+
+		memset(&lo, 0, sizeof(lo));
+		lo.conninfo = srv->cfg.db_conninfo;
+		lo.reconnect_ms = srv->cfg.db_reconnect_ms;
+		lo.channels = channels;
+		lo.on_notify = session_check_notify_cb;
+		lo.on_ready = session_check_ready_cb;
+		lo.arg = &srv->session_check;
+		listen_start(loop, &srv->log, &lo, &srv->listen);
+	}
 
 	srv->metrics.started_at = (uint64_t)time(NULL);
 	if (srv->cfg.metrics_port != 0) {
@@ -366,6 +384,7 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 
 void server_free(server_t *srv)
 {
+	session_check_free(&srv->session_check);
 	SSL_CTX_free(srv->ssl_ctx);
 	srv->ssl_ctx = NULL;
 	config_free(&srv->cfg);

@@ -12,9 +12,11 @@
 #include "config.h"
 #include "db.h"
 #include "feed.h"
+#include "listen.h"
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
+#include "session_check.h"
 
 #define SERVER_NAME "quartierd/" QUARTIER_VERSION
 #define SERVER_READ_BUF 65536
@@ -52,6 +54,8 @@ typedef struct server {
 	hash_job_t *hash_head, *hash_tail;
 	unsigned hash_queued;
 	feed_t feed;                 /* change feed subscriptions and watcher */
+	listen_t *listen;            /* owned: LISTEN connection for account changes; NULL when closed */
+	session_check_t session_check; /* checks logged-in connections on those changes */
 	metrics_t metrics;           /* counters for the Prometheus endpoint */
 	metrics_http_t *metrics_http; /* owned; NULL when metrics_port = 0 */
 	int exit_code;

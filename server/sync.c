@@ -362,8 +362,8 @@ static const char *sync_resync_reason(const char *current, const char *given)
 	size_t feed = strcspn(current, ".");
 
 	if (strcmp(current, given) == 0)
-		return "the change feed no longer reaches back to this cursor; start with a new "
-		       "snapshot";
+		return "the change feed cannot continue from this cursor (it was pruned, or the "
+		       "database was restored from an earlier backup); start with a new snapshot";
 	if (strncmp(current, given, feed) == 0 && (given[feed] == '.' || given[feed] == '\0'))
 		return "the rights of this account changed; start with a new snapshot";
 	return "the cursor belongs to another database; start with a new snapshot";
@@ -464,12 +464,9 @@ void sync_pull(req_t *r)
 	          "c.xid::text, c.seq, c.rtype, c.rid, c.deleted, "
 	          "CASE WHEN c.rid IS NULL THEN NULL "
 	          "ELSE qt_record_in_scope($1::smallint, $2::bigint, c.rtype, c.rid) END, m.rights "
-	          "FROM (SELECT f.epoch, f.epoch <> $3 "
-	          "             OR ($4::xid8, $5::bigint) < (f.pruned_xid, f.pruned_seq) "
-	          "             OR $4::xid8 > pg_snapshot_xmax(pg_current_snapshot()) AS resync, "
-	          "             qt_account_rights_are($7, $8, $9, $10, $11) AS rights "
-	          "        FROM (SELECT qt_feed_epoch($7::bigint) AS epoch, pruned_xid, pruned_seq "
-	          "                FROM feed_meta) f) m "
+	          "FROM (SELECT f.epoch, f.epoch <> $3 OR qt_feed_cursor_lost($4::xid8, $5::bigint) "
+	          "             AS resync, qt_account_rights_are($7, $8, $9, $10, $11) AS rights "
+	          "        FROM (SELECT qt_feed_epoch($7::bigint) AS epoch FROM feed_meta) f) m "
 	          "LEFT JOIN LATERAL (SELECT * FROM change_log c "
 	          "  WHERE m.rights AND NOT m.resync AND (c.xid, c.seq) > ($4::xid8, $5::bigint) "
 	          "    AND c.xid < pg_snapshot_xmin(pg_current_snapshot()) "
@@ -636,11 +633,12 @@ static int sync_ids_page(req_t *r, sync_ctx_t *ctx, const PGresult *res, const d
 }
 
 /* The ids query: the account's feed epoch, horizon, whether the given
- * cursor was pruned ($3/$4), then up to $7 records in scope after ($5, $6);
- * in column 5 whether the actor's rights ($8..$12) are current. */
+ * cursor can no longer be continued ($3/$4: pruned, or in a restore's
+ * gap), then up to $7 records in scope after ($5, $6); in column 5 whether
+ * the actor's rights ($8..$12) are current. */
 #define SYNC_IDS_SQL                                                                          \
 	"SELECT qt_feed_epoch($8::bigint), pg_snapshot_xmin(pg_current_snapshot())::text, "       \
-	"($3::text IS NOT NULL AND ($3::xid8, $4::bigint) < (m.pruned_xid, m.pruned_seq)), "      \
+	"($3::text IS NOT NULL AND qt_feed_cursor_lost($3::xid8, $4::bigint)), "                  \
 	"s.rtype, s.rid, qt_account_rights_are($8, $9, $10, $11, $12) FROM feed_meta m "          \
 	"LEFT JOIN LATERAL qt_sync_ids($1::smallint, $2::bigint, $5::smallint, $6::bigint, $7::int) s " \
 	"ON true ORDER BY s.rtype, s.rid"

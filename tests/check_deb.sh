@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Debian package with CPack into a scratch directory, unpacks it
 # with `dpkg-deb -x` into a scratch root and checks the layout the unit and
-# the docs promise: the binaries, the unit (whose ExecStart= binary must
+# the docs promise: the binaries (and quartier-backup), the unit (whose ExecStart= binary must
 # exist in the root), the sysusers.d snippet (creating the unit's User=),
 # the example configuration (and no /etc/quartier/quartierd.conf), man pages
 # that render without warnings, the bash completion; and that Depends names
@@ -82,6 +82,9 @@ dpkg-deb -c "$deb" | awk '{print "  " $NF}'
 [[ -x $root/usr/bin/quartier ]] || fail "usr/bin/quartier missing"
 "$root/usr/sbin/quartierd" --version >/dev/null || fail "the packaged quartierd does not run"
 "$root/usr/bin/quartier" --version >/dev/null || fail "the packaged quartier does not run"
+[[ -x $root/usr/sbin/quartier-backup ]] || fail "usr/sbin/quartier-backup missing"
+"$root/usr/sbin/quartier-backup" --help | grep -q '^Usage: quartier-backup dump' ||
+	fail "the packaged quartier-backup does not run"
 [[ ! -e $root/etc/quartier/quartierd.conf ]] || fail "the package must not ship /etc/quartier/quartierd.conf"
 [[ -s $root/usr/share/doc/quartier/examples/quartierd.conf ]] ||
 	fail "usr/share/doc/quartier/examples/quartierd.conf missing"

@@ -1,8 +1,10 @@
 /* Account administration and server statistics against a real quartierd:
  * disable/enable (an open connection of a disabled account stops working
  * at once), password reset, session revocation, the last-admin rule, the
- * refusal of non-admins, admin_stats, and the quartierd host subcommands
- * (account-list, -disable, -enable, -reset-password, -revoke-sessions). */
+ * refusal of non-admins, admin_stats, the quartierd host subcommands
+ * (account-list, -disable, -enable, -reset-password, -revoke-sessions), and
+ * changes made on the host or through one instance reaching the open
+ * connections of every instance sharing the database. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -122,6 +126,60 @@ static int run_quartierd(const char *sub, const char *arg, const char *input, ch
 	cr_assert_eq(fread(*out, 1, (size_t)len, f), (size_t)len);
 	fclose(f);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Milliseconds of the test's monotonic clock. */
+static uint64_t ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Waits until needle occurs in the log file at path (asserts within
+ * timeout_ms). */
+static void wait_log(const char *path, const char *needle, unsigned timeout_ms)
+{
+	uint64_t deadline = ms_now() + timeout_ms;
+
+	for (;;) {
+		FILE *f = fopen(path, "r");
+		char line[4096];
+		int found = 0;
+
+		if (f != NULL) {
+			while (!found && fgets(line, sizeof(line), f) != NULL)
+				found = strstr(line, needle) != NULL;
+			fclose(f);
+		}
+		if (found)
+			return;
+		cr_assert_lt(ms_now(), deadline, "\"%s\" did not appear in %s", needle, path);
+		harness_sleep_ms(20);
+	}
+}
+
+/* Polls whoami on c until the server answers QT_UNAUTHENTICATED; returns
+ * the milliseconds it took, or -1 after timeout_ms. */
+static int wait_unauthenticated(qt_client_t *c, unsigned timeout_ms)
+{
+	uint64_t start = ms_now();
+
+	for (;;) {
+		qt_account_t a;
+		qt_status_t st;
+
+		memset(&a, 0, sizeof(a));
+		st = qt_whoami(c, &a);
+		qt_account_clear(&a);
+		if (st == QT_UNAUTHENTICATED)
+			return (int)(ms_now() - start);
+		cr_assert_eq(st, QT_OK, "whoami: %s", qt_status_name(st));
+		if (ms_now() - start > timeout_ms)
+			return -1;
+		harness_sleep_ms(20);
+	}
 }
 
 /* ------------------------------------------------------------ disable / enable */
@@ -514,9 +572,11 @@ Test(admin, host_subcommands)
 	free(out);
 	cr_assert_eq(run_quartierd("account-enable", NULL, NULL, &out), 2, "%s", out);
 	free(out);
-	cr_assert_eq(qt_whoami(erin, &a), QT_OK, "a host revocation does not reach running servers' "
-	                                          "open connections");
-	qt_account_clear(&a);
+	/* The running server hears of the revocation (NOTIFY) and logs erin's
+	 * open connection out. */
+	cr_assert_geq(wait_unauthenticated(erin, 10000), 0,
+	              "a host revocation did not reach the running server's open connection");
+	(void)a;
 
 	{
 		char ids[32];
@@ -530,5 +590,167 @@ Test(admin, host_subcommands)
 	}
 	free(token);
 	qt_client_free(erin);
+	harness_finish(&H);
+}
+
+/* ------------------------------------------------------------ across instances */
+
+/* Starts a second quartierd on the test's database (its own directory,
+ * config and log under the test's). */
+static void second_instance(harness_t *h2)
+{
+	size_t dl = strnlen(H.dir, sizeof(H.dir) - 8);
+
+	*h2 = H;
+	h2->server_pid = 0;
+	h2->db = NULL;
+	h2->own_cluster = 0;
+	memcpy(h2->dir, H.dir, dl);
+	memcpy(h2->dir + dl, "/second", 8);
+	cr_assert_eq(mkdir(h2->dir, 0755), 0, "mkdir %s: %s", h2->dir, strerror(errno));
+	snprintf(h2->config_path, sizeof(h2->config_path), "%s/quartierd.conf", h2->dir);
+	snprintf(h2->log_path, sizeof(h2->log_path), "%s/server.log", h2->dir);
+	harness_server_start(h2, NULL);
+	wait_log(h2->log_path, "event=listen_ready", 10000);
+}
+
+/* The limit for a change to reach another instance's connection: it takes
+ * a notification and one query (well under a second), with room for a
+ * loaded test machine. */
+#define REACH_MS 5000
+
+Test(admin, host_disable_and_revoke_reach_every_running_instance)
+{
+	harness_t h2;
+	qt_client_t *alice_a, *alice_b, *bob_b, *carol_b;
+	char *out = NULL;
+	int ms;
+
+	harness_standard(&H, NULL);
+	harness_account(&H, "alice", "office", H.seed.office_social, 0, HARNESS_PASSWORD);
+	harness_account(&H, "bob", "viewer", 0, 0, HARNESS_PASSWORD);
+	harness_account(&H, "carol", "viewer", 0, 0, HARNESS_PASSWORD);
+	wait_log(H.log_path, "event=listen_ready", 10000);
+	second_instance(&h2);
+	alice_a = harness_login(&H, "alice", HARNESS_PASSWORD);
+	alice_b = harness_login(&h2, "alice", HARNESS_PASSWORD);
+	bob_b = harness_login(&h2, "bob", HARNESS_PASSWORD);
+	carol_b = harness_login(&h2, "carol", HARNESS_PASSWORD);
+
+	/* Revoked on the host: both instances log alice's connections out at
+	 * once; nobody else is touched. */
+	cr_assert_eq(run_quartierd("account-revoke-sessions", "alice", NULL, &out), 0, "%s", out);
+	free(out);
+	ms = wait_unauthenticated(alice_b, REACH_MS);
+	cr_assert_geq(ms, 0, "the revocation did not reach instance B within %d ms", REACH_MS);
+	cr_log_info("host revocation reached instance B after about %d ms", ms);
+	cr_assert_geq(wait_unauthenticated(alice_a, REACH_MS), 0,
+	              "the revocation did not reach instance A");
+	{
+		qt_account_t a;
+		memset(&a, 0, sizeof(a));
+		cr_assert_eq(qt_whoami(bob_b, &a), QT_OK, "bob was logged out too");
+		qt_account_clear(&a);
+	}
+	/* Revoking is not disabling: alice logs in again on the same connection. */
+	cr_assert_eq(qt_login(alice_b, "alice", HARNESS_PASSWORD, NULL, NULL), QT_OK);
+
+	/* Disabled on the host. */
+	cr_assert_eq(run_quartierd("account-disable", "bob", NULL, &out), 0, "%s", out);
+	free(out);
+	ms = wait_unauthenticated(bob_b, REACH_MS);
+	cr_assert_geq(ms, 0, "the disable did not reach instance B within %d ms", REACH_MS);
+	cr_log_info("host disable reached instance B after about %d ms", ms);
+	cr_assert_eq(qt_login(bob_b, "bob", HARNESS_PASSWORD, NULL, NULL), QT_PERMISSION_DENIED);
+
+	/* While the listener's connection is away, notifications are lost; on
+	 * its return every logged-in connection is checked. */
+	cr_assert_eq(harness_sql_int(&H,
+	                             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+	                             "WHERE application_name = 'quartierd listen' "
+	                             "AND datname = current_database()",
+	                             0, NULL, NULL, NULL),
+	             2, "one listener per instance");
+	harness_sql_exec(&H, "UPDATE session SET revoked_at = now() WHERE revoked_at IS NULL AND "
+	                     "account_id = (SELECT id FROM account WHERE login = 'carol')");
+	ms = wait_unauthenticated(carol_b, REACH_MS);
+	cr_assert_geq(ms, 0, "after the listener came back, carol was not logged out");
+	cr_log_info("with the listener away, the change arrived after about %d ms", ms);
+	wait_log(h2.log_path, "event=listen_lost", 1000);
+	{
+		qt_account_t a;
+		memset(&a, 0, sizeof(a));
+		cr_assert_eq(qt_whoami(alice_b, &a), QT_OK, "alice (logged in again) stays in");
+		qt_account_clear(&a);
+	}
+
+	qt_client_free(alice_a);
+	qt_client_free(alice_b);
+	qt_client_free(bob_b);
+	qt_client_free(carol_b);
+	cr_assert_eq(harness_server_stop(&h2, 15000), 0, "instance B did not exit cleanly");
+	harness_finish(&H);
+}
+
+Test(admin, changes_through_one_instance_reach_connections_of_another)
+{
+	harness_t h2;
+	qt_client_t *admin, *alice_a, *alice_b, *bob_b;
+	qt_account_t *list = NULL;
+	qt_account_change_t ch;
+	char *token = NULL;
+	size_t n = 0;
+	int64_t alice, bob;
+	int ms = -1;
+
+	harness_standard(&H, NULL);
+	alice = harness_account(&H, "alice", "office", H.seed.office_social, 0, HARNESS_PASSWORD);
+	bob = harness_account(&H, "bob", "viewer", 0, 0, HARNESS_PASSWORD);
+	wait_log(H.log_path, "event=listen_ready", 10000);
+	second_instance(&h2);
+	admin = harness_login(&H, "admin", HARNESS_PASSWORD);
+	alice_b = harness_login(&h2, "alice", HARNESS_PASSWORD);
+	bob_b = harness_login(&h2, "bob", HARNESS_PASSWORD);
+
+	/* Disabled by an admin on instance A. */
+	cr_assert_eq(set_disabled(admin, alice, 1), QT_OK, "%s", qt_client_last_error(admin)->message);
+	ms = wait_unauthenticated(alice_b, REACH_MS);
+	cr_assert_geq(ms, 0, "the disable on A did not reach B within %d ms", REACH_MS);
+	cr_log_info("disable through instance A reached B after about %d ms", ms);
+	cr_assert_eq(set_disabled(admin, alice, 0), QT_OK);
+
+	/* A logout on A ends the same session resumed on B. */
+	alice_a = harness_connect(&H);
+	cr_assert_eq(qt_login(alice_a, "alice", HARNESS_PASSWORD, &token, NULL), QT_OK);
+	cr_assert_eq(qt_resume(alice_b, token, NULL), QT_OK);
+	cr_assert_eq(qt_logout(alice_a), QT_OK);
+	cr_assert_geq(wait_unauthenticated(alice_b, REACH_MS), 0,
+	              "a logout on A did not end the session on B");
+
+	/* Promoted on A: bob's open connection on B gets the new role. */
+	cr_assert_eq(qt_account_list(bob_b, &list, &n), QT_PERMISSION_DENIED);
+	memset(&ch, 0, sizeof(ch));
+	ch.id = bob;
+	ch.role = QT_ROLE_ADMIN;
+	cr_assert_eq(qt_account_update(admin, &ch, NULL), QT_OK);
+	for (uint64_t start = ms_now(); ms_now() - start < REACH_MS;) {
+		qt_status_t st = qt_account_list(bob_b, &list, &n);
+		if (st == QT_OK) {
+			qt_account_list_free(list, n);
+			ms = (int)(ms_now() - start);
+			break;
+		}
+		cr_assert_eq(st, QT_PERMISSION_DENIED, "%s", qt_status_name(st));
+		ms = -1;
+		harness_sleep_ms(20);
+	}
+	cr_assert_geq(ms, 0, "the new role did not reach B's open connection");
+
+	free(token);
+	qt_client_free(alice_a);
+	qt_client_free(alice_b);
+	qt_client_free(bob_b);
+	qt_client_free(admin);
+	cr_assert_eq(harness_server_stop(&h2, 15000), 0, "instance B did not exit cleanly");
 	harness_finish(&H);
 }

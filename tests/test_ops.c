@@ -3,14 +3,17 @@
  * (READY, WATCHDOG, RELOADING, STOPPING) read from a datagram socket that
  * stands in for systemd's, the SIGHUP reload (established connections stay,
  * new handshakes get the new certificate, a broken configuration or
- * certificate is refused, keys that need a restart keep their values), and
- * TLS keys read from systemd credentials. */
+ * certificate is refused, keys that need a restart keep their values; and
+ * under a running client load, no request fails while certificates are
+ * replaced and `openssl s_client` sees the new one), and TLS keys read from
+ * systemd credentials. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -470,6 +473,168 @@ Test(ops, reload_swaps_certificate_and_keeps_connections)
 	}
 	assert_still_working(c, "at the end");
 	qt_client_free(c);
+	harness_finish(&H);
+}
+
+/* ------------------------------------------------------------ reload under load */
+
+#define LOAD_KEEP 3    /* clients that keep one connection all along */
+#define LOAD_RENEW 2   /* clients that connect anew for every round */
+
+typedef struct load_client {
+	harness_t *h;
+	const char *token;        /* session to resume (LOAD_RENEW clients) */
+	qt_client_t *c;           /* the kept connection (LOAD_KEEP clients) */
+	int renew;
+	volatile int *stop;
+	unsigned ok, failed;
+	char first_error[256];
+} load_client_t;
+
+static void load_failed(load_client_t *lc, const char *what, qt_status_t st, const char *msg)
+{
+	if (lc->failed++ == 0)
+		snprintf(lc->first_error, sizeof(lc->first_error), "%s: %s: %s", what,
+		         qt_status_name(st), msg != NULL ? msg : "");
+}
+
+/* Issues requests until told to stop: whoami on the kept connection, or
+ * connect + resume + whoami on a new one each round. */
+static void *load_run(void *arg)
+{
+	load_client_t *lc = arg;
+
+	while (!__atomic_load_n(lc->stop, __ATOMIC_ACQUIRE)) {
+		qt_client_t *c = lc->c;
+		qt_account_t me;
+		qt_status_t st;
+
+		if (lc->renew) {
+			qt_connect_opts_t o;
+			char err[256] = "";
+
+			c = NULL;
+			harness_opts(lc->h, &o);
+			st = qt_client_connect(&o, &c, err, sizeof(err));
+			if (st != QT_OK) {
+				load_failed(lc, "connect", st, err);
+				continue;
+			}
+			st = qt_resume(c, lc->token, NULL);
+			if (st != QT_OK) {
+				load_failed(lc, "resume", st, qt_client_last_error(c)->message);
+				qt_client_free(c);
+				continue;
+			}
+		}
+		memset(&me, 0, sizeof(me));
+		st = qt_whoami(c, &me);
+		qt_account_clear(&me);
+		if (st == QT_OK)
+			lc->ok++;
+		else
+			load_failed(lc, "whoami", st, qt_client_last_error(c)->message);
+		if (lc->renew)
+			qt_client_free(c);
+	}
+	return NULL;
+}
+
+/* The SHA-256 fingerprint `openssl x509` prints for the certificate that
+ * `openssl s_client` receives from the server (with verification against
+ * the test CA), or for the PEM file (s_client NULL), into out. */
+static void openssl_fingerprint(const harness_t *h, const char *pem, char *out, size_t len)
+{
+	char cmd[3 * PATH_MAX];
+	FILE *p;
+
+	if (pem == NULL)
+		snprintf(cmd, sizeof(cmd),
+		         "openssl s_client -connect 127.0.0.1:%u -CAfile '%s' -verify_return_error "
+		         "-verify_ip 127.0.0.1 </dev/null 2>/dev/null | "
+		         "openssl x509 -noout -fingerprint -sha256",
+		         (unsigned)h->port, h->ca_file);
+	else
+		snprintf(cmd, sizeof(cmd), "openssl x509 -in '%s' -noout -fingerprint -sha256", pem);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p, "popen: %s", strerror(errno));
+	if (fgets(out, (int)len, p) == NULL)
+		out[0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	pclose(p);
+}
+
+Test(ops, reload_under_load_fails_no_request)
+{
+	load_client_t lc[LOAD_KEEP + LOAD_RENEW];
+	pthread_t th[LOAD_KEEP + LOAD_RENEW];
+	volatile int stop = 0;
+	char org[128], served[256], file_fp[256], pem[PATH_MAX + 16];
+	char *token = NULL;
+	qt_client_t *tc;
+	unsigned total = 0;
+	const int reloads = 3;
+
+	harness_begin(&H);
+	own_certificates(&H);
+	harness_standard(&H, NULL);
+	tc = harness_connect(&H);
+	cr_assert_eq(qt_login(tc, "admin", HARNESS_PASSWORD, &token, NULL), QT_OK);
+	qt_client_free(tc);
+
+	memset(lc, 0, sizeof(lc));
+	for (int i = 0; i < LOAD_KEEP + LOAD_RENEW; i++) {
+		lc[i].h = &H;
+		lc[i].stop = &stop;
+		lc[i].token = token;
+		lc[i].renew = i >= LOAD_KEEP;
+		if (!lc[i].renew)
+			lc[i].c = harness_login(&H, "admin", HARNESS_PASSWORD);
+		cr_assert_eq(pthread_create(&th[i], NULL, load_run, &lc[i]), 0);
+	}
+
+	/* Under that load: a new certificate and SIGHUP, three times. */
+	harness_sleep_ms(500);
+	for (int k = 1; k <= reloads; k++) {
+		char name[64];
+		snprintf(name, sizeof(name), "Quartier reload %d", k);
+		issue_certificate(H.cert_dir, 0x10ad00 + k, name);
+		cr_assert_eq(kill(H.server_pid, SIGHUP), 0);
+		log_wait(&H, "event=reload status=ok", k);
+		harness_sleep_ms(700);
+	}
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < LOAD_KEEP + LOAD_RENEW; i++)
+		cr_assert_eq(pthread_join(th[i], NULL), 0);
+
+	for (int i = 0; i < LOAD_KEEP + LOAD_RENEW; i++) {
+		cr_log_info("client %d (%s): %u requests, %u failed", i,
+		            lc[i].renew ? "new connection each time" : "one connection", lc[i].ok,
+		            lc[i].failed);
+		cr_expect_eq(lc[i].failed, 0, "client %d: %u failures, the first: %s", i, lc[i].failed,
+		             lc[i].first_error);
+		cr_expect_geq(lc[i].ok, 5, "client %d made only %u requests", i, lc[i].ok);
+		total += lc[i].ok;
+	}
+	cr_assert_eq(log_count(&H, "event=reload status=refused"), 0);
+	/* The connections made before the first reload are the same ones and
+	 * still work. */
+	for (int i = 0; i < LOAD_KEEP; i++) {
+		assert_still_working(lc[i].c, "after three reloads under load");
+		qt_client_free(lc[i].c);
+	}
+	cr_log_info("%u requests during %d reloads", total, reloads);
+
+	/* openssl s_client (verifying against the CA) gets the last certificate. */
+	snprintf(pem, sizeof(pem), "%s/server.pem", H.cert_dir);
+	openssl_fingerprint(&H, pem, file_fp, sizeof(file_fp));
+	openssl_fingerprint(&H, NULL, served, sizeof(served));
+	cr_assert_not_null(strstr(file_fp, "Fingerprint="), "openssl x509: %s", file_fp);
+	cr_assert_str_eq(served, file_fp, "s_client saw \"%s\", the new certificate is \"%s\"",
+	                 served, file_fp);
+	cr_assert_eq(peer_certificate(&H, org, sizeof(org)), 0x10ad00 + reloads);
+	cr_assert_str_eq(org, "Quartier reload 3");
+	free(token);
 	harness_finish(&H);
 }
 
