@@ -11,11 +11,13 @@ QT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # for tests/check_man.sh and tests/check_deb.sh;
 # postgresql-contrib brings btree_gist for the exclusion constraint on
 # support group memberships (server/migrations/0002_support_groups.sql).
+# gettext brings xgettext, msgmerge and msgfmt for the CLI's message
+# catalogue (client/po/).
 QT_DEPS=(build-essential cmake pkg-config libuv1-dev libprotobuf-c-dev
 	protobuf-c-compiler libpq-dev libssl-dev libcriterion-dev libargon2-dev
 	libsystemd-dev postgresql postgresql-contrib postgresql-client openssl
 	ca-certificates python3 python3-protobuf protobuf-compiler procps iproute2
-	util-linux systemd man-db dpkg-dev libsqlite3-dev)
+	util-linux systemd man-db dpkg-dev libsqlite3-dev gettext)
 
 # ------------------------------------------------------------------ messages
 
