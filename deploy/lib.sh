@@ -11,11 +11,17 @@ QT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # for tests/check_man.sh and tests/check_deb.sh;
 # postgresql-contrib brings btree_gist for the exclusion constraint on
 # support group memberships (server/migrations/0002_support_groups.sql).
+# gettext brings xgettext, msgmerge and msgfmt for the CLI's message
+# catalogue (client/po/); locales the locale data QT_LOCALES are built from.
 QT_DEPS=(build-essential cmake pkg-config libuv1-dev libprotobuf-c-dev
 	protobuf-c-compiler libpq-dev libssl-dev libcriterion-dev libargon2-dev
 	libsystemd-dev postgresql postgresql-contrib postgresql-client openssl
 	ca-certificates python3 python3-protobuf protobuf-compiler procps iproute2
-	util-linux systemd man-db dpkg-dev libsqlite3-dev)
+	util-linux systemd man-db dpkg-dev libsqlite3-dev gettext locales)
+
+# Locales the CLI is tested in (tests/test_cli_i18n.c runs it with
+# LANG=de_DE.UTF-8); a fresh Debian has none but C and C.UTF-8.
+QT_LOCALES=(de_DE.UTF-8)
 
 # ------------------------------------------------------------------ messages
 
@@ -43,8 +49,9 @@ qt_run_quiet() {
 
 # ------------------------------------------------------------------ packages
 
-# qt_install_deps: installs the packages of QT_DEPS that are missing.  Does
-# nothing (and needs no network) when all are installed.
+# qt_install_deps: installs the packages of QT_DEPS that are missing, then
+# generates the locales of QT_LOCALES that are missing.  Does nothing (and
+# needs no network) when all are there.
 qt_install_deps() {
 	local p st missing=() sudo=()
 
@@ -54,17 +61,60 @@ qt_install_deps() {
 		st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || st=
 		[[ $st == installed ]] || missing+=("$p")
 	done
-	((${#missing[@]} > 0)) || return 0
+	if ((${#missing[@]} > 0)); then
+		if ((EUID != 0)); then
+			command -v sudo >/dev/null 2>&1 ||
+				qt_die "missing packages (${missing[*]}); run as root or install sudo"
+			sudo=(sudo)
+		fi
+		qt_log "installing packages: ${missing[*]}"
+		qt_run_quiet "apt-get update" "${sudo[@]}" apt-get update -q || return 1
+		qt_run_quiet "apt-get install" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends "${missing[@]}" || return 1
+	fi
+	qt_install_locales
+}
 
+# qt_locale_known NAME: true if `locale -a` lists NAME (de_DE.UTF-8 is
+# listed as de_DE.utf8).
+qt_locale_known() {
+	local want
+	want=$(printf '%s' "$1" | tr 'A-Z' 'a-z' | tr -d -- '-')
+	locale -a 2>/dev/null | tr 'A-Z' 'a-z' | tr -d -- '-' | grep -qxF -- "$want"
+}
+
+# qt_install_locales: generates the locales of QT_LOCALES that are missing
+# the Debian way: enabled in /etc/locale.gen (so that later runs of
+# locale-gen, e.g. on upgrades of the locales package, keep them) and built
+# by locale-gen.
+qt_install_locales() {
+	local l missing=() sudo=()
+
+	for l in "${QT_LOCALES[@]}"; do
+		qt_locale_known "$l" || missing+=("$l")
+	done
+	((${#missing[@]} > 0)) || return 0
 	if ((EUID != 0)); then
 		command -v sudo >/dev/null 2>&1 ||
-			qt_die "missing packages (${missing[*]}); run as root or install sudo"
+			qt_die "missing locales (${missing[*]}); run as root or install sudo"
 		sudo=(sudo)
 	fi
-	qt_log "installing packages: ${missing[*]}"
-	qt_run_quiet "apt-get update" "${sudo[@]}" apt-get update -q || return 1
-	qt_run_quiet "apt-get install" "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-		apt-get install -y -q --no-install-recommends "${missing[@]}" || return 1
+	command -v locale-gen >/dev/null 2>&1 || qt_die "locale-gen not found (Debian package locales)"
+	qt_log "generating locales: ${missing[*]}"
+	for l in "${missing[@]}"; do
+		# "de_DE.UTF-8 UTF-8": the locale and its character set.
+		if grep -qE "^[#[:space:]]*${l//./\\.} ${l##*.}\$" /etc/locale.gen 2>/dev/null; then
+			"${sudo[@]}" sed -i -E "s/^[#[:space:]]*(${l//./\\.} ${l##*.})\$/\\1/" \
+				/etc/locale.gen || return 1
+		else
+			printf '%s %s\n' "$l" "${l##*.}" | "${sudo[@]}" tee -a /etc/locale.gen >/dev/null ||
+				return 1
+		fi
+	done
+	qt_run_quiet locale-gen "${sudo[@]}" locale-gen || return 1
+	for l in "${missing[@]}"; do
+		qt_locale_known "$l" || qt_die "locale $l is still missing after locale-gen"
+	done
 }
 
 # ------------------------------------------------------------------ build

@@ -4,7 +4,8 @@
 # the docs promise: the binaries (and quartier-backup), the unit (whose ExecStart= binary must
 # exist in the root), the sysusers.d snippet (creating the unit's User=),
 # the example configuration (and no /etc/quartier/quartierd.conf), man pages
-# that render without warnings, the bash completion; and that Depends names
+# that render without warnings, the bash completion, the CLI's German
+# messages (found by the packaged binary itself); and that Depends names
 # Debian packages of the libraries the binaries link.
 # Usage: check_deb.sh CPACK BUILD_DIR TESTS_DIR
 set -euo pipefail
@@ -129,3 +130,15 @@ got=$(PATH="$root/usr/bin:$PATH" bash --norc -c '
 	fail "sourcing the bash completion failed"
 [[ $got == $'project\nexport-ics\n--district' ]] || fail "bash completion answers: $got"
 ok "bash completion"
+
+# The CLI's German messages; the unpacked binary finds them relative to its
+# own directory (../share/locale), as the installed one does.  LANGUAGE=de
+# under C.UTF-8 selects German without needing the de_DE locale here.
+mo=$root/usr/share/locale/de/LC_MESSAGES/quartier.mo
+[[ -s $mo ]] || fail "usr/share/locale/de/LC_MESSAGES/quartier.mo missing"
+got=$(env -i PATH=/usr/bin:/bin LC_ALL=C.UTF-8 LANGUAGE=de "$root/usr/bin/quartier" --help |
+	sed -n 1p)
+[[ $got == "Aufruf: quartier "* ]] || fail "the packaged quartier does not speak German: $got"
+got=$(env -i PATH=/usr/bin:/bin LC_ALL=C.UTF-8 "$root/usr/bin/quartier" --help | sed -n 1p)
+[[ $got == "Usage: quartier "* ]] || fail "the packaged quartier does not speak English: $got"
+ok "German messages in usr/share/locale/de/LC_MESSAGES/quartier.mo"

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
+
 void args_init(args_t *a, int argc, char **argv)
 {
 	memset(a, 0, sizeof(*a));
@@ -45,7 +47,7 @@ int args_next(args_t *a, const args_opt_t *opts, const args_opt_t *more,
 		/* Short options: only -h; a negative number is not an option
 		 * we know either, so report it plainly. */
 		if (strcmp(arg, "-h") != 0) {
-			snprintf(a->error, sizeof(a->error), "unknown option %s", arg);
+			snprintf(a->error, sizeof(a->error), _("unknown option %s"), arg);
 			return ARGS_ERROR;
 		}
 		name = "h";
@@ -60,14 +62,14 @@ int args_next(args_t *a, const args_opt_t *opts, const args_opt_t *more,
 	if (o == NULL)
 		o = args_find(more, name, len);
 	if (o == NULL) {
-		snprintf(a->error, sizeof(a->error), "unknown option %.*s",
+		snprintf(a->error, sizeof(a->error), _("unknown option %.*s"),
 		         (int)(len + (size_t)(name - arg)), arg);
 		return ARGS_ERROR;
 	}
 	if (!o->has_arg) {
 		if (eq != NULL) {
-			snprintf(a->error, sizeof(a->error),
-			         "option --%s takes no value", o->name);
+			snprintf(a->error, sizeof(a->error), _("option --%s takes no value"),
+			         o->name);
 			return ARGS_ERROR;
 		}
 		return o->id;
@@ -77,8 +79,7 @@ int args_next(args_t *a, const args_opt_t *opts, const args_opt_t *more,
 		return o->id;
 	}
 	if (a->pos >= a->argc) {
-		snprintf(a->error, sizeof(a->error), "option --%s needs a value",
-		         o->name);
+		snprintf(a->error, sizeof(a->error), _("option --%s needs a value"), o->name);
 		return ARGS_ERROR;
 	}
 	*val = a->argv[a->pos++];

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "config.h"
+#include "i18n.h"
+#include "label.h"
 #include "output.h"
 
 const args_opt_t cli_global_opts[] = {
@@ -50,7 +52,7 @@ int cli_global(cli_t *cli, int id, const char *val)
 		cli->offline = 1;
 		return 1;
 	case CLI_OPT_VERSION:
-		cli_usage_error(NULL, "--version goes before the command");
+		cli_usage_error(NULL, _("--version goes before the command"));
 		return -1;
 	default:
 		return 0;
@@ -65,13 +67,13 @@ int cli_other(cli_t *cli, const args_t *a, int id, const char *val,
 	if (id == ARGS_ERROR)
 		return cli_usage_error(command, "%s", a->error);
 	if (id == ARGS_POSITIONAL)
-		return cli_usage_error(command, "unexpected argument '%s'", val);
+		return cli_usage_error(command, _("unexpected argument '%s'"), val);
 	r = cli_global(cli, id, val);
 	if (r > 0)
 		return CLI_EXIT_OK;
 	if (r < 0)
 		return CLI_EXIT_USAGE;
-	return cli_usage_error(command, "option not allowed here");
+	return cli_usage_error(command, _("option not allowed here"));
 }
 
 int cli_usage_error(const char *command, const char *fmt, ...)
@@ -83,9 +85,9 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	if (command != NULL)
-		fprintf(stderr, "\nTry 'quartier %s --help'.\n", command);
+		fprintf(stderr, _("\nTry 'quartier %s --help'.\n"), command);
 	else
-		fputs("\nTry 'quartier --help'.\n", stderr);
+		fputs(_("\nTry 'quartier --help'.\n"), stderr);
 	return CLI_EXIT_USAGE;
 }
 
@@ -122,26 +124,66 @@ static int cli_queued(cli_t *cli)
 	if (cli->client == NULL || (n = qt_client_queued(cli->client)) == 0)
 		return 0;
 	if (cli->unreachable != NULL)
-		fprintf(stderr, "quartier: server unreachable (%s)\n", cli->unreachable);
+		fprintf(stderr, _("quartier: server unreachable (%s)\n"), cli->unreachable);
 	else
 		fprintf(stderr, "quartier: %s\n", qt_client_last_error(cli->client)->message);
-	fprintf(stderr, "quartier: queued as #%lld; will be sent on the next `quartier sync`\n",
+	fprintf(stderr, _("quartier: queued as #%lld; will be sent on the next `quartier sync`\n"),
 	        (long long)n);
 	if (cli->json)
 		printf("{\"queued\": %lld}\n", (long long)n);
 	return 1;
 }
 
+const char *cli_status_text(qt_status_t st)
+{
+	/* One entry per status of QT_STATUS_MAP (qt_status.h), in English the
+	 * same words as qt_status_str(). */
+	switch (st) {
+	case QT_OK:
+		return C_("status", "ok");
+	case QT_INVALID_ARGUMENT:
+		return C_("status", "invalid argument");
+	case QT_NOT_FOUND:
+		return C_("status", "not found");
+	case QT_CONFLICT:
+		return C_("status", "conflict");
+	case QT_PERMISSION_DENIED:
+		return C_("status", "permission denied");
+	case QT_UNAUTHENTICATED:
+		return C_("status", "unauthenticated");
+	case QT_RESOURCE_EXHAUSTED:
+		return C_("status", "resource exhausted");
+	case QT_UNAVAILABLE:
+		return C_("status", "unavailable");
+	case QT_INTERNAL:
+		return C_("status", "internal error");
+	case QT_FAILED_PRECONDITION:
+		return C_("status", "failed precondition");
+	case QT_PROTOCOL_ERROR:
+		return C_("status", "protocol error");
+	case QT_UNSUPPORTED_VERSION:
+		return C_("status", "unsupported protocol version");
+	case QT_IO:
+		return C_("status", "connection failed");
+	case QT_TLS:
+		return C_("status", "TLS failure");
+	case QT_NOMEM:
+		return C_("status", "out of memory");
+	}
+	return qt_status_str(st);
+}
+
 int cli_fail(cli_t *cli, qt_status_t st, const char *msg)
 {
 	const qt_error_t *e = NULL;
-	const char *text = qt_status_str(st);
+	const char *text = cli_status_text(st);
 
 	if (cli_queued(cli))
 		return CLI_EXIT_QUEUED;
 	if (cli->client != NULL && cli->unreachable != NULL && st == QT_UNAVAILABLE) {
-		fprintf(stderr, "quartier: server unreachable: %s\n"
-		        "quartier: `--offline` answers reads from the local replica\n",
+		fprintf(stderr,
+		        _("quartier: server unreachable: %s\n"
+		          "quartier: `--offline` answers reads from the local replica\n"),
 		        cli->unreachable);
 		return CLI_EXIT_UNAVAILABLE;
 	}
@@ -152,19 +194,22 @@ int cli_fail(cli_t *cli, qt_status_t st, const char *msg)
 		else
 			e = NULL;
 	}
-	if (msg == NULL || msg[0] == '\0' || strcmp(msg, text) == 0)
+	/* The status in the user's language; the message (the server's, in
+	 * English) follows as the detail. */
+	if (msg == NULL || msg[0] == '\0' || strcmp(msg, text) == 0 ||
+	    strcmp(msg, qt_status_str(st)) == 0)
 		fprintf(stderr, "quartier: %s", text);
 	else
 		fprintf(stderr, "quartier: %s: %s", text, msg);
 	if (e != NULL && e->field != NULL)
-		fprintf(stderr, " (field: %s)", e->field);
+		fprintf(stderr, _(" (field: %s)"), e->field);
 	fputc('\n', stderr);
 	return cli_exit_code(st);
 }
 
 static int cli_not_logged_in(void)
 {
-	fprintf(stderr, "quartier: not logged in; run: quartier login --user NAME\n");
+	fprintf(stderr, _("quartier: not logged in; run: quartier login --user NAME\n"));
 	return CLI_EXIT_AUTH;
 }
 
@@ -183,15 +228,18 @@ int cli_store_open(cli_t *cli, int create, int quiet)
 	login = cli->me.login != NULL ? strdup(cli->me.login) : config_account_read(cli);
 	if (login == NULL) {
 		if (!quiet)
-			fprintf(stderr, "quartier: not logged in; run: quartier login --user NAME\n");
+			fprintf(stderr,
+			        _("quartier: not logged in; run: quartier login --user NAME\n"));
 		rc = CLI_EXIT_AUTH;
 		goto out;
 	}
 	st = qt_store_default_path(cli->host, cli->port, login, create, &path);
 	if (st != QT_OK) {
 		if (!quiet)
-			fprintf(stderr, "quartier: cannot find or create the data directory "
-			        "(set XDG_DATA_HOME or HOME): %s\n", qt_status_str(st));
+			fprintf(stderr,
+			        _("quartier: cannot find or create the data directory "
+			          "(set XDG_DATA_HOME or HOME): %s\n"),
+			        cli_status_text(st));
 		rc = CLI_EXIT_OTHER;
 		goto out;
 	}
@@ -220,8 +268,8 @@ void cli_offline_notice(cli_t *cli)
 	if (cli->store == NULL || qt_store_info(cli->store, &info) != QT_OK)
 		return;
 	if (info.last_sync == 0) {
-		fprintf(stderr, "offline: the replica was never synced completely; "
-		        "run `quartier sync` when online\n");
+		fprintf(stderr, _("offline: the replica was never synced completely; "
+		                  "run `quartier sync` when online\n"));
 		qt_store_info_clear(&info);
 		return;
 	}
@@ -230,11 +278,13 @@ void cli_offline_notice(cli_t *cli)
 	if (age < 0)
 		age = 0;
 	if (age < 3600)
-		fprintf(stderr, "offline: data as of %s, %lld min old\n", when, (long long)(age / 60));
+		fprintf(stderr, _("offline: data as of %s, %lld min old\n"), when,
+		        (long long)(age / 60));
 	else if (age < 2 * 86400)
-		fprintf(stderr, "offline: data as of %s, %lld h old\n", when, (long long)(age / 3600));
+		fprintf(stderr, _("offline: data as of %s, %lld h old\n"), when,
+		        (long long)(age / 3600));
 	else
-		fprintf(stderr, "offline: data as of %s, %lld days old\n", when,
+		fprintf(stderr, _("offline: data as of %s, %lld days old\n"), when,
 		        (long long)(age / 86400));
 	qt_store_info_clear(&info);
 }
@@ -251,7 +301,7 @@ static int cli_go_offline(cli_t *cli, int serve_reads, int quiet)
 		return rc;
 	st = qt_client_offline(cli->store, serve_reads, &cli->client);
 	if (st != QT_OK) {
-		fprintf(stderr, "quartier: %s\n", qt_status_str(st));
+		fprintf(stderr, "quartier: %s\n", cli_status_text(st));
 		return CLI_EXIT_OTHER;
 	}
 	if (serve_reads)
@@ -272,12 +322,21 @@ static void cli_replay(cli_t *cli)
 	if (info.outbox_queued > 0) {
 		st = qt_outbox_replay(cli->client, cli->store, &rs);
 		if (rs.done > 0)
-			fprintf(stderr, "quartier: sent %u queued change(s) from the outbox\n", rs.done);
+			fprintf(stderr,
+			        ngettext("quartier: sent %u queued change from the outbox\n",
+			                 "quartier: sent %u queued changes from the outbox\n",
+			                 rs.done),
+			        rs.done);
 		if (rs.conflicted + rs.failed > 0)
-			fprintf(stderr, "quartier: %u queued change(s) refused; see `quartier outbox`\n",
-			        rs.conflicted + rs.failed);
+			fprintf(
+			    stderr,
+			    ngettext("quartier: %u queued change refused; see `quartier outbox`\n",
+			             "quartier: %u queued changes refused; see `quartier outbox`\n",
+			             rs.conflicted + rs.failed),
+			    rs.conflicted + rs.failed);
 		if (st != QT_OK)
-			fprintf(stderr, "quartier: the outbox could not be sent completely: %s\n",
+			fprintf(stderr,
+			        _("quartier: the outbox could not be sent completely: %s\n"),
 			        qt_client_last_error(cli->client)->message);
 	}
 	qt_store_info_clear(&info);
@@ -344,8 +403,8 @@ int cli_connect(cli_t *cli, int resume)
 			qt_client_set_store(cli->client, cli->store);
 			cli_replay(cli);
 		} else {
-			fprintf(stderr, "quartier: warning: no outbox; changes are sent without "
-			        "being kept for a retry\n");
+			fprintf(stderr, _("quartier: warning: no outbox; changes are sent without "
+			                  "being kept for a retry\n"));
 		}
 	}
 	rc = CLI_EXIT_OK;
@@ -366,8 +425,8 @@ int cli_parse_id(const char *command, const char *what, const char *s,
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v <= 0 || s[0] == '+')
-		return cli_usage_error(command, "invalid %s '%s' (expected a number)",
-		                       what, s);
+		return cli_usage_error(command, _("invalid %s '%s' (expected a number)"), _(what),
+		                       s);
 	*out = (int64_t)v;
 	return CLI_EXIT_OK;
 }
@@ -386,7 +445,7 @@ int cli_ids_add(cli_ids_t *ids, const char *command, const char *what,
 
 		grown = realloc(ids->v, ncap * sizeof(*grown));
 		if (grown == NULL) {
-			fprintf(stderr, "quartier: out of memory\n");
+			fprintf(stderr, _("quartier: out of memory\n"));
 			return CLI_EXIT_OTHER;
 		}
 		ids->v = grown;
@@ -431,15 +490,15 @@ void cli_print_account(cli_t *cli, const qt_account_t *acct)
 	snprintf(office, sizeof(office), "%lld", (long long)acct->office_id);
 	snprintf(org, sizeof(org), "%lld", (long long)acct->organisation_id);
 	snprintf(district, sizeof(district), "%lld", (long long)acct->district_id);
-	out_kv(stdout, 12, "id", id);
-	out_kv(stdout, 12, "login", acct->login);
-	out_kv(stdout, 12, "name", acct->display_name);
-	out_kv(stdout, 12, "role", qt_role_name(acct->role));
-	out_kv(stdout, 12, "office", acct->office_id != 0 ? office : NULL);
-	out_kv(stdout, 12, "organisation", acct->organisation_id != 0 ? org : NULL);
-	out_kv(stdout, 12, "district", acct->district_id != 0 ? district : NULL);
+	out_kv(stdout, 12, _("id"), id);
+	out_kv(stdout, 12, _("login"), acct->login);
+	out_kv(stdout, 12, _("name"), acct->display_name);
+	out_kv(stdout, 12, _("role"), label(LABEL_ROLE, qt_role_name(acct->role)));
+	out_kv(stdout, 12, _("office"), acct->office_id != 0 ? office : NULL);
+	out_kv(stdout, 12, _("organisation"), acct->organisation_id != 0 ? org : NULL);
+	out_kv(stdout, 12, _("district"), acct->district_id != 0 ? district : NULL);
 	if (acct->disabled)
-		out_kv(stdout, 12, "disabled", "yes");
+		out_kv(stdout, 12, _("disabled"), _("yes"));
 }
 
 int cli_collect_pages(cli_t *cli, cli_page_fn fetch, void *ctx, size_t elem_size,
@@ -462,7 +521,7 @@ int cli_collect_pages(cli_t *cli, cli_page_fn fetch, void *ctx, size_t elem_size
 		if (n_page > 0) {
 			grown = realloc(all, (n_all + n_page) * elem_size);
 			if (grown == NULL) {
-				fprintf(stderr, "quartier: out of memory\n");
+				fprintf(stderr, _("quartier: out of memory\n"));
 				rc = CLI_EXIT_OTHER;
 				goto out;
 			}
@@ -476,8 +535,8 @@ int cli_collect_pages(cli_t *cli, cli_page_fn fetch, void *ctx, size_t elem_size
 		if (!fetch_all || nx == 0)
 			break;
 		if (nx <= after) {
-			fprintf(stderr, "quartier: protocol error: "
-			                "the server's next page does not advance\n");
+			fprintf(stderr, _("quartier: protocol error: "
+			                  "the server's next page does not advance\n"));
 			rc = CLI_EXIT_OTHER;
 			goto out;
 		}

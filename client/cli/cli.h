@@ -97,6 +97,9 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 /* Maps a status to the exit code documented in --help. */
 int cli_exit_code(qt_status_t st);
 
+/* The status in the user's language ("not found", "nicht gefunden"). */
+const char *cli_status_text(qt_status_t st);
+
 /* Prints the last error of cli->client (or msg if there is no client) as
  * "quartier: <status text>: <message> (field: X)"; returns the exit code. */
 int cli_fail(cli_t *cli, qt_status_t st, const char *msg);
@@ -116,7 +119,7 @@ int cli_store_open(cli_t *cli, int create, int quiet);
 void cli_offline_notice(cli_t *cli);
 
 /* Parses a positive decimal id; returns 0, or a usage error code after
- * printing "invalid <what>". */
+ * printing "invalid <what>".  what is an N_() literal (translated here). */
 int cli_parse_id(const char *command, const char *what, const char *s,
                  int64_t *out);
 

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
+#include "label.h"
 #include "output.h"
 #include "password.h"
 
@@ -58,14 +60,13 @@ static int cmd_account_create(cli_t *cli, args_t *a)
 			role = val;
 			break;
 		case OPT_OFFICE:
-			rc = cli_parse_id(CMD, "office id", val, &in.office_id);
+			rc = cli_parse_id(CMD, N_("office id"), val, &in.office_id);
 			break;
 		case OPT_ORGANISATION:
-			rc = cli_parse_id(CMD, "organisation id", val,
-			                  &in.organisation_id);
+			rc = cli_parse_id(CMD, N_("organisation id"), val, &in.organisation_id);
 			break;
 		case OPT_DISTRICT:
-			rc = cli_parse_id(CMD, "district id", val, &in.district_id);
+			rc = cli_parse_id(CMD, N_("district id"), val, &in.district_id);
 			break;
 		case OPT_PASSWORD_STDIN:
 			from_stdin = 1;
@@ -82,17 +83,16 @@ static int cmd_account_create(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (in.login == NULL)
-		return cli_usage_error(CMD, "missing --login");
+		return cli_usage_error(CMD, _("missing --login"));
 	if (in.display_name == NULL)
-		return cli_usage_error(CMD, "missing --name");
+		return cli_usage_error(CMD, _("missing --name"));
 	if (role == NULL)
-		return cli_usage_error(CMD, "missing --role (%s)", CMD_ACCOUNT_ROLES);
+		return cli_usage_error(CMD, _("missing --role (%s)"), CMD_ACCOUNT_ROLES);
 	in.role = qt_role_parse(role);
 	if (in.role == QT_ROLE_UNSPECIFIED)
-		return cli_usage_error(CMD, "unknown role '%s' (%s)", role,
-		                       CMD_ACCOUNT_ROLES);
+		return cli_usage_error(CMD, _("unknown role '%s' (%s)"), role, CMD_ACCOUNT_ROLES);
 
-	if (password_read("Password for the new account: ", "Repeat the password: ",
+	if (password_read(_("Password for the new account: "), _("Repeat the password: "),
 	                  from_stdin, &pw) != 0)
 		return CLI_EXIT_USAGE;
 	in.password = pw;
@@ -115,7 +115,8 @@ out:
 static int cmd_account_list(cli_t *cli, args_t *a)
 {
 	static const char *const headers[] = {
-		"ID", "LOGIN", "NAME", "ROLE", "OFFICE", "ORGANISATION", "DISTRICT", "DISABLED",
+	    N_("ID"),     N_("LOGIN"),        N_("NAME"),     N_("ROLE"),
+	    N_("OFFICE"), N_("ORGANISATION"), N_("DISTRICT"), N_("DISABLED"),
 	};
 	qt_account_t *list = NULL;
 	size_t n = 0, i;
@@ -165,15 +166,15 @@ static int cmd_account_list(cli_t *cli, args_t *a)
 			row[0] = num;
 			row[1] = list[i].login;
 			row[2] = list[i].display_name;
-			row[3] = qt_role_name(list[i].role);
+			row[3] = label(LABEL_ROLE, qt_role_name(list[i].role));
 			row[4] = list[i].office_id != 0 ? office : NULL;
 			row[5] = list[i].organisation_id != 0 ? org : NULL;
 			row[6] = list[i].district_id != 0 ? district : NULL;
-			row[7] = list[i].disabled ? "yes" : "no";
+			row[7] = list[i].disabled ? _("yes") : _("no");
 			out_table_add(&t, row);
 		}
 		if (out_table_print(&t, stdout) != 0) {
-			fprintf(stderr, "quartier: out of memory\n");
+			fprintf(stderr, _("quartier: out of memory\n"));
 			rc = CLI_EXIT_OTHER;
 		}
 		out_table_free(&t);
@@ -193,7 +194,7 @@ static int cmd_account_target(cli_t *cli, const char *s, int64_t *out)
 	int rc = CLI_EXIT_USAGE;
 
 	if (s[0] != '\0' && strspn(s, "0123456789") == strlen(s))
-		return cli_parse_id(CMD, "account id", s, out);
+		return cli_parse_id(CMD, N_("account id"), s, out);
 	st = qt_account_list(cli->client, &list, &n);
 	if (st != QT_OK)
 		return cli_fail(cli, st, NULL);
@@ -206,7 +207,7 @@ static int cmd_account_target(cli_t *cli, const char *s, int64_t *out)
 	}
 	qt_account_list_free(list, n);
 	if (rc != CLI_EXIT_OK)
-		return cli_fail(cli, QT_NOT_FOUND, "no account with this login");
+		return cli_fail(cli, QT_NOT_FOUND, _("no account with this login"));
 	return rc;
 }
 
@@ -232,7 +233,7 @@ static int cmd_account_admin_args(cli_t *cli, args_t *a, account_admin_args_t *o
 		switch (id) {
 		case ARGS_POSITIONAL:
 			if (out->target != NULL)
-				return cli_usage_error(CMD, "unexpected argument '%s'", val);
+				return cli_usage_error(CMD, _("unexpected argument '%s'"), val);
 			out->target = val;
 			break;
 		case OPT_NAME:
@@ -242,15 +243,14 @@ static int cmd_account_admin_args(cli_t *cli, args_t *a, account_admin_args_t *o
 			out->role = val;
 			break;
 		case OPT_OFFICE:
-			rc = cli_parse_id(CMD, "office id", val, &out->change.office_id);
+			rc = cli_parse_id(CMD, N_("office id"), val, &out->change.office_id);
 			break;
 		case OPT_ORGANISATION:
-			rc = cli_parse_id(CMD, "organisation id", val,
+			rc = cli_parse_id(CMD, N_("organisation id"), val,
 			                  &out->change.organisation_id);
 			break;
 		case OPT_DISTRICT:
-			rc = cli_parse_id(CMD, "district id", val,
-			                  &out->change.district_id);
+			rc = cli_parse_id(CMD, N_("district id"), val, &out->change.district_id);
 			break;
 		case OPT_PASSWORD_STDIN:
 			out->from_stdin = 1;
@@ -265,7 +265,7 @@ static int cmd_account_admin_args(cli_t *cli, args_t *a, account_admin_args_t *o
 	if (cli->help)
 		return CLI_EXIT_OK;
 	if (out->target == NULL)
-		return cli_usage_error(CMD, "missing ACCOUNT (id or login)");
+		return cli_usage_error(CMD, _("missing ACCOUNT (id or login)"));
 	return CLI_EXIT_OK;
 }
 
@@ -290,13 +290,13 @@ static int cmd_account_update(cli_t *cli, args_t *a, const char *sub)
 		in.change.disabled = strcmp(sub, "disable") == 0;
 	} else if (strcmp(sub, "role") == 0) {
 		if (in.role == NULL)
-			return cli_usage_error(CMD, "missing --role (%s)", CMD_ACCOUNT_ROLES);
+			return cli_usage_error(CMD, _("missing --role (%s)"), CMD_ACCOUNT_ROLES);
 		in.change.role = qt_role_parse(in.role);
 		if (in.change.role == QT_ROLE_UNSPECIFIED)
-			return cli_usage_error(CMD, "unknown role '%s' (%s)", in.role,
+			return cli_usage_error(CMD, _("unknown role '%s' (%s)"), in.role,
 			                       CMD_ACCOUNT_ROLES);
 	} else if (in.change.display_name == NULL) {
-		return cli_usage_error(CMD, "missing --name");
+		return cli_usage_error(CMD, _("missing --name"));
 	}
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
@@ -329,8 +329,7 @@ static int cmd_account_reset_password(cli_t *cli, args_t *a)
 		cli_usage_command(CMD);
 		return CLI_EXIT_OK;
 	}
-	if (password_read("New password: ", "Repeat the password: ", in.from_stdin,
-	                  &pw) != 0)
+	if (password_read(_("New password: "), _("Repeat the password: "), in.from_stdin, &pw) != 0)
 		return CLI_EXIT_USAGE;
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
@@ -386,9 +385,12 @@ static int cmd_account_revoke_sessions(cli_t *cli, args_t *a)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		printf("revoked %u session%s of account %lld (%u connection%s logged out)\n",
-		       sessions, sessions == 1 ? "" : "s", (long long)target, conns,
-		       conns == 1 ? "" : "s");
+		printf(ngettext("revoked %u session of account %lld",
+		                "revoked %u sessions of account %lld", sessions),
+		       sessions, (long long)target);
+		printf(ngettext(" (%u connection logged out)\n", " (%u connections logged out)\n",
+		                conns),
+		       conns);
 	}
 	return CLI_EXIT_OK;
 }
@@ -410,9 +412,9 @@ int cmd_account(cli_t *cli, args_t *a)
 			cli_usage_command(CMD);
 			return CLI_EXIT_OK;
 		}
-		return cli_usage_error(CMD, "missing subcommand (create, list, disable, "
-		                       "enable, role, rename, reset-password or "
-		                       "revoke-sessions)");
+		return cli_usage_error(CMD, _("missing subcommand (create, list, disable, "
+		                              "enable, role, rename, reset-password or "
+		                              "revoke-sessions)"));
 	}
 	if (strcmp(val, "create") == 0)
 		return cmd_account_create(cli, a);
@@ -425,5 +427,5 @@ int cmd_account(cli_t *cli, args_t *a)
 		return cmd_account_reset_password(cli, a);
 	if (strcmp(val, "revoke-sessions") == 0)
 		return cmd_account_revoke_sessions(cli, a);
-	return cli_usage_error(CMD, "unknown subcommand '%s'", val);
+	return cli_usage_error(CMD, _("unknown subcommand '%s'"), val);
 }

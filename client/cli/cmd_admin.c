@@ -5,11 +5,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "output.h"
 
 #define CMD "admin"
 
-/* One "key value" line of the figures block. */
+/* One "key value" line of the figures block (key already translated). */
 static void admin_kv_u64(const char *key, uint64_t v)
 {
 	char buf[24];
@@ -76,29 +77,30 @@ static void admin_stats_json(const qt_admin_stats_t *s)
 
 static int admin_stats_table(const qt_admin_stats_t *s)
 {
-	static const char *const headers[] = {"TYPE", "COUNT", "OK", "FAILED", "MEAN MS"};
+	static const char *const headers[] = {N_("TYPE"), N_("COUNT"), N_("OK"), N_("FAILED"),
+	                                      N_("MEAN MS")};
 	char started[64], count[24], ok[24], failed[24], mean[24];
 	const char *row[5];
 	out_table_t t;
 	int rc = CLI_EXIT_OK;
 
-	out_kv(stdout, 20, "started", out_time(started, sizeof(started), s->started_at));
-	out_kv(stdout, 20, "ready", s->ready ? "yes" : "no");
-	admin_kv_u64("connections open", s->conn_open);
-	admin_kv_u64("accepted", s->conn_accepted);
-	admin_kv_u64("refused", s->conn_refused);
-	admin_kv_u64("tls handshakes", s->tls_handshakes);
-	admin_kv_u64("tls failures", s->tls_failures);
-	admin_kv_u64("protocol errors", s->protocol_errors);
-	admin_kv_u64("failed logins", s->logins_failed);
-	admin_kv_u64("db pool size", s->db_size);
-	admin_kv_u64("db connected", s->db_connected);
-	admin_kv_u64("db in use", s->db_in_use);
-	admin_kv_u64("db waiting", s->db_waiting);
-	admin_kv_u64("db errors", s->db_errors);
-	admin_kv_u64("db reconnects", s->db_reconnects);
-	admin_kv_u64("hashes running", s->hash_running);
-	admin_kv_u64("hashes queued", s->hash_queued);
+	out_kv(stdout, 20, _("started"), out_time(started, sizeof(started), s->started_at));
+	out_kv(stdout, 20, _("ready"), s->ready ? _("yes") : _("no"));
+	admin_kv_u64(_("connections open"), s->conn_open);
+	admin_kv_u64(_("accepted"), s->conn_accepted);
+	admin_kv_u64(_("refused"), s->conn_refused);
+	admin_kv_u64(_("tls handshakes"), s->tls_handshakes);
+	admin_kv_u64(_("tls failures"), s->tls_failures);
+	admin_kv_u64(_("protocol errors"), s->protocol_errors);
+	admin_kv_u64(_("failed logins"), s->logins_failed);
+	admin_kv_u64(_("db pool size"), s->db_size);
+	admin_kv_u64(_("db connected"), s->db_connected);
+	admin_kv_u64(_("db in use"), s->db_in_use);
+	admin_kv_u64(_("db waiting"), s->db_waiting);
+	admin_kv_u64(_("db errors"), s->db_errors);
+	admin_kv_u64(_("db reconnects"), s->db_reconnects);
+	admin_kv_u64(_("hashes running"), s->hash_running);
+	admin_kv_u64(_("hashes queued"), s->hash_queued);
 	fputc('\n', stdout);
 	out_table_init(&t, 5, headers, "lrrrr");
 	for (size_t i = 0; i < s->n_requests; i++) {
@@ -116,7 +118,7 @@ static int admin_stats_table(const qt_admin_stats_t *s)
 		out_table_add(&t, row);
 	}
 	if (out_table_print(&t, stdout) != 0) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		rc = CLI_EXIT_OTHER;
 	}
 	out_table_free(&t);
@@ -170,9 +172,9 @@ int cmd_admin(cli_t *cli, args_t *a)
 			cli_usage_command(CMD);
 			return CLI_EXIT_OK;
 		}
-		return cli_usage_error(CMD, "missing subcommand (stats)");
+		return cli_usage_error(CMD, _("missing subcommand (stats)"));
 	}
 	if (strcmp(val, "stats") == 0)
 		return cmd_admin_stats(cli, a);
-	return cli_usage_error(CMD, "unknown subcommand '%s'", val);
+	return cli_usage_error(CMD, _("unknown subcommand '%s'"), val);
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
+#include "label.h"
 #include "output.h"
 
 #define CMD_CRITERIA     "criteria"
@@ -78,20 +80,11 @@ static const args_opt_t cmd_continuation_due_opts[] = {
 	{ NULL, 0, 0 },
 };
 
-static const char *const cmd_block_de[] = {
-	[QT_BLOCK_CITY_OVERALL_RESPONSIBILITY] = "Gesamtverantwortung der Stadtverwaltung",
-	[QT_BLOCK_STANDING_FACILITY] = "soziale Regeleinrichtung im Quartier",
-	[QT_BLOCK_ORGANISED_CIVIC_ENGAGEMENT] = "organisiertes gesellschaftliches Engagement",
-	[QT_BLOCK_ESTABLISHED_NETWORK] = "etabliertes Netzwerk mit Hauptamtlichen",
-	[QT_BLOCK_DISTRICT_HEAD] = "Bezirksvorsteher*innen",
-	[QT_BLOCK_CITY_SERVICES] = "Dienste der Stadtverwaltung",
-};
-
 /* ------------------------------------------------------------ helpers */
 
 static int cmd_oom(void)
 {
-	fprintf(stderr, "quartier: out of memory\n");
+	fprintf(stderr, _("quartier: out of memory\n"));
 	return CLI_EXIT_OTHER;
 }
 
@@ -104,7 +97,7 @@ static int cmd_table_done(out_table_t *t)
 	return rc != 0 ? cmd_oom() : CLI_EXIT_OK;
 }
 
-/* Parses a positive number of at most max. */
+/* Parses a positive number of at most max; what is an N_() literal. */
 static int cmd_parse_u32(const char *command, const char *what, const char *s, uint32_t max,
                          uint32_t *out)
 {
@@ -114,7 +107,7 @@ static int cmd_parse_u32(const char *command, const char *what, const char *s, u
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (v > (int64_t)max)
-		return cli_usage_error(command, "%s must be at most %u", what, max);
+		return cli_usage_error(command, _("%s must be at most %u"), _(what), max);
 	*out = (uint32_t)v;
 	return CLI_EXIT_OK;
 }
@@ -145,6 +138,12 @@ static const char *cmd_criterion_text(char *buf, size_t len, const qt_criterion_
 	return buf;
 }
 
+/* "required" or "enhancing" in the user's language. */
+static const char *cmd_criterion_type(const qt_criterion_t *c)
+{
+	return c->required ? C_("criterion type", "required") : C_("criterion type", "enhancing");
+}
+
 static void cmd_json_criterion(out_json_t *j, const qt_criterion_t *c)
 {
 	out_json_begin_object(j);
@@ -165,7 +164,7 @@ static void cmd_json_criterion(out_json_t *j, const qt_criterion_t *c)
 
 static int cmd_criteria_print(cli_t *cli, const qt_catalogue_t *cat, uint32_t section)
 {
-	static const char *const headers[] = { "ID", "COLUMN", "TYPE", "CRITERION" };
+	static const char *const headers[] = {N_("ID"), N_("COLUMN"), N_("TYPE"), N_("CRITERION")};
 	char text[4096];
 	const char *row[4];
 	char id[24];
@@ -202,11 +201,13 @@ static int cmd_criteria_print(cli_t *cli, const qt_catalogue_t *cat, uint32_t se
 		out_json_finish(&j);
 		return CLI_EXIT_OK;
 	}
-	printf("%s (catalogue version %u)\n", cat->title, cat->version);
+	printf(_("%s (catalogue version %u)\n"), cat->title, cat->version);
 	if (cat->source != NULL)
-		printf("Source: %s\n", cat->source);
-	printf("TYPE required: a basic requirement for every project (printed plain in the annex);\n"
-	       "     enhancing: quality-enhancing, mainly for comprehensive developments (italic).\n");
+		printf(_("Source: %s\n"), cat->source);
+	printf(
+	    _("TYPE required: a basic requirement for every project (printed plain in the annex);\n"
+	      "     enhancing: quality-enhancing, mainly for comprehensive developments "
+	      "(italic).\n"));
 	for (size_t s = 0; s < cat->n_sections && rc == CLI_EXIT_OK; s++) {
 		out_table_t t;
 
@@ -221,8 +222,8 @@ static int cmd_criteria_print(cli_t *cli, const qt_catalogue_t *cat, uint32_t se
 				continue;
 			snprintf(id, sizeof(id), "%lld", (long long)c->id);
 			row[0] = id;
-			row[1] = qt_criterion_column_name(c->column);
-			row[2] = c->required ? "required" : "enhancing";
+			row[1] = label(LABEL_COLUMN, qt_criterion_column_name(c->column));
+			row[2] = cmd_criterion_type(c);
 			row[3] = cmd_criterion_text(text, sizeof(text), c);
 			out_table_add(&t, row);
 		}
@@ -241,9 +242,9 @@ int cmd_criteria(cli_t *cli, args_t *a)
 
 	while ((id = args_next(a, cmd_criteria_opts, cli_global_opts, &val)) != ARGS_END) {
 		if (id == OPT_VERSION)
-			rc = cmd_parse_u32(CMD_CRITERIA, "version", val, 1000000, &version);
+			rc = cmd_parse_u32(CMD_CRITERIA, N_("version"), val, 1000000, &version);
 		else if (id == OPT_SECTION)
-			rc = cmd_parse_u32(CMD_CRITERIA, "section", val, 7, &section);
+			rc = cmd_parse_u32(CMD_CRITERIA, N_("section"), val, 7, &section);
 		else
 			rc = cli_other(cli, a, id, val, CMD_CRITERIA);
 		if (rc != CLI_EXIT_OK)
@@ -317,19 +318,22 @@ static const qt_rating_entry_t *cmd_rating_of(const qt_assessment_t *x, int64_t 
 static const char *cmd_result(char *buf, size_t len, const qt_assessment_t *x)
 {
 	if (x->required_met)
-		snprintf(buf, len, "all required criteria met");
+		snprintf(buf, len, "%s", _("all required criteria met"));
 	else
-		snprintf(buf, len, "%zu required criteri%s not met", x->n_missing_ids,
-		         x->n_missing_ids == 1 ? "on" : "a");
+		snprintf(buf, len,
+		         ngettext("%zu required criterion not met", "%zu required criteria not met",
+		                  x->n_missing_ids),
+		         x->n_missing_ids);
 	return buf;
 }
 
 /* Prints an assessment; cat (may be NULL) gives the texts of all ratings. */
 static int cmd_assessment_print(cli_t *cli, const qt_assessment_t *x, const qt_catalogue_t *cat)
 {
-	static const char *const mheaders[] = { "ID", "§", "COLUMN", "RATING", "CRITERION", "NOTE" };
-	static const char *const rheaders[] = { "ID", "§", "COLUMN", "TYPE", "RATING", "CRITERION",
-		                                "NOTE" };
+	static const char *const mheaders[] = {N_("ID"),     N_("§"),         N_("COLUMN"),
+	                                       N_("RATING"), N_("CRITERION"), N_("NOTE")};
+	static const char *const rheaders[] = {
+	    N_("ID"), N_("§"), N_("COLUMN"), N_("TYPE"), N_("RATING"), N_("CRITERION"), N_("NOTE")};
 	char buf[4096], num[24], sec[8], project[1024], by[1024], result[160], counts[160];
 	const char *row[7];
 	out_table_t t;
@@ -349,23 +353,23 @@ static int cmd_assessment_print(cli_t *cli, const qt_assessment_t *x, const qt_c
 		snprintf(by, sizeof(by), "%s (%lld)", x->assessor_name != NULL ? x->assessor_name : "",
 		         (long long)x->assessor_id);
 	else
-		snprintf(by, sizeof(by), "(recorded on the host)");
+		snprintf(by, sizeof(by), "%s", _("(recorded on the host)"));
 	snprintf(counts, sizeof(counts),
-	         "%u of %u required fulfilled; quality-enhancing %u of %u met; %u rated",
-	         x->required_total - (uint32_t)x->n_missing_ids, x->required_total, x->enhancing_met,
-	         x->enhancing_total, x->rated);
+	         _("%u of %u required fulfilled; quality-enhancing %u of %u met; %u rated"),
+	         x->required_total - (uint32_t)x->n_missing_ids, x->required_total,
+	         x->enhancing_met, x->enhancing_total, x->rated);
 	snprintf(buf, sizeof(buf), "%u", x->catalogue_version);
-	out_kv(stdout, 12, "id", num);
-	out_kv(stdout, 12, "project", project);
-	out_kv(stdout, 12, "phase", qt_assessment_phase_name(x->phase));
-	out_kv(stdout, 12, "assessed on", x->assessed_on);
-	out_kv(stdout, 12, "assessor", by);
-	out_kv(stdout, 12, "catalogue", buf);
-	out_kv(stdout, 12, "result", cmd_result(result, sizeof(result), x));
-	out_kv(stdout, 12, "counts", counts);
-	out_kv(stdout, 12, "summary", x->summary);
+	out_kv(stdout, 12, _("id"), num);
+	out_kv(stdout, 12, _("project"), project);
+	out_kv(stdout, 12, _("phase"), label(LABEL_PHASE, qt_assessment_phase_name(x->phase)));
+	out_kv(stdout, 12, _("assessed on"), x->assessed_on);
+	out_kv(stdout, 12, _("assessor"), by);
+	out_kv(stdout, 12, _("catalogue"), buf);
+	out_kv(stdout, 12, _("result"), cmd_result(result, sizeof(result), x));
+	out_kv(stdout, 12, _("counts"), counts);
+	out_kv(stdout, 12, _("summary"), x->summary);
 	if (x->n_missing > 0) {
-		printf("\nRequired criteria not met (Grundvoraussetzungen):\n");
+		printf(_("\nRequired criteria not met (Grundvoraussetzungen):\n"));
 		out_table_init(&t, 6, mheaders, "rrllll");
 		for (size_t i = 0; i < x->n_missing; i++) {
 			const qt_criterion_t *c = &x->missing[i];
@@ -375,8 +379,9 @@ static int cmd_assessment_print(cli_t *cli, const qt_assessment_t *x, const qt_c
 			snprintf(sec, sizeof(sec), "%u", c->section);
 			row[0] = num;
 			row[1] = sec;
-			row[2] = qt_criterion_column_name(c->column);
-			row[3] = e != NULL ? qt_rating_name(e->rating) : "not rated";
+			row[2] = label(LABEL_COLUMN, qt_criterion_column_name(c->column));
+			row[3] = e != NULL ? label(LABEL_RATING, qt_rating_name(e->rating))
+			                   : _("not rated");
 			row[4] = cmd_criterion_text(buf, sizeof(buf), c);
 			row[5] = e != NULL ? e->note : NULL;
 			out_table_add(&t, row);
@@ -387,7 +392,7 @@ static int cmd_assessment_print(cli_t *cli, const qt_assessment_t *x, const qt_c
 	}
 	if (cat == NULL)
 		return CLI_EXIT_OK;
-	printf("\nRatings:\n");
+	printf(_("\nRatings:\n"));
 	out_table_init(&t, 7, rheaders, "rrllllll");
 	for (size_t i = 0; i < cat->n_criteria; i++) {
 		const qt_criterion_t *c = &cat->criteria[i];
@@ -397,9 +402,9 @@ static int cmd_assessment_print(cli_t *cli, const qt_assessment_t *x, const qt_c
 		snprintf(sec, sizeof(sec), "%u", c->section);
 		row[0] = num;
 		row[1] = sec;
-		row[2] = qt_criterion_column_name(c->column);
-		row[3] = c->required ? "required" : "enhancing";
-		row[4] = e != NULL ? qt_rating_name(e->rating) : "-";
+		row[2] = label(LABEL_COLUMN, qt_criterion_column_name(c->column));
+		row[3] = cmd_criterion_type(c);
+		row[4] = e != NULL ? label(LABEL_RATING, qt_rating_name(e->rating)) : "-";
 		row[5] = cmd_criterion_text(buf, sizeof(buf), c);
 		row[6] = e != NULL ? e->note : NULL;
 		out_table_add(&t, row);
@@ -435,11 +440,11 @@ static int cmd_rates_add(cmd_rates_t *r, const char *s, const char *where)
 	int rc;
 
 	if (eq == NULL || (size_t)(eq - s) >= sizeof(idbuf))
-		return cli_usage_error(CMD_ASSESS, "%s: expected ID=met|not_met|na[:note], got '%s'",
-		                       where, s);
+		return cli_usage_error(
+		    CMD_ASSESS, _("%s: expected ID=met|not_met|na[:note], got '%s'"), where, s);
 	memcpy(idbuf, s, (size_t)(eq - s));
 	idbuf[eq - s] = '\0';
-	rc = cli_parse_id(CMD_ASSESS, "criterion id", idbuf, &id);
+	rc = cli_parse_id(CMD_ASSESS, N_("criterion id"), idbuf, &id);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	colon = strchr(eq + 1, ':');
@@ -452,8 +457,8 @@ static int cmd_rates_add(cmd_rates_t *r, const char *s, const char *where)
 	e.criterion_id = id;
 	e.rating = qt_rating_parse(rbuf);
 	if (e.rating == QT_RATING_UNSPECIFIED)
-		return cli_usage_error(CMD_ASSESS, "%s: rating '%s' is not met, not_met or na", where,
-		                       rbuf);
+		return cli_usage_error(CMD_ASSESS, _("%s: rating '%s' is not met, not_met or na"),
+		                       where, rbuf);
 	e.note = colon != NULL ? colon + 1 : NULL;
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? 2 * r->cap : 16;
@@ -483,7 +488,7 @@ static int cmd_rates_file(cmd_rates_t *r, const char *path)
 		return CLI_EXIT_USAGE;
 	}
 	if (r->buf != NULL) {
-		rc = cli_usage_error(CMD_ASSESS, "--file may be given once");
+		rc = cli_usage_error(CMD_ASSESS, _("--file may be given once"));
 		goto out;
 	}
 	r->buf = malloc(CMD_FILE_MAX + 1);
@@ -494,12 +499,12 @@ static int cmd_rates_file(cmd_rates_t *r, const char *path)
 	while ((got = fread(r->buf + len, 1, CMD_FILE_MAX - len, f)) > 0)
 		len += got;
 	if (ferror(f)) {
-		fprintf(stderr, "quartier: %s: read error\n", path);
+		fprintf(stderr, _("quartier: %s: read error\n"), path);
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
 	if (len == CMD_FILE_MAX) {
-		rc = cli_usage_error(CMD_ASSESS, "%s is larger than 4 MiB", path);
+		rc = cli_usage_error(CMD_ASSESS, _("%s is larger than 4 MiB"), path);
 		goto out;
 	}
 	r->buf[len] = '\0';
@@ -517,7 +522,7 @@ static int cmd_rates_file(cmd_rates_t *r, const char *path)
 			line++;
 		if (*line == '\0' || *line == '#')
 			continue;
-		snprintf(where, sizeof(where), "%s line %u", path, lineno);
+		snprintf(where, sizeof(where), _("%s line %u"), path, lineno);
 		rc = cmd_rates_add(r, line, where);
 	}
 out:
@@ -542,8 +547,8 @@ int cmd_assess(cli_t *cli, args_t *a)
 		case OPT_PHASE:
 			in.phase = qt_assessment_phase_parse(val);
 			if (in.phase == QT_PHASE_UNSPECIFIED)
-				rc = cli_usage_error(CMD_ASSESS, "phase must be application, "
-				                     "continued_funding or running");
+				rc = cli_usage_error(CMD_ASSESS, _("phase must be application, "
+				                                   "continued_funding or running"));
 			break;
 		case OPT_RATE:
 			rc = cmd_rates_add(&rates, val, "--rate");
@@ -558,7 +563,7 @@ int cmd_assess(cli_t *cli, args_t *a)
 			in.summary = val;
 			break;
 		case OPT_CATALOGUE_VERSION:
-			rc = cmd_parse_u32(CMD_ASSESS, "catalogue version", val, 1000000,
+			rc = cmd_parse_u32(CMD_ASSESS, N_("catalogue version"), val, 1000000,
 			                   &in.catalogue_version);
 			break;
 		default:
@@ -573,18 +578,19 @@ int cmd_assess(cli_t *cli, args_t *a)
 		goto out;
 	}
 	if (project == NULL) {
-		rc = cli_usage_error(CMD_ASSESS, "missing PROJECT (the project id)");
+		rc = cli_usage_error(CMD_ASSESS, _("missing PROJECT (the project id)"));
 		goto out;
 	}
-	rc = cli_parse_id(CMD_ASSESS, "project id", project, &in.project_id);
+	rc = cli_parse_id(CMD_ASSESS, N_("project id"), project, &in.project_id);
 	if (rc != CLI_EXIT_OK)
 		goto out;
 	if (in.phase == QT_PHASE_UNSPECIFIED) {
-		rc = cli_usage_error(CMD_ASSESS, "missing --phase");
+		rc = cli_usage_error(CMD_ASSESS, _("missing --phase"));
 		goto out;
 	}
 	if (rates.n == 0) {
-		rc = cli_usage_error(CMD_ASSESS, "no ratings: give --rate ID=RATING or --file FILE");
+		rc = cli_usage_error(CMD_ASSESS,
+		                     _("no ratings: give --rate ID=RATING or --file FILE"));
 		goto out;
 	}
 	in.ratings = rates.v;
@@ -629,8 +635,8 @@ static int cmd_assessment_show(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (ids == NULL)
-		return cli_usage_error(CMD_ASSESSMENT, "missing assessment ID");
-	rc = cli_parse_id(CMD_ASSESSMENT, "assessment id", ids, &aid);
+		return cli_usage_error(CMD_ASSESSMENT, _("missing assessment ID"));
+	rc = cli_parse_id(CMD_ASSESSMENT, N_("assessment id"), ids, &aid);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	rc = cli_connect(cli, 1);
@@ -657,8 +663,9 @@ out:
 
 static int cmd_assessment_list(cli_t *cli, args_t *a)
 {
-	static const char *const headers[] = { "ID", "PHASE", "ASSESSED ON", "CATALOGUE", "ASSESSOR",
-		                               "RESULT", "ENHANCING MET" };
+	static const char *const headers[] = {N_("ID"),           N_("PHASE"),    N_("ASSESSED ON"),
+	                                      N_("CATALOGUE"),    N_("ASSESSOR"), N_("RESULT"),
+	                                      N_("ENHANCING MET")};
 	const char *val, *project = NULL, *row[7];
 	char num[24], ver[24], result[160], enh[48];
 	qt_assessment_t *list = NULL;
@@ -679,8 +686,8 @@ static int cmd_assessment_list(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (project == NULL)
-		return cli_usage_error(CMD_ASSESSMENT, "missing PROJECT (the project id)");
-	rc = cli_parse_id(CMD_ASSESSMENT, "project id", project, &pid);
+		return cli_usage_error(CMD_ASSESSMENT, _("missing PROJECT (the project id)"));
+	rc = cli_parse_id(CMD_ASSESSMENT, N_("project id"), project, &pid);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	rc = cli_connect(cli, 1);
@@ -709,12 +716,12 @@ static int cmd_assessment_list(cli_t *cli, args_t *a)
 
 		snprintf(num, sizeof(num), "%lld", (long long)x->id);
 		snprintf(ver, sizeof(ver), "%u", x->catalogue_version);
-		snprintf(enh, sizeof(enh), "%u of %u", x->enhancing_met, x->enhancing_total);
+		snprintf(enh, sizeof(enh), _("%u of %u"), x->enhancing_met, x->enhancing_total);
 		row[0] = num;
-		row[1] = qt_assessment_phase_name(x->phase);
+		row[1] = label(LABEL_PHASE, qt_assessment_phase_name(x->phase));
 		row[2] = x->assessed_on;
 		row[3] = ver;
-		row[4] = x->assessor_id != 0 ? x->assessor_name : "(host)";
+		row[4] = x->assessor_id != 0 ? x->assessor_name : _("(host)");
 		row[5] = cmd_result(result, sizeof(result), x);
 		row[6] = enh;
 		out_table_add(&t, row);
@@ -725,7 +732,8 @@ out:
 	return rc;
 }
 
-/* Runs the subcommand named next in a from subs. */
+/* Runs the subcommand named next in a from subs; names lists them for a
+ * message (translated). */
 typedef struct cmd_sub {
 	const char *name;
 	int (*run)(cli_t *cli, args_t *a);
@@ -750,12 +758,12 @@ static int cmd_dispatch(cli_t *cli, args_t *a, const char *command, const cmd_su
 			cli_usage_command(command);
 			return CLI_EXIT_OK;
 		}
-		return cli_usage_error(command, "missing subcommand (%s)", names);
+		return cli_usage_error(command, _("missing subcommand (%s)"), names);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(subs[i].name, val) == 0)
 			return subs[i].run(cli, a);
-	return cli_usage_error(command, "unknown subcommand '%s'", val);
+	return cli_usage_error(command, _("unknown subcommand '%s'"), val);
 }
 
 int cmd_assessment(cli_t *cli, args_t *a)
@@ -766,23 +774,15 @@ int cmd_assessment(cli_t *cli, args_t *a)
 	};
 
 	return cmd_dispatch(cli, a, CMD_ASSESSMENT, subs, sizeof(subs) / sizeof(subs[0]),
-	                    "show or list");
+	                    _("show or list"));
 }
 
 /* ------------------------------------------------------------ continuation */
 
-static const char *cmd_block_label(char *buf, size_t len, qt_continuation_block_t b)
-{
-	if ((int)b > 0 && (size_t)b < sizeof(cmd_block_de) / sizeof(cmd_block_de[0]))
-		snprintf(buf, len, "%s (%s)", qt_continuation_block_name(b), cmd_block_de[b]);
-	else
-		snprintf(buf, len, "%s", qt_continuation_block_name(b));
-	return buf;
-}
-
 static int cmd_continuation_print(cli_t *cli, const qt_continuation_t *p)
 {
-	static const char *const headers[] = { "BLOCK", "RESPONSIBLE", "TASKS", "RESOURCES" };
+	static const char *const headers[] = {N_("BLOCK"), N_("RESPONSIBLE"), N_("TASKS"),
+	                                      N_("RESOURCES")};
 	char num[24], ver[24], by[24], project[1024], block[160], t1[32];
 	const char *row[4];
 	out_table_t t;
@@ -820,27 +820,29 @@ static int cmd_continuation_print(cli_t *cli, const qt_continuation_t *p)
 	         num);
 	snprintf(ver, sizeof(ver), "%lld", (long long)p->version);
 	snprintf(by, sizeof(by), "%lld", (long long)p->updated_by);
-	out_kv(stdout, 16, "project", project);
+	out_kv(stdout, 16, _("project"), project);
 	if (p->version == 0) {
-		out_kv(stdout, 16, "plan", "none yet (Verstetigungsstrategie fehlt)");
-		out_kv(stdout, 16, "project ends", p->project_end_date);
+		out_kv(stdout, 16, _("plan"), _("none yet (Verstetigungsstrategie fehlt)"));
+		out_kv(stdout, 16, _("project ends"), p->project_end_date);
 		return CLI_EXIT_OK;
 	}
-	out_kv(stdout, 16, "status", qt_continuation_status_name(p->status));
-	out_kv(stdout, 16, "funding ends", p->funding_ends_on);
-	out_kv(stdout, 16, "project ends", p->project_end_date);
-	out_kv(stdout, 16, "summary", p->summary);
-	out_kv(stdout, 16, "version", ver);
-	out_kv(stdout, 16, "updated by", p->updated_by != 0 ? by : NULL);
-	out_kv(stdout, 16, "updated", out_time(t1, sizeof(t1), p->updated_at));
+	out_kv(stdout, 16, _("status"),
+	       label(LABEL_CONTINUATION, qt_continuation_status_name(p->status)));
+	out_kv(stdout, 16, _("funding ends"), p->funding_ends_on);
+	out_kv(stdout, 16, _("project ends"), p->project_end_date);
+	out_kv(stdout, 16, _("summary"), p->summary);
+	out_kv(stdout, 16, _("version"), ver);
+	out_kv(stdout, 16, _("updated by"), p->updated_by != 0 ? by : NULL);
+	out_kv(stdout, 16, _("updated"), out_time(t1, sizeof(t1), p->updated_at));
 	if (p->n_blocks == 0) {
-		printf("\nNo building blocks (Bausteine) chosen yet.\n");
+		printf(_("\nNo building blocks (Bausteine) chosen yet.\n"));
 		return CLI_EXIT_OK;
 	}
-	printf("\nBuilding blocks (Bausteine der Verstetigung):\n");
+	printf(_("\nBuilding blocks (Bausteine der Verstetigung):\n"));
 	out_table_init(&t, 4, headers, "llll");
 	for (size_t i = 0; i < p->n_blocks; i++) {
-		row[0] = cmd_block_label(block, sizeof(block), p->blocks[i].block);
+		row[0] = label_pair(block, sizeof(block), LABEL_BLOCK,
+		                    qt_continuation_block_name(p->blocks[i].block));
 		row[1] = p->blocks[i].responsible;
 		row[2] = p->blocks[i].tasks;
 		row[3] = p->blocks[i].resources;
@@ -867,8 +869,8 @@ static int cmd_continuation_show(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (project == NULL)
-		return cli_usage_error(CMD_CONTINUATION, "missing PROJECT (the project id)");
-	rc = cli_parse_id(CMD_CONTINUATION, "project id", project, &pid);
+		return cli_usage_error(CMD_CONTINUATION, _("missing PROJECT (the project id)"));
+	rc = cli_parse_id(CMD_CONTINUATION, N_("project id"), project, &pid);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	rc = cli_connect(cli, 1);
@@ -912,20 +914,22 @@ static int cmd_continuation_set(cli_t *cli, args_t *a)
 		case OPT_NO_BLOCKS: no_blocks = 1; break;
 		case OPT_BLOCK:
 			if (b.n == sizeof(b.v) / sizeof(b.v[0]))
-				return cli_usage_error(CMD_CONTINUATION, "too many --block options");
+				return cli_usage_error(CMD_CONTINUATION,
+				                       _("too many --block options"));
 			b.v[b.n].block = qt_continuation_block_parse(val);
 			if (b.v[b.n].block == QT_BLOCK_UNSPECIFIED)
-				return cli_usage_error(CMD_CONTINUATION, "unknown building block '%s'",
-				                       val);
+				return cli_usage_error(CMD_CONTINUATION,
+				                       _("unknown building block '%s'"), val);
 			b.n++;
 			break;
 		case OPT_RESPONSIBLE:
 		case OPT_TASKS:
 		case OPT_RESOURCES:
 			if (b.n == 0)
-				return cli_usage_error(CMD_CONTINUATION,
-				                       "--responsible, --tasks and --resources follow "
-				                       "the --block they belong to");
+				return cli_usage_error(
+				    CMD_CONTINUATION,
+				    _("--responsible, --tasks and --resources follow "
+				      "the --block they belong to"));
 			if (id == OPT_RESPONSIBLE)
 				b.v[b.n - 1].responsible = val;
 			else if (id == OPT_TASKS)
@@ -945,16 +949,16 @@ static int cmd_continuation_set(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (project == NULL)
-		return cli_usage_error(CMD_CONTINUATION, "missing PROJECT (the project id)");
+		return cli_usage_error(CMD_CONTINUATION, _("missing PROJECT (the project id)"));
 	if ((ends != NULL && no_end) || (summary != NULL && no_summary) || (b.n > 0 && no_blocks))
 		return cli_usage_error(CMD_CONTINUATION,
-		                       "an option and its --no-* form exclude each other");
+		                       _("an option and its --no-* form exclude each other"));
 	for (size_t i = 0; i < b.n; i++)
 		if (b.v[i].responsible == NULL || b.v[i].tasks == NULL)
 			return cli_usage_error(CMD_CONTINUATION,
-			                       "--block %s needs --responsible and --tasks",
+			                       _("--block %s needs --responsible and --tasks"),
 			                       qt_continuation_block_name(b.v[i].block));
-	rc = cli_parse_id(CMD_CONTINUATION, "project id", project, &in.project_id);
+	rc = cli_parse_id(CMD_CONTINUATION, N_("project id"), project, &in.project_id);
 	if (rc == CLI_EXIT_OK && version != NULL) {
 		char *end;
 		long long v;
@@ -962,7 +966,7 @@ static int cmd_continuation_set(cli_t *cli, args_t *a)
 		errno = 0;
 		v = strtoll(version, &end, 10);
 		if (errno != 0 || end == version || *end != '\0' || v < 0)
-			rc = cli_usage_error(CMD_CONTINUATION, "invalid version '%s'", version);
+			rc = cli_usage_error(CMD_CONTINUATION, _("invalid version '%s'"), version);
 		in.expected_version = (int64_t)v;
 	}
 	if (rc != CLI_EXIT_OK)
@@ -1012,8 +1016,8 @@ out:
 
 static int cmd_continuation_due(cli_t *cli, args_t *a)
 {
-	static const char *const headers[] = { "PROJECT", "NAME", "STATUS", "FUNDING ENDS",
-		                               "LEAD OFFICES", "PLAN" };
+	static const char *const headers[] = {N_("PROJECT"),      N_("NAME"),         N_("STATUS"),
+	                                      N_("FUNDING ENDS"), N_("LEAD OFFICES"), N_("PLAN")};
 	const char *val, *row[6];
 	char num[24];
 	uint32_t months = 0;
@@ -1025,7 +1029,7 @@ static int cmd_continuation_due(cli_t *cli, args_t *a)
 
 	while ((id = args_next(a, cmd_continuation_due_opts, cli_global_opts, &val)) != ARGS_END) {
 		if (id == OPT_MONTHS)
-			rc = cmd_parse_u32(CMD_CONTINUATION, "months", val, 120, &months);
+			rc = cmd_parse_u32(CMD_CONTINUATION, N_("months"), val, 120, &months);
 		else
 			rc = cli_other(cli, a, id, val, CMD_CONTINUATION);
 		if (rc != CLI_EXIT_OK)
@@ -1036,7 +1040,7 @@ static int cmd_continuation_due(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (months == 0)
-		return cli_usage_error(CMD_CONTINUATION, "missing --months N");
+		return cli_usage_error(CMD_CONTINUATION, _("missing --months N"));
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -1069,7 +1073,7 @@ static int cmd_continuation_due(cli_t *cli, args_t *a)
 		rc = CLI_EXIT_OK;
 		goto out;
 	}
-	printf("Funding ends %s .. %s, no continuation plan (Verstetigung):\n", l.from_date,
+	printf(_("Funding ends %s .. %s, no continuation plan (Verstetigung):\n"), l.from_date,
 	       l.until_date);
 	out_table_init(&t, 6, headers, "rlllll");
 	for (size_t i = 0; i < l.n_projects; i++) {
@@ -1080,10 +1084,10 @@ static int cmd_continuation_due(cli_t *cli, args_t *a)
 		snprintf(num, sizeof(num), "%lld", (long long)d->project_id);
 		row[0] = num;
 		row[1] = d->project_name;
-		row[2] = qt_project_status_name(d->status);
+		row[2] = label(LABEL_PROJECT_STATUS, qt_project_status_name(d->status));
 		row[3] = d->funding_ends_on;
 		row[4] = offices;
-		row[5] = d->has_plan_record ? "no blocks" : "none";
+		row[5] = d->has_plan_record ? _("no blocks") : _("none");
 		out_table_add(&t, row);
 		free(offices);
 	}
@@ -1102,5 +1106,5 @@ int cmd_continuation(cli_t *cli, args_t *a)
 	};
 
 	return cmd_dispatch(cli, a, CMD_CONTINUATION, subs, sizeof(subs) / sizeof(subs[0]),
-	                    "show, set or due");
+	                    _("show, set or due"));
 }

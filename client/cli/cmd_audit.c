@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "output.h"
 
 #define CMD "audit"
@@ -47,7 +48,7 @@ static void cmd_audit_json(const qt_audit_entry_t *list, size_t n)
 static int cmd_audit_table(const qt_audit_entry_t *list, size_t n)
 {
 	static const char *const headers[] = {
-		"ID", "TIME", "ACCOUNT", "ACTION", "ENTITY", "ENTITY ID",
+	    N_("ID"), N_("TIME"), N_("ACCOUNT"), N_("ACTION"), N_("ENTITY"), N_("ENTITY ID"),
 	};
 	char num[24], when[32], acct[24], eid[24];
 	const char *row[6];
@@ -62,7 +63,7 @@ static int cmd_audit_table(const qt_audit_entry_t *list, size_t n)
 		snprintf(eid, sizeof(eid), "%lld", (long long)list[i].entity_id);
 		row[0] = num;
 		row[1] = out_time(when, sizeof(when), list[i].at);
-		row[2] = list[i].account_id != 0 ? acct : "system";
+		row[2] = list[i].account_id != 0 ? acct : _("system");
 		row[3] = list[i].action;
 		row[4] = list[i].entity;
 		row[5] = eid;
@@ -71,7 +72,7 @@ static int cmd_audit_table(const qt_audit_entry_t *list, size_t n)
 	rc = out_table_print(&t, stdout);
 	out_table_free(&t);
 	if (rc != 0) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		return CLI_EXIT_OTHER;
 	}
 	return CLI_EXIT_OK;
@@ -91,9 +92,9 @@ int cmd_audit(cli_t *cli, args_t *a)
 		if (id == OPT_ENTITY)
 			entity = val;
 		else if (id == OPT_ID)
-			rc = cli_parse_id(CMD, "id", val, &entity_id);
+			rc = cli_parse_id(CMD, N_("id"), val, &entity_id);
 		else if (id == OPT_LIMIT)
-			rc = cli_parse_id(CMD, "limit", val, &limit);
+			rc = cli_parse_id(CMD, N_("limit"), val, &limit);
 		else
 			rc = cli_other(cli, a, id, val, CMD);
 		if (rc != CLI_EXIT_OK)
@@ -104,7 +105,7 @@ int cmd_audit(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (limit > 100000)
-		return cli_usage_error(CMD, "limit too large");
+		return cli_usage_error(CMD, _("limit too large"));
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "i18n.h"
 
 static int cmd_config_init(cli_t *cli)
 {
@@ -20,8 +21,7 @@ static int cmd_config_init(cli_t *cli)
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (cli->ca_file != NULL && realpath(cli->ca_file, ca_abs) == NULL) {
-		fprintf(stderr, "quartier: CA file %s: %s\n", cli->ca_file,
-		        strerror(errno));
+		fprintf(stderr, _("quartier: CA file %s: %s\n"), cli->ca_file, strerror(errno));
 		return CLI_EXIT_USAGE;
 	}
 	rc = config_write(cli, cli->host, cli->port,
@@ -29,7 +29,7 @@ static int cmd_config_init(cli_t *cli)
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (!cli->json)
-		printf("Wrote %s.\n", cli->config_path);
+		printf(_("Wrote %s.\n"), cli->config_path);
 	if (cli->ca_file != NULL) {
 		free(cli->ca_file);
 		cli->ca_file = strdup(ca_abs);
@@ -58,7 +58,7 @@ int cmd_config(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (sub == NULL)
-		return cli_usage_error("config", "missing subcommand (init or show)");
+		return cli_usage_error("config", _("missing subcommand (init or show)"));
 	if (strcmp(sub, "init") == 0)
 		return cmd_config_init(cli);
 	if (strcmp(sub, "show") == 0) {
@@ -68,5 +68,5 @@ int cmd_config(cli_t *cli, args_t *a)
 		config_show(cli);
 		return CLI_EXIT_OK;
 	}
-	return cli_usage_error("config", "unknown subcommand '%s'", sub);
+	return cli_usage_error("config", _("unknown subcommand '%s'"), sub);
 }

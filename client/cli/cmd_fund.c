@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
+#include "label.h"
 #include "output.h"
 
 #define CMD            "fund"
@@ -60,12 +62,6 @@ static const args_opt_t cmd_fund_ledger_opts[] = {
     {"after", 1, OPT_AFTER},
     {"all", 0, OPT_ALL},
     {NULL, 0, 0},
-};
-
-static const char *const cmd_fund_kind_de[] = {
-    [QT_FUND_ALLOCATION] = "Mittelzuweisung", [QT_FUND_COMMITMENT] = "Bewilligung",
-    [QT_FUND_PAYOUT] = "Auszahlung",          [QT_FUND_REFUND] = "Rückzahlung",
-    [QT_FUND_CORRECTION] = "Korrektur",
 };
 
 /* ------------------------------------------------------------ output */
@@ -123,7 +119,7 @@ static void cmd_fund_json_entry(out_json_t *j, const qt_fund_entry_t *e)
 static const char *cmd_fund_area(char *buf, size_t len, const qt_fund_t *f)
 {
 	if (f->quarter_id == 0)
-		snprintf(buf, len, "whole project");
+		snprintf(buf, len, "%s", _("whole project"));
 	else
 		snprintf(buf, len, "%s (%lld)", f->quarter_name != NULL ? f->quarter_name : "",
 		         (long long)f->quarter_id);
@@ -141,16 +137,16 @@ static void cmd_fund_print_figures(const qt_fund_t *f)
 	         f->project_name != NULL ? f->project_name : "", (long long)f->project_id);
 	snprintf(year, sizeof(year), "%d", (int)f->year);
 	snprintf(n, sizeof(n), "%lld", (long long)f->entry_count);
-	out_kv(stdout, 11, "id", num);
-	out_kv(stdout, 11, "project", project);
-	out_kv(stdout, 11, "area", cmd_fund_area(area, sizeof(area), f));
-	out_kv(stdout, 11, "year", year);
-	out_kv(stdout, 11, "allocated", qt_euro_format(e1, sizeof(e1), f->allocated_cents));
-	out_kv(stdout, 11, "committed", qt_euro_format(e2, sizeof(e2), f->committed_cents));
-	out_kv(stdout, 11, "paid", qt_euro_format(e3, sizeof(e3), f->paid_cents));
-	out_kv(stdout, 11, "balance", qt_euro_format(e4, sizeof(e4), f->balance_cents));
-	out_kv(stdout, 11, "available", qt_euro_format(e5, sizeof(e5), f->available_cents));
-	out_kv(stdout, 11, "entries", n);
+	out_kv(stdout, 11, _("id"), num);
+	out_kv(stdout, 11, _("project"), project);
+	out_kv(stdout, 11, _("area"), cmd_fund_area(area, sizeof(area), f));
+	out_kv(stdout, 11, _("year"), year);
+	out_kv(stdout, 11, _("allocated"), qt_euro_format(e1, sizeof(e1), f->allocated_cents));
+	out_kv(stdout, 11, _("committed"), qt_euro_format(e2, sizeof(e2), f->committed_cents));
+	out_kv(stdout, 11, _("paid"), qt_euro_format(e3, sizeof(e3), f->paid_cents));
+	out_kv(stdout, 11, _("balance"), qt_euro_format(e4, sizeof(e4), f->balance_cents));
+	out_kv(stdout, 11, _("available"), qt_euro_format(e5, sizeof(e5), f->available_cents));
+	out_kv(stdout, 11, _("entries"), n);
 }
 
 /* What a ledger line says beyond its amount: the grant, the reason, the
@@ -162,7 +158,7 @@ static const char *cmd_fund_details(char *buf, size_t len, const qt_fund_entry_t
 
 	buf[0] = '\0';
 	if (e->kind == QT_FUND_COMMITMENT) {
-		o += (size_t)snprintf(buf, len, "%s: %s; paid %s",
+		o += (size_t)snprintf(buf, len, _("%s: %s; paid %s"),
 		                      e->applicant != NULL ? e->applicant : "",
 		                      e->purpose != NULL ? e->purpose : "",
 		                      qt_euro_format(paid, sizeof(paid), e->paid_cents));
@@ -170,7 +166,7 @@ static const char *cmd_fund_details(char *buf, size_t len, const qt_fund_entry_t
 		o += (size_t)snprintf(buf, len, "%s", e->note);
 	}
 	if (o < len && e->has_effective_amount && e->effective_amount_cents != e->amount_cents)
-		snprintf(buf + o, len - o, "%scorrected to %s", o > 0 ? "; " : "",
+		snprintf(buf + o, len - o, _("%scorrected to %s"), o > 0 ? "; " : "",
 		         qt_euro_format(eff, sizeof(eff), e->effective_amount_cents));
 	return buf[0] != '\0' ? buf : NULL;
 }
@@ -178,7 +174,8 @@ static const char *cmd_fund_details(char *buf, size_t len, const qt_fund_entry_t
 static int cmd_fund_ledger_table(const qt_fund_entry_t *list, size_t n)
 {
 	static const char *const headers[] = {
-	    "ID", "DATE", "KIND", "AMOUNT", "REF", "DETAILS", "DECIDED IN", "BALANCE",
+	    N_("ID"),  N_("DATE"),    N_("KIND"),       N_("AMOUNT"),
+	    N_("REF"), N_("DETAILS"), N_("DECIDED IN"), N_("BALANCE"),
 	};
 	const char *row[8];
 	char id[24], amount[CMD_FUND_EURO], ref[32], details[2048], balance[CMD_FUND_EURO];
@@ -196,7 +193,7 @@ static int cmd_fund_ledger_table(const qt_fund_entry_t *list, size_t n)
 			snprintf(ref, sizeof(ref), "#%lld", (long long)e->corrects_id);
 		row[0] = id;
 		row[1] = e->booked_on;
-		row[2] = qt_fund_entry_kind_name(e->kind);
+		row[2] = label(LABEL_FUND_ENTRY, qt_fund_entry_kind_name(e->kind));
 		row[3] = qt_euro_format(amount, sizeof(amount), e->amount_cents);
 		row[4] = e->commitment_id != 0 || e->corrects_id != 0 ? ref : NULL;
 		row[5] = cmd_fund_details(details, sizeof(details), e);
@@ -207,7 +204,7 @@ static int cmd_fund_ledger_table(const qt_fund_entry_t *list, size_t n)
 	rc = out_table_print(&t, stdout);
 	out_table_free(&t);
 	if (rc != 0) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		return CLI_EXIT_OTHER;
 	}
 	return CLI_EXIT_OK;
@@ -215,7 +212,7 @@ static int cmd_fund_ledger_table(const qt_fund_entry_t *list, size_t n)
 
 static int cmd_fund_print_entry(cli_t *cli, const qt_fund_entry_t *e)
 {
-	char num[24], fund[24], ref[24], kind[64], acct[24], t1[32];
+	char num[24], fund[24], ref[24], kind[128], acct[24], t1[32];
 	char amount[CMD_FUND_EURO], eff[CMD_FUND_EURO], paid[CMD_FUND_EURO], bal[CMD_FUND_EURO];
 	out_json_t j;
 
@@ -228,39 +225,35 @@ static int cmd_fund_print_entry(cli_t *cli, const qt_fund_entry_t *e)
 	snprintf(num, sizeof(num), "%lld", (long long)e->id);
 	snprintf(fund, sizeof(fund), "%lld", (long long)e->fund_id);
 	snprintf(acct, sizeof(acct), "%lld", (long long)e->account_id);
-	if ((size_t)e->kind < sizeof(cmd_fund_kind_de) / sizeof(cmd_fund_kind_de[0]) &&
-	    cmd_fund_kind_de[e->kind] != NULL)
-		snprintf(kind, sizeof(kind), "%s (%s)", qt_fund_entry_kind_name(e->kind),
-		         cmd_fund_kind_de[e->kind]);
-	else
-		snprintf(kind, sizeof(kind), "%s", qt_fund_entry_kind_name(e->kind));
-	out_kv(stdout, 14, "id", num);
-	out_kv(stdout, 14, "fund", fund);
-	out_kv(stdout, 14, "kind", kind);
-	out_kv(stdout, 14, "amount", qt_euro_format(amount, sizeof(amount), e->amount_cents));
+	label_pair(kind, sizeof(kind), LABEL_FUND_ENTRY, qt_fund_entry_kind_name(e->kind));
+	out_kv(stdout, 14, _("id"), num);
+	out_kv(stdout, 14, _("fund"), fund);
+	out_kv(stdout, 14, _("kind"), kind);
+	out_kv(stdout, 14, _("amount"), qt_euro_format(amount, sizeof(amount), e->amount_cents));
 	if (e->commitment_id != 0) {
 		snprintf(ref, sizeof(ref), "%lld", (long long)e->commitment_id);
-		out_kv(stdout, 14, "commitment", ref);
+		out_kv(stdout, 14, _("commitment"), ref);
 	}
 	if (e->corrects_id != 0) {
 		snprintf(ref, sizeof(ref), "%lld", (long long)e->corrects_id);
-		out_kv(stdout, 14, "corrects", ref);
+		out_kv(stdout, 14, _("corrects"), ref);
 	}
 	if (e->kind == QT_FUND_COMMITMENT) {
-		out_kv(stdout, 14, "applicant", e->applicant);
-		out_kv(stdout, 14, "purpose", e->purpose);
-		out_kv(stdout, 14, "paid on it", qt_euro_format(paid, sizeof(paid), e->paid_cents));
+		out_kv(stdout, 14, _("applicant"), e->applicant);
+		out_kv(stdout, 14, _("purpose"), e->purpose);
+		out_kv(stdout, 14, _("paid on it"),
+		       qt_euro_format(paid, sizeof(paid), e->paid_cents));
 	}
 	if (e->has_effective_amount && e->effective_amount_cents != e->amount_cents)
-		out_kv(stdout, 14, "corrected to",
+		out_kv(stdout, 14, _("corrected to"),
 		       qt_euro_format(eff, sizeof(eff), e->effective_amount_cents));
-	out_kv(stdout, 14, "decided in", e->decided_in);
-	out_kv(stdout, 14, "note", e->note);
-	out_kv(stdout, 14, "booked on", e->booked_on);
-	out_kv(stdout, 14, "balance after",
+	out_kv(stdout, 14, _("decided in"), e->decided_in);
+	out_kv(stdout, 14, _("note"), e->note);
+	out_kv(stdout, 14, _("booked on"), e->booked_on);
+	out_kv(stdout, 14, _("balance after"),
 	       qt_euro_format(bal, sizeof(bal), e->balance_after_cents));
-	out_kv(stdout, 14, "booked by", e->account_id != 0 ? acct : NULL);
-	out_kv(stdout, 14, "created", out_time(t1, sizeof(t1), e->created_at));
+	out_kv(stdout, 14, _("booked by"), e->account_id != 0 ? acct : NULL);
+	out_kv(stdout, 14, _("created"), out_time(t1, sizeof(t1), e->created_at));
 	return CLI_EXIT_OK;
 }
 
@@ -268,12 +261,12 @@ static int cmd_fund_print_entry(cli_t *cli, const qt_fund_entry_t *e)
 static int cmd_fund_year(const char *s, int32_t *out)
 {
 	int64_t v;
-	int rc = cli_parse_id(CMD, "year", s, &v);
+	int rc = cli_parse_id(CMD, N_("year"), s, &v);
 
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (v > 9999)
-		return cli_usage_error(CMD, "invalid year '%s'", s);
+		return cli_usage_error(CMD, _("invalid year '%s'"), s);
 	*out = (int32_t)v;
 	return CLI_EXIT_OK;
 }
@@ -281,10 +274,10 @@ static int cmd_fund_year(const char *s, int32_t *out)
 static int cmd_fund_limit(const char *s, uint32_t *out)
 {
 	int64_t v;
-	int rc = cli_parse_id(CMD, "limit", s, &v);
+	int rc = cli_parse_id(CMD, N_("limit"), s, &v);
 
 	if (rc == CLI_EXIT_OK && v > 100000)
-		rc = cli_usage_error(CMD, "limit too large");
+		rc = cli_usage_error(CMD, _("limit too large"));
 	if (rc == CLI_EXIT_OK)
 		*out = (uint32_t)v;
 	return rc;
@@ -327,8 +320,8 @@ static int cmd_fund_fetch_ledger(cli_t *cli, int64_t fund_id, uint32_t limit, in
 static int cmd_fund_list_table(const qt_fund_t *list, size_t n)
 {
 	static const char *const headers[] = {
-	    "ID",        "PROJECT", "AREA",    "YEAR",      "ALLOCATED",
-	    "COMMITTED", "PAID",    "BALANCE", "AVAILABLE",
+	    N_("ID"),        N_("PROJECT"), N_("AREA"),    N_("YEAR"),      N_("ALLOCATED"),
+	    N_("COMMITTED"), N_("PAID"),    N_("BALANCE"), N_("AVAILABLE"),
 	};
 	const char *row[9];
 	char id[24], area[512], year[16];
@@ -346,7 +339,7 @@ static int cmd_fund_list_table(const qt_fund_t *list, size_t n)
 		row[0] = id;
 		row[1] = f->project_name;
 		row[2] =
-		    f->quarter_id != 0 ? cmd_fund_area(area, sizeof(area), f) : "whole project";
+		    f->quarter_id != 0 ? cmd_fund_area(area, sizeof(area), f) : _("whole project");
 		row[3] = year;
 		row[4] = qt_euro_format(e1, sizeof(e1), f->allocated_cents);
 		row[5] = qt_euro_format(e2, sizeof(e2), f->committed_cents);
@@ -358,7 +351,7 @@ static int cmd_fund_list_table(const qt_fund_t *list, size_t n)
 	rc = out_table_print(&t, stdout);
 	out_table_free(&t);
 	if (rc != 0) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		return CLI_EXIT_OTHER;
 	}
 	return CLI_EXIT_OK;
@@ -394,7 +387,7 @@ static int cmd_fund_list(cli_t *cli, args_t *a)
 		rc = CLI_EXIT_OK;
 		switch (id) {
 		case OPT_PROJECT:
-			rc = cli_parse_id(CMD, "project id", val, &f.project_id);
+			rc = cli_parse_id(CMD, N_("project id"), val, &f.project_id);
 			break;
 		case OPT_YEAR:
 			rc = cmd_fund_year(val, &f.year);
@@ -403,7 +396,7 @@ static int cmd_fund_list(cli_t *cli, args_t *a)
 			rc = cmd_fund_limit(val, &f.page_size);
 			break;
 		case OPT_AFTER:
-			rc = cli_parse_id(CMD, "fund id", val, &f.after_id);
+			rc = cli_parse_id(CMD, N_("fund id"), val, &f.after_id);
 			break;
 		case OPT_ALL:
 			fetch_all = 1;
@@ -441,7 +434,7 @@ static int cmd_fund_list(cli_t *cli, args_t *a)
 	} else {
 		rc = cmd_fund_list_table(all, n_all);
 		if (rc == CLI_EXIT_OK && !fetch_all && next != 0)
-			fprintf(stderr, "More funds: add --after %lld, or --all.\n",
+			fprintf(stderr, _("More funds: add --after %lld, or --all.\n"),
 			        (long long)next);
 	}
 	qt_fund_list_free(all, n_all);
@@ -454,8 +447,8 @@ static int cmd_fund_list(cli_t *cli, args_t *a)
 static int cmd_fund_id_arg(const char *s, int64_t *out)
 {
 	if (s == NULL)
-		return cli_usage_error(CMD, "missing FUND (the fund id)");
-	return cli_parse_id(CMD, "fund id", s, out);
+		return cli_usage_error(CMD, _("missing FUND (the fund id)"));
+	return cli_parse_id(CMD, N_("fund id"), s, out);
 }
 
 static int cmd_fund_show(cli_t *cli, args_t *a)
@@ -508,9 +501,9 @@ static int cmd_fund_show(cli_t *cli, args_t *a)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		printf("Quarter fund (Quartiersfonds)\n");
+		printf(_("Quarter fund (Quartiersfonds)\n"));
 		cmd_fund_print_figures(&f);
-		printf("\nLedger (amounts in EUR; BALANCE after each entry):\n");
+		printf(_("\nLedger (amounts in EUR; BALANCE after each entry):\n"));
 		rc = cmd_fund_ledger_table(entries, n);
 	}
 out:
@@ -535,10 +528,10 @@ static int cmd_fund_create(cli_t *cli, args_t *a)
 		rc = CLI_EXIT_OK;
 		switch (id) {
 		case OPT_PROJECT:
-			rc = cli_parse_id(CMD, "project id", val, &project);
+			rc = cli_parse_id(CMD, N_("project id"), val, &project);
 			break;
 		case OPT_QUARTER:
-			rc = cli_parse_id(CMD, "quarter id", val, &quarter);
+			rc = cli_parse_id(CMD, N_("quarter id"), val, &quarter);
 			break;
 		case OPT_YEAR:
 			rc = cmd_fund_year(val, &year);
@@ -555,9 +548,9 @@ static int cmd_fund_create(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (project == 0)
-		return cli_usage_error(CMD, "missing --project");
+		return cli_usage_error(CMD, _("missing --project"));
 	if (year == 0)
-		return cli_usage_error(CMD, "missing --year");
+		return cli_usage_error(CMD, _("missing --year"));
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -595,16 +588,16 @@ static int cmd_fund_book(cli_t *cli, args_t *a)
 			else if (kind == NULL)
 				kind = val;
 			else
-				rc = cli_usage_error(CMD, "unexpected argument '%s'", val);
+				rc = cli_usage_error(CMD, _("unexpected argument '%s'"), val);
 			break;
 		case OPT_AMOUNT:
 			amount = val;
 			break;
 		case OPT_COMMITMENT:
-			rc = cli_parse_id(CMD, "commitment id", val, &in.commitment_id);
+			rc = cli_parse_id(CMD, N_("commitment id"), val, &in.commitment_id);
 			break;
 		case OPT_CORRECTS:
-			rc = cli_parse_id(CMD, "entry id", val, &in.corrects_id);
+			rc = cli_parse_id(CMD, N_("entry id"), val, &in.corrects_id);
 			break;
 		case OPT_APPLICANT:
 			in.applicant = val;
@@ -636,16 +629,16 @@ static int cmd_fund_book(cli_t *cli, args_t *a)
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (kind == NULL)
-		return cli_usage_error(CMD, "missing KIND (" CMD_FUND_KINDS ")");
+		return cli_usage_error(CMD, _("missing KIND (%s)"), CMD_FUND_KINDS);
 	in.kind = qt_fund_entry_kind_parse(kind);
 	if (in.kind == QT_FUND_ENTRY_UNSPECIFIED)
-		return cli_usage_error(CMD, "unknown kind '%s' (" CMD_FUND_KINDS ")", kind);
+		return cli_usage_error(CMD, _("unknown kind '%s' (%s)"), kind, CMD_FUND_KINDS);
 	if (amount == NULL)
-		return cli_usage_error(CMD, "missing --amount EUR (e.g. 125.50)");
+		return cli_usage_error(CMD, _("missing --amount EUR (e.g. 125.50)"));
 	if (qt_euro_parse(amount, &in.amount_cents) != QT_OK)
 		return cli_usage_error(CMD,
-		                       "invalid amount '%s': euros with a point and two "
-		                       "decimals, e.g. 125.50 (or whole euros)",
+		                       _("invalid amount '%s': euros with a point and two "
+		                         "decimals, e.g. 125.50 (or whole euros)"),
 		                       amount);
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
@@ -677,13 +670,13 @@ static int cmd_fund_ledger(cli_t *cli, args_t *a)
 			if (ids == NULL)
 				ids = val;
 			else
-				rc = cli_usage_error(CMD, "unexpected argument '%s'", val);
+				rc = cli_usage_error(CMD, _("unexpected argument '%s'"), val);
 			break;
 		case OPT_LIMIT:
 			rc = cmd_fund_limit(val, &limit);
 			break;
 		case OPT_AFTER:
-			rc = cli_parse_id(CMD, "entry id", val, &after);
+			rc = cli_parse_id(CMD, N_("entry id"), val, &after);
 			break;
 		case OPT_ALL:
 			fetch_all = 1;
@@ -723,7 +716,7 @@ static int cmd_fund_ledger(cli_t *cli, args_t *a)
 	} else {
 		rc = cmd_fund_ledger_table(entries, n);
 		if (rc == CLI_EXIT_OK && !fetch_all && next != 0)
-			fprintf(stderr, "More entries: add --after %lld, or --all.\n",
+			fprintf(stderr, _("More entries: add --after %lld, or --all.\n"),
 			        (long long)next);
 	}
 	qt_fund_ledger_free(entries, n);
@@ -755,11 +748,11 @@ int cmd_fund(cli_t *cli, args_t *a)
 			cli_usage_command(CMD);
 			return CLI_EXIT_OK;
 		}
-		return cli_usage_error(CMD,
-		                       "missing subcommand (list, show, create, book or ledger)");
+		return cli_usage_error(
+		    CMD, _("missing subcommand (list, show, create, book or ledger)"));
 	}
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (strcmp(subs[i].name, val) == 0)
 			return subs[i].run(cli, a);
-	return cli_usage_error(CMD, "unknown subcommand '%s'", val);
+	return cli_usage_error(CMD, _("unknown subcommand '%s'"), val);
 }

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
+#include "label.h"
 #include "output.h"
 #include "report.h"
 
@@ -110,7 +112,7 @@ static const args_opt_t cmd_report_opts[] = {
 
 static int cmd_oom(void)
 {
-	fprintf(stderr, "quartier: out of memory\n");
+	fprintf(stderr, _("quartier: out of memory\n"));
 	return CLI_EXIT_OTHER;
 }
 
@@ -143,7 +145,7 @@ static int cmd_version(const char *command, const char *s, int64_t *out)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v < 1)
-		return cli_usage_error(command, "invalid version '%s'", s);
+		return cli_usage_error(command, _("invalid version '%s'"), s);
 	*out = (int64_t)v;
 	return CLI_EXIT_OK;
 }
@@ -151,12 +153,12 @@ static int cmd_version(const char *command, const char *s, int64_t *out)
 static int cmd_year(const char *command, const char *s, int32_t *out)
 {
 	int64_t v;
-	int rc = cli_parse_id(command, "year", s, &v);
+	int rc = cli_parse_id(command, N_("year"), s, &v);
 
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (v > 9999)
-		return cli_usage_error(command, "invalid year '%s'", s);
+		return cli_usage_error(command, _("invalid year '%s'"), s);
 	*out = (int32_t)v;
 	return CLI_EXIT_OK;
 }
@@ -243,30 +245,39 @@ static void cmd_goal_json(out_json_t *j, const qt_goal_t *g)
 	out_json_end_object(j);
 }
 
-static void cmd_goal_print_version(const char *title, const qt_goal_version_t *v)
+/* The keys of a goal's key/value block: its column is as wide as the
+ * longest of them in the user's language. */
+static const char *const cmd_goal_keys[] = {
+    N_("goal"),        N_("project"),      N_("versions"),      N_("retired"),  N_("  version"),
+    N_("  statement"), N_("  indicator"),  N_("  baseline"),    N_("  target"), N_("  due"),
+    N_("  note"),      N_("  written by"), N_("  accepted by"),
+};
+
+static void cmd_goal_print_version(const char *title, const qt_goal_version_t *v, int w)
 {
 	char num[64], amount[256], who[512], t[32];
 
 	printf("%s\n", title);
 	snprintf(num, sizeof(num), "%lld (%s)", (long long)v->version,
-	         qt_goal_state_name(v->state));
-	out_kv(stdout, 13, "  version", num);
-	out_kv(stdout, 13, "  statement", v->statement);
-	out_kv(stdout, 13, "  indicator", v->indicator);
-	out_kv(stdout, 13, "  baseline", cmd_amount(amount, sizeof(amount), v->baseline, v->unit));
-	out_kv(stdout, 13, "  target",
+	         label(LABEL_GOAL, qt_goal_state_name(v->state)));
+	out_kv(stdout, w, _("  version"), num);
+	out_kv(stdout, w, _("  statement"), v->statement);
+	out_kv(stdout, w, _("  indicator"), v->indicator);
+	out_kv(stdout, w, _("  baseline"),
+	       cmd_amount(amount, sizeof(amount), v->baseline, v->unit));
+	out_kv(stdout, w, _("  target"),
 	       cmd_amount(amount, sizeof(amount), v->target_value, v->unit));
-	out_kv(stdout, 13, "  due", v->due_date);
-	out_kv(stdout, 13, "  note", v->note);
+	out_kv(stdout, w, _("  due"), v->due_date);
+	out_kv(stdout, w, _("  note"), v->note);
 	snprintf(who, sizeof(who), "%s, %s",
-	         v->proposed_by_name != NULL ? v->proposed_by_name : "host",
+	         v->proposed_by_name != NULL ? v->proposed_by_name : _("host"),
 	         out_time(t, sizeof(t), v->proposed_at));
-	out_kv(stdout, 13, "  written by", who);
+	out_kv(stdout, w, _("  written by"), who);
 	if (v->state == QT_GOAL_ACCEPTED) {
 		snprintf(who, sizeof(who), "%s, %s",
-		         v->accepted_by_name != NULL ? v->accepted_by_name : "host",
+		         v->accepted_by_name != NULL ? v->accepted_by_name : _("host"),
 		         out_time(t, sizeof(t), v->accepted_at));
-		out_kv(stdout, 13, "  accepted by", who);
+		out_kv(stdout, w, _("  accepted by"), who);
 	}
 }
 
@@ -274,6 +285,7 @@ static int cmd_goal_print(cli_t *cli, const qt_goal_t *g)
 {
 	char num[32], project[512], t[32];
 	out_json_t j;
+	int w;
 
 	if (cli->json) {
 		out_json_init(&j, stdout);
@@ -281,33 +293,34 @@ static int cmd_goal_print(cli_t *cli, const qt_goal_t *g)
 		out_json_finish(&j);
 		return CLI_EXIT_OK;
 	}
+	w = out_kv_width(13, cmd_goal_keys, sizeof(cmd_goal_keys) / sizeof(cmd_goal_keys[0]));
 	snprintf(num, sizeof(num), "%lld", (long long)g->id);
 	snprintf(project, sizeof(project), "%s (%lld)",
 	         g->project_name != NULL ? g->project_name : "", (long long)g->project_id);
-	out_kv(stdout, 13, "goal", num);
-	out_kv(stdout, 13, "project", project);
+	out_kv(stdout, w, _("goal"), num);
+	out_kv(stdout, w, _("project"), project);
 	snprintf(num, sizeof(num), "%lld", (long long)g->version);
-	out_kv(stdout, 13, "versions", num);
+	out_kv(stdout, w, _("versions"), num);
 	if (g->retired) {
 		snprintf(project, sizeof(project), "%s: %s", out_time(t, sizeof(t), g->retired_at),
 		         g->retire_reason != NULL ? g->retire_reason : "");
-		out_kv(stdout, 13, "retired", project);
+		out_kv(stdout, w, _("retired"), project);
 	}
 	if (g->has_accepted)
-		cmd_goal_print_version("Accepted version (counts):", &g->accepted);
+		cmd_goal_print_version(_("Accepted version (counts):"), &g->accepted, w);
 	else
-		printf("No accepted version yet.\n");
+		printf(_("No accepted version yet.\n"));
 	if (!g->has_accepted || g->accepted.version != g->current.version)
-		cmd_goal_print_version("Newest version (proposed, waits for acceptance):",
-		                       &g->current);
+		cmd_goal_print_version(_("Newest version (proposed, waits for acceptance):"),
+		                       &g->current, w);
 	return CLI_EXIT_OK;
 }
 
 static int cmd_goal_history_table(const qt_goal_t *g)
 {
-	static const char *const headers[] = {"V",        "STATE",  "STATEMENT", "INDICATOR",
-	                                      "BASELINE", "TARGET", "DUE",       "WRITTEN BY",
-	                                      "ACCEPTED", "NOTE"};
+	static const char *const headers[] = {
+	    N_("V"),      N_("STATE"), N_("STATEMENT"),  N_("INDICATOR"), N_("BASELINE"),
+	    N_("TARGET"), N_("DUE"),   N_("WRITTEN BY"), N_("ACCEPTED"),  N_("NOTE")};
 	char v[24], base[256], target[256], who[256], acc[256], t[32];
 	const char *row[10];
 	out_table_t tab;
@@ -318,13 +331,13 @@ static int cmd_goal_history_table(const qt_goal_t *g)
 
 		snprintf(v, sizeof(v), "%lld", (long long)x->version);
 		snprintf(who, sizeof(who), "%s %s",
-		         x->proposed_by_name != NULL ? x->proposed_by_name : "host",
+		         x->proposed_by_name != NULL ? x->proposed_by_name : _("host"),
 		         out_time(t, sizeof(t), x->proposed_at));
 		snprintf(acc, sizeof(acc), "%s %s",
-		         x->accepted_by_name != NULL ? x->accepted_by_name : "host",
+		         x->accepted_by_name != NULL ? x->accepted_by_name : _("host"),
 		         out_time(t, sizeof(t), x->accepted_at));
 		row[0] = v;
-		row[1] = qt_goal_state_name(x->state);
+		row[1] = label(LABEL_GOAL, qt_goal_state_name(x->state));
 		row[2] = x->statement;
 		row[3] = x->indicator;
 		row[4] = cmd_amount(base, sizeof(base), x->baseline, x->unit);
@@ -343,14 +356,15 @@ static int cmd_goal_history_table(const qt_goal_t *g)
 static int cmd_goal_id_arg(const char *s, int64_t *out)
 {
 	if (s == NULL)
-		return cli_usage_error(CMD_GOAL, "missing ID (the goal id)");
-	return cli_parse_id(CMD_GOAL, "goal id", s, out);
+		return cli_usage_error(CMD_GOAL, _("missing ID (the goal id)"));
+	return cli_parse_id(CMD_GOAL, N_("goal id"), s, out);
 }
 
 static int cmd_goal_list(cli_t *cli, args_t *a)
 {
-	static const char *const headers[] = {"ID",  "STATEMENT", "INDICATOR", "TARGET",
-	                                      "DUE", "ACCEPTED",  "NEWEST",    "RETIRED"};
+	static const char *const headers[] = {N_("ID"),     N_("STATEMENT"), N_("INDICATOR"),
+	                                      N_("TARGET"), N_("DUE"),       N_("ACCEPTED"),
+	                                      N_("NEWEST"), N_("RETIRED")};
 	const char *val, *project = NULL;
 	int64_t pid = 0;
 	int all = 0, id, rc;
@@ -374,8 +388,8 @@ static int cmd_goal_list(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (project == NULL)
-		return cli_usage_error(CMD_GOAL, "missing PROJECT (the project id)");
-	rc = cli_parse_id(CMD_GOAL, "project id", project, &pid);
+		return cli_usage_error(CMD_GOAL, _("missing PROJECT (the project id)"));
+	rc = cli_parse_id(CMD_GOAL, N_("project id"), project, &pid);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	rc = cli_connect(cli, 1);
@@ -407,7 +421,7 @@ static int cmd_goal_list(cli_t *cli, args_t *a)
 		snprintf(num, sizeof(num), "%lld", (long long)g->id);
 		snprintf(acc, sizeof(acc), "v%lld", (long long)g->accepted.version);
 		snprintf(newest, sizeof(newest), "v%lld %s", (long long)g->current.version,
-		         qt_goal_state_name(g->current.state));
+		         label(LABEL_GOAL, qt_goal_state_name(g->current.state)));
 		row[0] = num;
 		row[1] = v->statement;
 		row[2] = v->indicator;
@@ -415,7 +429,7 @@ static int cmd_goal_list(cli_t *cli, args_t *a)
 		row[4] = v->due_date;
 		row[5] = g->has_accepted ? acc : NULL;
 		row[6] = newest;
-		row[7] = g->retired ? "yes" : NULL;
+		row[7] = g->retired ? _("yes") : NULL;
 		out_table_add(&t, row);
 	}
 	qt_goal_list_free(list, n);
@@ -456,8 +470,9 @@ static int cmd_goal_show_or_history(cli_t *cli, args_t *a, int history)
 		out_json_finish(&j);
 		rc = CLI_EXIT_OK;
 	} else if (history) {
-		printf("Goal %lld: every version, oldest first (the newest accepted one counts)\n",
-		       (long long)g.id);
+		printf(
+		    _("Goal %lld: every version, oldest first (the newest accepted one counts)\n"),
+		    (long long)g.id);
 		rc = cmd_goal_history_table(&g);
 	} else {
 		rc = cmd_goal_print(cli, &g);
@@ -493,7 +508,7 @@ static int cmd_goal_write(cli_t *cli, args_t *a, int propose)
 		rc = CLI_EXIT_OK;
 		switch (id) {
 		case OPT_PROJECT:
-			rc = cli_parse_id(CMD_GOAL, "project id", val, &project);
+			rc = cli_parse_id(CMD_GOAL, N_("project id"), val, &project);
 			break;
 		case OPT_VERSION:
 			version = val;
@@ -535,11 +550,12 @@ static int cmd_goal_write(cli_t *cli, args_t *a, int propose)
 	}
 	if ((ids == NULL) == (project == 0))
 		return cli_usage_error(CMD_GOAL,
-		                       "%s: name either --project (a new goal) or the "
-		                       "goal ID (a new version of it)",
+		                       _("%s: name either --project (a new goal) or the "
+		                         "goal ID (a new version of it)"),
 		                       cmd);
 	if (baseline != NULL && no_baseline)
-		return cli_usage_error(CMD_GOAL, "--baseline and --no-baseline exclude each other");
+		return cli_usage_error(CMD_GOAL,
+		                       _("--baseline and --no-baseline exclude each other"));
 	if (ids != NULL) {
 		rc = cmd_goal_id_arg(ids, &gid);
 		if (rc == CLI_EXIT_OK && version != NULL)
@@ -548,8 +564,8 @@ static int cmd_goal_write(cli_t *cli, args_t *a, int propose)
 			return rc;
 	} else if (statement == NULL || indicator == NULL || target == NULL || unit == NULL ||
 	           due == NULL) {
-		return cli_usage_error(CMD_GOAL, "a new goal needs --statement, --indicator, "
-		                                 "--target, --unit and --due (SMART)");
+		return cli_usage_error(CMD_GOAL, _("a new goal needs --statement, --indicator, "
+		                                   "--target, --unit and --due (SMART)"));
 	}
 	if ((baseline != NULL && (base_d = cmd_decimal(baseline)) == NULL) ||
 	    (target != NULL && (target_d = cmd_decimal(target)) == NULL)) {
@@ -643,7 +659,7 @@ static int cmd_goal_decide(cli_t *cli, args_t *a, int retire)
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (retire && reason == NULL)
-		return cli_usage_error(CMD_GOAL, "goal retire needs --reason");
+		return cli_usage_error(CMD_GOAL, _("goal retire needs --reason"));
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -731,8 +747,9 @@ static void cmd_update_json(out_json_t *j, const qt_progress_update_t *u)
 
 static int cmd_update_print(cli_t *cli, const qt_progress_update_t *u)
 {
-	static const char *const vh[] = {"GOAL", "INDICATOR", "ACTUAL", "TARGET", "NOTE"};
-	static const char *const hh[] = {"WHEN", "WHAT", "WHO", "COMMENT"};
+	static const char *const vh[] = {N_("GOAL"), N_("INDICATOR"), N_("ACTUAL"), N_("TARGET"),
+	                                 N_("NOTE")};
+	static const char *const hh[] = {N_("WHEN"), N_("WHAT"), N_("WHO"), N_("COMMENT")};
 	char num[48], project[512], period[64];
 	out_json_t j;
 	out_table_t t;
@@ -744,21 +761,22 @@ static int cmd_update_print(cli_t *cli, const qt_progress_update_t *u)
 		out_json_finish(&j);
 		return CLI_EXIT_OK;
 	}
-	snprintf(num, sizeof(num), "%lld (version %lld)", (long long)u->id, (long long)u->version);
+	snprintf(num, sizeof(num), _("%lld (version %lld)"), (long long)u->id,
+	         (long long)u->version);
 	snprintf(project, sizeof(project), "%s (%lld)",
 	         u->project_name != NULL ? u->project_name : "", (long long)u->project_id);
 	snprintf(period, sizeof(period), "%s – %s", u->period_from, u->period_to);
-	out_kv(stdout, 15, "update", num);
-	out_kv(stdout, 15, "project", project);
-	out_kv(stdout, 15, "period", period);
-	out_kv(stdout, 15, "state", qt_progress_state_name(u->state));
-	out_kv(stdout, 15, "narrative", u->narrative);
-	out_kv(stdout, 15, "events", u->events);
-	out_kv(stdout, 15, "participation", u->participation);
-	out_kv(stdout, 15, "topics", u->topics);
-	out_kv(stdout, 15, "review comment", u->review_comment);
+	out_kv(stdout, 15, _("update"), num);
+	out_kv(stdout, 15, _("project"), project);
+	out_kv(stdout, 15, _("period"), period);
+	out_kv(stdout, 15, _("state"), label(LABEL_UPDATE, qt_progress_state_name(u->state)));
+	out_kv(stdout, 15, _("narrative"), u->narrative);
+	out_kv(stdout, 15, _("events"), u->events);
+	out_kv(stdout, 15, _("participation"), u->participation);
+	out_kv(stdout, 15, _("topics"), u->topics);
+	out_kv(stdout, 15, _("review comment"), u->review_comment);
 	if (u->n_values > 0) {
-		printf("\nValues (Ist-Werte):\n");
+		printf(_("\nValues (Ist-Werte):\n"));
 		out_table_init(&t, 5, vh, "rlrrl");
 		for (size_t i = 0; i < u->n_values; i++) {
 			const qt_progress_value_t *v = &u->values[i];
@@ -777,7 +795,7 @@ static int cmd_update_print(cli_t *cli, const qt_progress_update_t *u)
 		if (rc != CLI_EXIT_OK)
 			return rc;
 	}
-	printf("\nHistory:\n");
+	printf(_("\nHistory:\n"));
 	out_table_init(&t, 4, hh, "llll");
 	for (size_t i = 0; i < u->n_history; i++) {
 		const qt_progress_event_t *e = &u->history[i];
@@ -785,8 +803,8 @@ static int cmd_update_print(cli_t *cli, const qt_progress_update_t *u)
 		const char *row[4];
 
 		row[0] = out_time(when, sizeof(when), e->at);
-		row[1] = qt_progress_action_name(e->action);
-		row[2] = e->account_name != NULL ? e->account_name : "host";
+		row[1] = label(LABEL_ACTION, qt_progress_action_name(e->action));
+		row[2] = e->account_name != NULL ? e->account_name : _("host");
 		row[3] = e->comment;
 		out_table_add(&t, row);
 	}
@@ -798,8 +816,8 @@ static int cmd_update_print(cli_t *cli, const qt_progress_update_t *u)
 static int cmd_update_id_arg(const char *s, int64_t *out)
 {
 	if (s == NULL)
-		return cli_usage_error(CMD_UPDATE, "missing ID (the update id)");
-	return cli_parse_id(CMD_UPDATE, "update id", s, out);
+		return cli_usage_error(CMD_UPDATE, _("missing ID (the update id)"));
+	return cli_parse_id(CMD_UPDATE, N_("update id"), s, out);
 }
 
 /* The --value options: GOAL=VALUE[:NOTE], parsed into new strings. */
@@ -824,12 +842,13 @@ static int cmd_values_add(cmd_values_t *vs, const char *s)
 	int rc;
 
 	if (vs->n == CMD_VALUES_MAX)
-		return cli_usage_error(CMD_UPDATE, "at most %d --value options", CMD_VALUES_MAX);
+		return cli_usage_error(CMD_UPDATE, _("at most %d --value options"), CMD_VALUES_MAX);
 	if (eq == NULL || (size_t)(eq - s) >= sizeof(goal))
-		return cli_usage_error(CMD_UPDATE, "--value wants GOAL=VALUE[:NOTE], e.g. 3=17.5");
+		return cli_usage_error(CMD_UPDATE,
+		                       _("--value wants GOAL=VALUE[:NOTE], e.g. 3=17.5"));
 	memcpy(goal, s, (size_t)(eq - s));
 	goal[eq - s] = '\0';
-	rc = cli_parse_id(CMD_UPDATE, "goal id", goal, &gid);
+	rc = cli_parse_id(CMD_UPDATE, N_("goal id"), goal, &gid);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	copy = strdup(eq + 1);
@@ -896,7 +915,7 @@ static int cmd_update_parse(cli_t *cli, args_t *a, cmd_update_opts_t *o)
 			return rc;
 	}
 	if (o->no_values && o->values.n > 0)
-		return cli_usage_error(CMD_UPDATE, "--value and --no-values exclude each other");
+		return cli_usage_error(CMD_UPDATE, _("--value and --no-values exclude each other"));
 	return CLI_EXIT_OK;
 }
 
@@ -917,18 +936,18 @@ static int cmd_update_submit(cli_t *cli, args_t *a)
 		goto out;
 	}
 	if (o.ids == NULL) {
-		rc = cli_usage_error(CMD_UPDATE, "missing PROJECT (the project id)");
+		rc = cli_usage_error(CMD_UPDATE, _("missing PROJECT (the project id)"));
 		goto out;
 	}
-	rc = cli_parse_id(CMD_UPDATE, "project id", o.ids, &in.project_id);
+	rc = cli_parse_id(CMD_UPDATE, N_("project id"), o.ids, &in.project_id);
 	if (rc != CLI_EXIT_OK)
 		goto out;
 	if (o.version != NULL || o.no_values) {
-		rc = cli_usage_error(CMD_UPDATE, "--version and --no-values belong to revise");
+		rc = cli_usage_error(CMD_UPDATE, _("--version and --no-values belong to revise"));
 		goto out;
 	}
 	if (o.from == NULL || o.to == NULL || o.narrative == NULL) {
-		rc = cli_usage_error(CMD_UPDATE, "submit needs --from, --to and --narrative");
+		rc = cli_usage_error(CMD_UPDATE, _("submit needs --from, --to and --narrative"));
 		goto out;
 	}
 	in.period_from = o.from;
@@ -1057,7 +1076,7 @@ static int cmd_update_review(cli_t *cli, args_t *a, qt_review_decision_t decisio
 		return rc;
 	if (decision == QT_REVIEW_RETURN && comment == NULL)
 		return cli_usage_error(CMD_UPDATE,
-		                       "update return needs --comment (what to change)");
+		                       _("update return needs --comment (what to change)"));
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -1119,8 +1138,9 @@ static int cmd_update_show(cli_t *cli, args_t *a)
 
 static int cmd_update_list(cli_t *cli, args_t *a)
 {
-	static const char *const headers[] = {"ID",     "PROJECT",      "PERIOD",     "STATE",
-	                                      "VALUES", "SUBMITTED BY", "REVIEWED BY"};
+	static const char *const headers[] = {N_("ID"),         N_("PROJECT"), N_("PERIOD"),
+	                                      N_("STATE"),      N_("VALUES"),  N_("SUBMITTED BY"),
+	                                      N_("REVIEWED BY")};
 	const char *val;
 	qt_progress_filter_t f;
 	qt_progress_update_t *list = NULL;
@@ -1135,14 +1155,14 @@ static int cmd_update_list(cli_t *cli, args_t *a)
 		rc = CLI_EXIT_OK;
 		switch (id) {
 		case OPT_PROJECT:
-			rc = cli_parse_id(CMD_UPDATE, "project id", val, &f.project_id);
+			rc = cli_parse_id(CMD_UPDATE, N_("project id"), val, &f.project_id);
 			break;
 		case OPT_STATE:
 			f.state = qt_progress_state_parse(val);
 			if (f.state == QT_PROGRESS_UNSPECIFIED)
 				rc = cli_usage_error(CMD_UPDATE,
-				                     "unknown state '%s' (submitted, "
-				                     "approved or returned)",
+				                     _("unknown state '%s' (submitted, "
+				                       "approved or returned)"),
 				                     val);
 			break;
 		case OPT_YEAR:
@@ -1151,9 +1171,9 @@ static int cmd_update_list(cli_t *cli, args_t *a)
 		case OPT_LIMIT: {
 			int64_t v;
 
-			rc = cli_parse_id(CMD_UPDATE, "limit", val, &v);
+			rc = cli_parse_id(CMD_UPDATE, N_("limit"), val, &v);
 			if (rc == CLI_EXIT_OK && v > 100000)
-				rc = cli_usage_error(CMD_UPDATE, "limit too large");
+				rc = cli_usage_error(CMD_UPDATE, _("limit too large"));
 			f.limit = (uint32_t)v;
 			break;
 		}
@@ -1199,7 +1219,7 @@ static int cmd_update_list(cli_t *cli, args_t *a)
 		row[0] = num;
 		row[1] = u->project_name;
 		row[2] = period;
-		row[3] = qt_progress_state_name(u->state);
+		row[3] = label(LABEL_UPDATE, qt_progress_state_name(u->state));
 		row[4] = nv;
 		row[5] = u->submitted_by_name;
 		row[6] = u->reviewed_by_name;
@@ -1235,12 +1255,12 @@ static int cmd_dispatch(cli_t *cli, args_t *a, const char *command, const cmd_su
 			cli_usage_command(command);
 			return CLI_EXIT_OK;
 		}
-		return cli_usage_error(command, "missing subcommand (%s)", names);
+		return cli_usage_error(command, _("missing subcommand (%s)"), names);
 	}
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(subs[i].name, val) == 0)
 			return subs[i].run(cli, a);
-	return cli_usage_error(command, "unknown subcommand '%s'", val);
+	return cli_usage_error(command, _("unknown subcommand '%s'"), val);
 }
 
 int cmd_goal(cli_t *cli, args_t *a)
@@ -1253,7 +1273,7 @@ int cmd_goal(cli_t *cli, args_t *a)
 	};
 
 	return cmd_dispatch(cli, a, CMD_GOAL, subs, sizeof(subs) / sizeof(subs[0]),
-	                    "list, show, history, set, propose, accept or retire");
+	                    _("list, show, history, set, propose, accept or retire"));
 }
 
 int cmd_update(cli_t *cli, args_t *a)
@@ -1265,7 +1285,7 @@ int cmd_update(cli_t *cli, args_t *a)
 	};
 
 	return cmd_dispatch(cli, a, CMD_UPDATE, subs, sizeof(subs) / sizeof(subs[0]),
-	                    "submit, show, list, approve, return or revise");
+	                    _("submit, show, list, approve, return or revise"));
 }
 
 static void cmd_report_json(out_json_t *j, const qt_annual_report_t *r)
@@ -1371,12 +1391,12 @@ int cmd_report(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (project == NULL)
-		return cli_usage_error(CMD_REPORT, "missing PROJECT (the project id)");
-	rc = cli_parse_id(CMD_REPORT, "project id", project, &pid);
+		return cli_usage_error(CMD_REPORT, _("missing PROJECT (the project id)"));
+	rc = cli_parse_id(CMD_REPORT, N_("project id"), project, &pid);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (year == 0)
-		return cli_usage_error(CMD_REPORT, "missing --year YYYY");
+		return cli_usage_error(CMD_REPORT, _("missing --year YYYY"));
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -1403,8 +1423,10 @@ int cmd_report(cli_t *cli, args_t *a)
 		failed = 1;
 	qt_annual_report_clear(&r);
 	if (failed) {
-		fprintf(stderr, "quartier: writing %s failed\n",
-		        output != NULL ? output : "the report");
+		if (output != NULL)
+			fprintf(stderr, _("quartier: writing %s failed\n"), output);
+		else
+			fprintf(stderr, _("quartier: writing the report failed\n"));
 		return CLI_EXIT_OTHER;
 	}
 	return CLI_EXIT_OK;

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
+#include "label.h"
 #include "output.h"
 
 #define CMD "group"
@@ -43,13 +45,6 @@ static const args_opt_t cmd_group_end_opts[] = {
 	{ NULL, 0, 0 },
 };
 
-static const char *const cmd_group_role_de[] = {
-	[QT_MEMBER_CITY_STAFF] = "Gebiets-/Themenverantwortliche",
-	[QT_MEMBER_DISTRICT_HEAD] = "Bezirksvorsteher*in",
-	[QT_MEMBER_CARRIER] = "Träger der Koordination",
-	[QT_MEMBER_CIVIC] = "gesellschaftliches Engagement",
-};
-
 /* ------------------------------------------------------------ output */
 
 static void cmd_group_json_membership(out_json_t *j, const qt_membership_t *m)
@@ -73,18 +68,9 @@ static void cmd_group_json_membership(out_json_t *j, const qt_membership_t *m)
 	out_json_end_object(j);
 }
 
-static const char *cmd_group_role_label(char *buf, size_t len, qt_member_role_t r)
-{
-	if ((int)r > 0 && (size_t)r < sizeof(cmd_group_role_de) / sizeof(char *))
-		snprintf(buf, len, "%s (%s)", qt_member_role_name(r), cmd_group_role_de[r]);
-	else
-		snprintf(buf, len, "%s", qt_member_role_name(r));
-	return buf;
-}
-
 static int cmd_group_print(cli_t *cli, const qt_membership_t *m)
 {
-	char num[24], pid[24], role[96], person[1024], behalf[1024], deputy[1024];
+	char num[24], pid[24], role[160], person[1024], behalf[1024], deputy[1024];
 	char contact[512];
 	out_json_t j;
 
@@ -103,54 +89,60 @@ static int cmd_group_print(cli_t *cli, const qt_membership_t *m)
 	         (long long)m->on_behalf_of_id);
 	snprintf(deputy, sizeof(deputy), "%s (%lld)",
 	         m->deputy_of_name != NULL ? m->deputy_of_name : "", (long long)m->deputy_of_id);
-	out_kv(stdout, 14, "id", num);
-	out_kv(stdout, 14, "project", pid);
-	out_kv(stdout, 14, "person", person);
-	out_kv(stdout, 14, "role", cmd_group_role_label(role, sizeof(role), m->role));
-	out_kv(stdout, 14, "on behalf of", m->on_behalf_of_id != 0 ? behalf : NULL);
-	out_kv(stdout, 14, "deputy of", m->deputy_of_id != 0 ? deputy : NULL);
-	out_kv(stdout, 14, "from", m->start_date);
-	out_kv(stdout, 14, "until", m->end_date != NULL ? m->end_date : "open");
-	out_kv(stdout, 14, "active today", m->active ? "yes" : "no");
-	out_kv(stdout, 14, "contact", cli_person_contact(contact, sizeof(contact), &m->person));
+	out_kv(stdout, 14, _("id"), num);
+	out_kv(stdout, 14, _("project"), pid);
+	out_kv(stdout, 14, _("person"), person);
+	out_kv(stdout, 14, _("role"),
+	       label_pair(role, sizeof(role), LABEL_MEMBER_ROLE, qt_member_role_name(m->role)));
+	out_kv(stdout, 14, _("on behalf of"), m->on_behalf_of_id != 0 ? behalf : NULL);
+	out_kv(stdout, 14, _("deputy of"), m->deputy_of_id != 0 ? deputy : NULL);
+	out_kv(stdout, 14, _("from"), m->start_date);
+	out_kv(stdout, 14, _("until"), m->end_date != NULL ? m->end_date : C_("end date", "open"));
+	out_kv(stdout, 14, _("active today"), m->active ? _("yes") : _("no"));
+	out_kv(stdout, 14, _("contact"), cli_person_contact(contact, sizeof(contact), &m->person));
 	return CLI_EXIT_OK;
 }
 
 static int cmd_group_table(const qt_group_t *g, int history)
 {
 	static const char *const headers[] = {
-		"ID", "ROLE", "PERSON", "OFFICE/ORGANISATION", "ON BEHALF OF", "DEPUTY OF",
-		"FROM", "UNTIL", "CONTACT", "ACTIVE",
+	    N_("ID"),           N_("ROLE"),      N_("PERSON"), N_("OFFICE/ORGANISATION"),
+	    N_("ON BEHALF OF"), N_("DEPUTY OF"), N_("FROM"),   N_("UNTIL"),
+	    N_("CONTACT"),      N_("ACTIVE"),
 	};
 	const char *row[10];
 	char id[24], contact[512];
 	out_table_t t;
 	int rc;
 
-	printf("Support group (Projektbegleitgruppe) of project %lld, %s %s:\n",
-	       (long long)g->project_id, history ? "all periods; ACTIVE on" : "members on",
-	       g->on_date);
+	if (history)
+		printf(_("Support group (Projektbegleitgruppe) of project %lld, all periods; "
+		         "ACTIVE on %s:\n"),
+		       (long long)g->project_id, g->on_date);
+	else
+		printf(_("Support group (Projektbegleitgruppe) of project %lld, members on %s:\n"),
+		       (long long)g->project_id, g->on_date);
 	out_table_init(&t, history ? 10 : 9, headers, "rllllllll");
 	for (size_t i = 0; i < g->n_members; i++) {
 		const qt_membership_t *m = &g->members[i];
 
 		snprintf(id, sizeof(id), "%lld", (long long)m->id);
 		row[0] = id;
-		row[1] = qt_member_role_name(m->role);
+		row[1] = label(LABEL_MEMBER_ROLE, qt_member_role_name(m->role));
 		row[2] = m->person.name;
 		row[3] = cli_person_affiliation(&m->person);
 		row[4] = m->on_behalf_of_name;
 		row[5] = m->deputy_of_name;
 		row[6] = m->start_date;
-		row[7] = m->end_date != NULL ? m->end_date : "open";
+		row[7] = m->end_date != NULL ? m->end_date : C_("end date", "open");
 		row[8] = cli_person_contact(contact, sizeof(contact), &m->person);
-		row[9] = m->active ? "yes" : "no";
+		row[9] = m->active ? _("yes") : _("no");
 		out_table_add(&t, row);
 	}
 	rc = out_table_print(&t, stdout);
 	out_table_free(&t);
 	if (rc != 0) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		return CLI_EXIT_OTHER;
 	}
 	return CLI_EXIT_OK;
@@ -185,8 +177,8 @@ static int cmd_group_members(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (project == NULL)
-		return cli_usage_error(CMD, "missing PROJECT (the project id)");
-	rc = cli_parse_id(CMD, "project id", project, &pid);
+		return cli_usage_error(CMD, _("missing PROJECT (the project id)"));
+	rc = cli_parse_id(CMD, N_("project id"), project, &pid);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	rc = cli_connect(cli, 1);
@@ -232,19 +224,19 @@ static int cmd_group_add(cli_t *cli, args_t *a)
 			if (project == NULL)
 				project = val;
 			else
-				rc = cli_usage_error(CMD, "unexpected argument '%s'", val);
+				rc = cli_usage_error(CMD, _("unexpected argument '%s'"), val);
 			break;
 		case OPT_PERSON:
-			rc = cli_parse_id(CMD, "person id", val, &in.person_id);
+			rc = cli_parse_id(CMD, N_("person id"), val, &in.person_id);
 			break;
 		case OPT_ROLE:
 			role = val;
 			break;
 		case OPT_ON_BEHALF_OF:
-			rc = cli_parse_id(CMD, "organisation id", val, &in.on_behalf_of_id);
+			rc = cli_parse_id(CMD, N_("organisation id"), val, &in.on_behalf_of_id);
 			break;
 		case OPT_DEPUTY_OF:
-			rc = cli_parse_id(CMD, "person id", val, &in.deputy_of_id);
+			rc = cli_parse_id(CMD, N_("person id"), val, &in.deputy_of_id);
 			break;
 		case OPT_FROM:
 			in.start_date = val;
@@ -264,19 +256,19 @@ static int cmd_group_add(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (project == NULL)
-		return cli_usage_error(CMD, "missing PROJECT (the project id)");
-	rc = cli_parse_id(CMD, "project id", project, &in.project_id);
+		return cli_usage_error(CMD, _("missing PROJECT (the project id)"));
+	rc = cli_parse_id(CMD, N_("project id"), project, &in.project_id);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (in.person_id == 0)
-		return cli_usage_error(CMD, "missing --person");
+		return cli_usage_error(CMD, _("missing --person"));
 	if (role == NULL)
-		return cli_usage_error(CMD, "missing --role (" CMD_GROUP_ROLES ")");
+		return cli_usage_error(CMD, _("missing --role (%s)"), CMD_GROUP_ROLES);
 	in.role = qt_member_role_parse(role);
 	if (in.role == QT_MEMBER_UNSPECIFIED)
-		return cli_usage_error(CMD, "unknown role '%s' (" CMD_GROUP_ROLES ")", role);
+		return cli_usage_error(CMD, _("unknown role '%s' (%s)"), role, CMD_GROUP_ROLES);
 	if (in.start_date == NULL)
-		return cli_usage_error(CMD, "missing --from YYYY-MM-DD");
+		return cli_usage_error(CMD, _("missing --from YYYY-MM-DD"));
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -314,12 +306,12 @@ static int cmd_group_end(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (ids == NULL)
-		return cli_usage_error(CMD, "missing MEMBERSHIP_ID");
-	rc = cli_parse_id(CMD, "membership id", ids, &mid);
+		return cli_usage_error(CMD, _("missing MEMBERSHIP_ID"));
+	rc = cli_parse_id(CMD, N_("membership id"), ids, &mid);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (until == NULL)
-		return cli_usage_error(CMD, "missing --until YYYY-MM-DD");
+		return cli_usage_error(CMD, _("missing --until YYYY-MM-DD"));
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -357,10 +349,10 @@ int cmd_group(cli_t *cli, args_t *a)
 			cli_usage_command(CMD);
 			return CLI_EXIT_OK;
 		}
-		return cli_usage_error(CMD, "missing subcommand (members, add or end)");
+		return cli_usage_error(CMD, _("missing subcommand (members, add or end)"));
 	}
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (strcmp(subs[i].name, val) == 0)
 			return subs[i].run(cli, a);
-	return cli_usage_error(CMD, "unknown subcommand '%s'", val);
+	return cli_usage_error(CMD, _("unknown subcommand '%s'"), val);
 }

@@ -10,7 +10,9 @@
 
 #include "cli.h"
 #include "csv.h"
+#include "i18n.h"
 #include "ics.h"
+#include "label.h"
 #include "output.h"
 
 enum {
@@ -127,7 +129,7 @@ static void cmd_meeting_args_free(cmd_meeting_args_t *x)
 	cli_ids_free(&x->links);
 }
 
-/* A count such as --limit or --minutes: 1 to max. */
+/* A count such as --limit or --minutes: 1 to max; what is an N_() literal. */
 static int cmd_meeting_count(const char *cmd, const char *what, const char *s, uint32_t max,
                              uint32_t *out)
 {
@@ -137,7 +139,7 @@ static int cmd_meeting_count(const char *cmd, const char *what, const char *s, u
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (v > (int64_t)max)
-		return cli_usage_error(cmd, "%s must not exceed %u", what, max);
+		return cli_usage_error(cmd, _("%s must not exceed %u"), _(what), max);
 	*out = (uint32_t)v;
 	return CLI_EXIT_OK;
 }
@@ -154,7 +156,7 @@ static int cmd_meeting_parse(cli_t *cli, args_t *a, const char *cmd, const args_
 		switch (id) {
 		case ARGS_POSITIONAL:
 			if (x->n_pos == sizeof(x->pos) / sizeof(x->pos[0]))
-				return cli_usage_error(cmd, "too many arguments");
+				return cli_usage_error(cmd, _("too many arguments"));
 			x->pos[x->n_pos++] = val;
 			break;
 		case OPT_TITLE: x->title = val; break;
@@ -174,31 +176,51 @@ static int cmd_meeting_parse(cli_t *cli, args_t *a, const char *cmd, const args_
 		case OPT_BACKLOG: x->backlog = 1; break;
 		case OPT_ALL: x->all = 1; break;
 		case OPT_MINE: x->mine = 1; break;
-		case OPT_ORGANISER: rc = cli_parse_id(cmd, "office id", val, &x->organiser); break;
-		case OPT_MEETING: rc = cli_parse_id(cmd, "meeting id", val, &x->meeting); break;
-		case OPT_ITEM: rc = cli_parse_id(cmd, "item id", val, &x->item); break;
-		case OPT_LEAD_OFFICE: rc = cli_parse_id(cmd, "office id", val, &x->lead_office); break;
-		case OPT_LIMIT: rc = cmd_meeting_count(cmd, "limit", val, 500, &x->limit); break;
-		case OPT_MINUTES: rc = cmd_meeting_count(cmd, "minutes", val, 480, &x->minutes); break;
-		case OPT_POSITION: rc = cmd_meeting_count(cmd, "position", val, 100000, &x->position); break;
+		case OPT_ORGANISER:
+			rc = cli_parse_id(cmd, N_("office id"), val, &x->organiser);
+			break;
+		case OPT_MEETING:
+			rc = cli_parse_id(cmd, N_("meeting id"), val, &x->meeting);
+			break;
+		case OPT_ITEM:
+			rc = cli_parse_id(cmd, N_("item id"), val, &x->item);
+			break;
+		case OPT_LEAD_OFFICE:
+			rc = cli_parse_id(cmd, N_("office id"), val, &x->lead_office);
+			break;
+		case OPT_LIMIT:
+			rc = cmd_meeting_count(cmd, N_("limit"), val, 500, &x->limit);
+			break;
+		case OPT_MINUTES:
+			rc = cmd_meeting_count(cmd, N_("minutes"), val, 480, &x->minutes);
+			break;
+		case OPT_POSITION:
+			rc = cmd_meeting_count(cmd, N_("position"), val, 100000, &x->position);
+			break;
 		case OPT_QUARTER:
-			rc = cli_ids_add(&x->quarters, cmd, "quarter id", val);
+			rc = cli_ids_add(&x->quarters, cmd, N_("quarter id"), val);
 			if (rc == CLI_EXIT_OK)
 				x->quarter = x->quarters.v[x->quarters.n - 1];
 			break;
-		case OPT_DISTRICT: rc = cli_ids_add(&x->districts, cmd, "district id", val); break;
+		case OPT_DISTRICT:
+			rc = cli_ids_add(&x->districts, cmd, N_("district id"), val);
+			break;
 		case OPT_PROJECT:
-			rc = cli_ids_add(&x->projects, cmd, "project id", val);
+			rc = cli_ids_add(&x->projects, cmd, N_("project id"), val);
 			if (rc == CLI_EXIT_OK)
 				x->project = x->projects.v[x->projects.n - 1];
 			break;
 		case OPT_OFFICE:
-			rc = cli_ids_add(&x->offices, cmd, "office id", val);
+			rc = cli_ids_add(&x->offices, cmd, N_("office id"), val);
 			if (rc == CLI_EXIT_OK)
 				x->office = x->offices.v[x->offices.n - 1];
 			break;
-		case OPT_PERSON: rc = cli_ids_add(&x->persons, cmd, "person id", val); break;
-		case OPT_LINK_PROJECT: rc = cli_ids_add(&x->links, cmd, "project id", val); break;
+		case OPT_PERSON:
+			rc = cli_ids_add(&x->persons, cmd, N_("person id"), val);
+			break;
+		case OPT_LINK_PROJECT:
+			rc = cli_ids_add(&x->links, cmd, N_("project id"), val);
+			break;
 		default:
 			rc = cli_other(cli, a, id, val, cmd);
 			break;
@@ -210,7 +232,8 @@ static int cmd_meeting_parse(cli_t *cli, args_t *a, const char *cmd, const args_
 }
 
 /* "YYYY-MM-DD HH:MM[:SS]" (or with 'T') in local time, the same with a
- * trailing 'Z' in UTC, or "YYYY-MM-DD" (local midnight). */
+ * trailing 'Z' in UTC, or "YYYY-MM-DD" (local midnight).  what names the
+ * value in a message: an N_() literal or an option. */
 static int cmd_meeting_time(const char *cmd, const char *what, const char *s, int64_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
@@ -252,8 +275,10 @@ static int cmd_meeting_time(const char *cmd, const char *what, const char *s, in
 	*out = (int64_t)t;
 	return CLI_EXIT_OK;
 bad:
-	return cli_usage_error(cmd, "invalid %s '%s' (use YYYY-MM-DD HH:MM, local time, or "
-	                            "YYYY-MM-DDTHH:MMZ in UTC)", what, s);
+	return cli_usage_error(cmd,
+	                       _("invalid %s '%s' (use YYYY-MM-DD HH:MM, local time, or "
+	                         "YYYY-MM-DDTHH:MMZ in UTC)"),
+	                       _(what), s);
 }
 
 static int cmd_meeting_version(const char *cmd, const char *s, int64_t *out)
@@ -264,7 +289,7 @@ static int cmd_meeting_version(const char *cmd, const char *s, int64_t *out)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v < 0)
-		return cli_usage_error(cmd, "invalid version '%s'", s);
+		return cli_usage_error(cmd, _("invalid version '%s'"), s);
 	*out = (int64_t)v;
 	return CLI_EXIT_OK;
 }
@@ -291,8 +316,10 @@ static int cmd_meeting_close_output(const char *cmd, const char *path, FILE *f, 
 	if (f != stdout && fclose(f) != 0)
 		bad = 1;
 	if (bad) {
-		fprintf(stderr, "quartier %s: writing %s failed\n", cmd,
-		        f == stdout || path == NULL ? "the output" : path);
+		if (f == stdout || path == NULL)
+			fprintf(stderr, _("quartier %s: writing the output failed\n"), cmd);
+		else
+			fprintf(stderr, _("quartier %s: writing %s failed\n"), cmd, path);
 		return CLI_EXIT_OTHER;
 	}
 	return CLI_EXIT_OK;
@@ -402,7 +429,7 @@ static int cmd_meeting_table_done(out_table_t *t)
 
 	out_table_free(t);
 	if (rc != 0) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		return CLI_EXIT_OTHER;
 	}
 	return CLI_EXIT_OK;
@@ -411,7 +438,8 @@ static int cmd_meeting_table_done(out_table_t *t)
 static int cmd_meeting_handover_table(const qt_handover_t *v, size_t n)
 {
 	static const char *const headers[] = {
-		"ID", "STATUS", "DUE", "LEAD OFFICE", "ITEM", "MEETING", "NOTE / REASON",
+	    N_("ID"),   N_("STATUS"),  N_("DUE"),           N_("LEAD OFFICE"),
+	    N_("ITEM"), N_("MEETING"), N_("NOTE / REASON"),
 	};
 	char id[24], item[24], meeting[24];
 	const char *row[7];
@@ -423,7 +451,7 @@ static int cmd_meeting_handover_table(const qt_handover_t *v, size_t n)
 		snprintf(item, sizeof(item), "%lld", (long long)v[i].item_id);
 		snprintf(meeting, sizeof(meeting), "%lld", (long long)v[i].meeting_id);
 		row[0] = id;
-		row[1] = qt_handover_status_name(v[i].status);
+		row[1] = label(LABEL_HANDOVER, qt_handover_status_name(v[i].status));
 		row[2] = v[i].due_date;
 		row[3] = v[i].lead_office_name;
 		row[4] = v[i].item_title != NULL ? v[i].item_title : item;
@@ -437,7 +465,8 @@ static int cmd_meeting_handover_table(const qt_handover_t *v, size_t n)
 static int cmd_meeting_print(cli_t *cli, const qt_meeting_t *m)
 {
 	static const char *const headers[] = {
-		"POS", "ITEM", "TITLE", "ORIGIN", "FROM", "MIN", "OUTCOME", "TEXT",
+	    N_("POS"), N_("ITEM"),    N_("TITLE"), N_("ORIGIN"), NC_("agenda item origin", "FROM"),
+	    N_("MIN"), N_("OUTCOME"), N_("TEXT"),
 	};
 	char num[24], ver[24], t1[32], t2[32], pos[16], item[24], min[16];
 	char *joined = NULL;
@@ -454,35 +483,43 @@ static int cmd_meeting_print(cli_t *cli, const qt_meeting_t *m)
 	}
 	snprintf(num, sizeof(num), "%lld", (long long)m->id);
 	snprintf(ver, sizeof(ver), "%lld", (long long)m->version);
-	out_kv(stdout, 14, "id", num);
-	out_kv(stdout, 14, "version", ver);
-	out_kv(stdout, 14, "title", m->title);
-	out_kv(stdout, 14, "status", qt_meeting_status_name(m->status));
-	out_kv(stdout, 14, "starts", out_time(t1, sizeof(t1), m->starts_at));
-	out_kv(stdout, 14, "ends", m->ends_at != 0 ? out_time(t2, sizeof(t2), m->ends_at) : NULL);
-	out_kv(stdout, 14, "place", m->place);
-	out_kv(stdout, 14, "organiser", m->organiser_office_name);
+	out_kv(stdout, 14, _("id"), num);
+	out_kv(stdout, 14, _("version"), ver);
+	out_kv(stdout, 14, _("title"), m->title);
+	out_kv(stdout, 14, _("status"), label(LABEL_MEETING, qt_meeting_status_name(m->status)));
+	out_kv(stdout, 14, _("starts"), out_time(t1, sizeof(t1), m->starts_at));
+	out_kv(stdout, 14, _("ends"),
+	       m->ends_at != 0 ? out_time(t2, sizeof(t2), m->ends_at) : NULL);
+	out_kv(stdout, 14, _("place"), m->place);
+	out_kv(stdout, 14, _("organiser"), m->organiser_office_name);
 	joined = out_join(m->project_ids, m->n_project_ids, NULL, 0, 0);
-	out_kv(stdout, 14, "projects", joined);
+	out_kv(stdout, 14, _("projects"), joined);
 	free(joined);
 	joined = out_join(m->quarter_ids, m->n_quarter_ids, NULL, 0, 0);
-	out_kv(stdout, 14, "quarters", joined);
+	out_kv(stdout, 14, _("quarters"), joined);
 	free(joined);
 	joined = out_join(m->district_ids, m->n_district_ids, NULL, 0, 0);
-	out_kv(stdout, 14, "districts", joined);
+	out_kv(stdout, 14, _("districts"), joined);
 	free(joined);
 	for (size_t i = 0; i < m->n_participants; i++) {
 		char line[512];
 
-		snprintf(line, sizeof(line), "%s (%s %lld)%s",
-		         m->participants[i].name != NULL ? m->participants[i].name : "",
-		         m->participants[i].office_id != 0 ? "office" : "person",
-		         (long long)(m->participants[i].office_id != 0 ? m->participants[i].office_id
-		                                                       : m->participants[i].person_id),
-		         m->participants[i].attended ? ", attended" : "");
-		out_kv(stdout, 14, i == 0 ? "participants" : "", line);
+		const qt_participant_t *pa = &m->participants[i];
+		const char *name = pa->name != NULL ? pa->name : "";
+
+		if (pa->office_id != 0)
+			snprintf(line, sizeof(line),
+			         pa->attended ? _("%s (office %lld), attended")
+			                      : _("%s (office %lld)"),
+			         name, (long long)pa->office_id);
+		else
+			snprintf(line, sizeof(line),
+			         pa->attended ? _("%s (person %lld), attended")
+			                      : _("%s (person %lld)"),
+			         name, (long long)pa->person_id);
+		out_kv(stdout, 14, i == 0 ? _("participants") : "", line);
 	}
-	printf("\nAgenda (Tagesordnung):\n");
+	printf(_("\nAgenda (Tagesordnung):\n"));
 	out_table_init(&t, 8, headers, "rrllllrl");
 	for (size_t i = 0; i < m->n_agenda; i++) {
 		const qt_agenda_entry_t *e = &m->agenda[i];
@@ -493,16 +530,18 @@ static int cmd_meeting_print(cli_t *cli, const qt_meeting_t *m)
 		row[0] = pos;
 		row[1] = item;
 		row[2] = e->item_title;
-		row[3] = qt_agenda_origin_name(e->origin);
+		row[3] = label(LABEL_ORIGIN, qt_agenda_origin_name(e->origin));
 		row[4] = e->origin_name;
 		row[5] = e->requested_minutes > 0 ? min : NULL;
-		row[6] = e->outcome != QT_OUTCOME_NONE ? qt_outcome_name(e->outcome) : "(open)";
+		row[6] = e->outcome != QT_OUTCOME_NONE
+		             ? label(LABEL_OUTCOME, qt_outcome_name(e->outcome))
+		             : _("(open)");
 		row[7] = e->outcome_text;
 		out_table_add(&t, row);
 	}
 	rc = cmd_meeting_table_done(&t);
 	if (rc == CLI_EXIT_OK && m->n_handovers > 0) {
-		printf("\nHand-overs (Übergaben):\n");
+		printf(_("\nHand-overs (Übergaben):\n"));
 		rc = cmd_meeting_handover_table(m->handovers, m->n_handovers);
 	}
 	return rc;
@@ -550,27 +589,29 @@ static int cmd_meeting_item_print(cli_t *cli, const qt_agenda_item_t *it)
 	snprintf(num, sizeof(num), "%lld", (long long)it->id);
 	snprintf(ver, sizeof(ver), "%lld", (long long)it->version);
 	snprintf(min, sizeof(min), "%u", it->requested_minutes);
-	snprintf(where, sizeof(where), "meeting %lld, position %u", (long long)it->meeting_id,
+	snprintf(where, sizeof(where), _("meeting %lld, position %u"), (long long)it->meeting_id,
 	         it->position);
-	out_kv(stdout, 14, "id", num);
-	out_kv(stdout, 14, "version", ver);
-	out_kv(stdout, 14, "title", it->title);
-	out_kv(stdout, 14, "status", qt_item_status_name(it->status));
-	out_kv(stdout, 14, "scheduled", it->meeting_id != 0 ? where : NULL);
-	out_kv(stdout, 14, "origin", qt_agenda_origin_name(it->origin));
-	out_kv(stdout, 14, "from", it->origin_name);
-	out_kv(stdout, 14, "minutes", it->requested_minutes > 0 ? min : NULL);
-	out_kv(stdout, 14, "description", it->description);
+	out_kv(stdout, 14, _("id"), num);
+	out_kv(stdout, 14, _("version"), ver);
+	out_kv(stdout, 14, _("title"), it->title);
+	out_kv(stdout, 14, _("status"), label(LABEL_ITEM, qt_item_status_name(it->status)));
+	out_kv(stdout, 14, _("scheduled"), it->meeting_id != 0 ? where : NULL);
+	out_kv(stdout, 14, _("origin"), label(LABEL_ORIGIN, qt_agenda_origin_name(it->origin)));
+	out_kv(stdout, 14, C_("agenda item origin", "from"), it->origin_name);
+	out_kv(stdout, 14, _("minutes"), it->requested_minutes > 0 ? min : NULL);
+	out_kv(stdout, 14, _("description"), it->description);
 	for (size_t i = 0; i < it->n_history; i++) {
 		const qt_agenda_entry_t *e = &it->history[i];
 
 		snprintf(line, sizeof(line), "%s %s (%lld): %s%s%s",
 		         out_time(t1, sizeof(t1), e->meeting_starts_at),
 		         e->meeting_title != NULL ? e->meeting_title : "", (long long)e->meeting_id,
-		         e->outcome != QT_OUTCOME_NONE ? qt_outcome_name(e->outcome) : "scheduled",
+		         e->outcome != QT_OUTCOME_NONE
+		             ? label(LABEL_OUTCOME, qt_outcome_name(e->outcome))
+		             : label(LABEL_ITEM, "scheduled"),
 		         e->outcome_text != NULL ? " – " : "",
 		         e->outcome_text != NULL ? e->outcome_text : "");
-		out_kv(stdout, 14, i == 0 ? "history" : "", line);
+		out_kv(stdout, 14, i == 0 ? _("history") : "", line);
 	}
 	return CLI_EXIT_OK;
 }
@@ -588,10 +629,10 @@ static int cmd_meeting_create(cli_t *cli, cmd_meeting_args_t *x)
 
 	memset(&in, 0, sizeof(in));
 	if (x->title == NULL || x->start == NULL)
-		return cli_usage_error(CMD_M, "create needs --title and --start");
-	rc = cmd_meeting_time(CMD_M, "start", x->start, &in.starts_at);
+		return cli_usage_error(CMD_M, _("create needs --title and --start"));
+	rc = cmd_meeting_time(CMD_M, N_("start"), x->start, &in.starts_at);
 	if (rc == CLI_EXIT_OK && x->end != NULL)
-		rc = cmd_meeting_time(CMD_M, "end", x->end, &in.ends_at);
+		rc = cmd_meeting_time(CMD_M, N_("end"), x->end, &in.ends_at);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	in.title = x->title;
@@ -626,8 +667,10 @@ static int cmd_meeting_filter(cmd_meeting_args_t *x, qt_meeting_filter_t *f)
 	if (x->status != NULL) {
 		f->status = qt_meeting_status_parse(x->status);
 		if (f->status == QT_MEETING_UNSPECIFIED)
-			return cli_usage_error(CMD_M, "unknown status '%s' (draft, open, in_progress, "
-			                              "closed, minutes_approved)", x->status);
+			return cli_usage_error(CMD_M,
+			                       _("unknown status '%s' (draft, open, in_progress, "
+			                         "closed, minutes_approved)"),
+			                       x->status);
 	}
 	f->organiser_office_id = x->organiser;
 	f->project_id = x->project;
@@ -641,8 +684,8 @@ static int cmd_meeting_filter(cmd_meeting_args_t *x, qt_meeting_filter_t *f)
 
 static int cmd_meeting_list(cli_t *cli, cmd_meeting_args_t *x)
 {
-	static const char *const headers[] = {"ID", "STARTS", "STATUS", "TITLE", "ORGANISER",
-	                                      "PLACE"};
+	static const char *const headers[] = {N_("ID"),    N_("STARTS"),    N_("STATUS"),
+	                                      N_("TITLE"), N_("ORGANISER"), N_("PLACE")};
 	qt_meeting_filter_t f;
 	qt_meeting_t *list = NULL;
 	const char *row[6];
@@ -679,7 +722,7 @@ static int cmd_meeting_list(cli_t *cli, cmd_meeting_args_t *x)
 			snprintf(id, sizeof(id), "%lld", (long long)list[i].id);
 			row[0] = id;
 			row[1] = out_time(t1, sizeof(t1), list[i].starts_at);
-			row[2] = qt_meeting_status_name(list[i].status);
+			row[2] = label(LABEL_MEETING, qt_meeting_status_name(list[i].status));
 			row[3] = list[i].title;
 			row[4] = list[i].organiser_office_name;
 			row[5] = list[i].place;
@@ -699,8 +742,8 @@ static int cmd_meeting_show(cli_t *cli, cmd_meeting_args_t *x)
 	int rc;
 
 	if (x->n_pos != 1)
-		return cli_usage_error(CMD_M, "show needs one meeting ID");
-	rc = cli_parse_id(CMD_M, "meeting id", x->pos[0], &id);
+		return cli_usage_error(CMD_M, _("show needs one meeting ID"));
+	rc = cli_parse_id(CMD_M, N_("meeting id"), x->pos[0], &id);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	rc = cli_connect(cli, 1);
@@ -722,8 +765,8 @@ static int cmd_meeting_move(cli_t *cli, cmd_meeting_args_t *x, qt_meeting_status
 	int rc;
 
 	if (x->n_pos != 1)
-		return cli_usage_error(CMD_M, "needs one meeting ID");
-	rc = cli_parse_id(CMD_M, "meeting id", x->pos[0], &id);
+		return cli_usage_error(CMD_M, _("needs one meeting ID"));
+	rc = cli_parse_id(CMD_M, N_("meeting id"), x->pos[0], &id);
 	if (rc == CLI_EXIT_OK && x->version != NULL)
 		rc = cmd_meeting_version(CMD_M, x->version, &version);
 	if (rc != CLI_EXIT_OK)
@@ -757,8 +800,8 @@ static int cmd_meeting_attended(cli_t *cli, cmd_meeting_args_t *x)
 
 	memset(&p, 0, sizeof(p));
 	if (x->n_pos != 1)
-		return cli_usage_error(CMD_M, "attended needs one meeting ID");
-	rc = cli_parse_id(CMD_M, "meeting id", x->pos[0], &p.id);
+		return cli_usage_error(CMD_M, _("attended needs one meeting ID"));
+	rc = cli_parse_id(CMD_M, N_("meeting id"), x->pos[0], &p.id);
 	if (rc == CLI_EXIT_OK && x->version != NULL)
 		rc = cmd_meeting_version(CMD_M, x->version, &p.expected_version);
 	if (rc != CLI_EXIT_OK)
@@ -804,7 +847,7 @@ static int cmd_meeting_fetch(cli_t *cli, cmd_meeting_args_t *x, const char *cmd,
 		if (ids == NULL)
 			goto nomem;
 		for (size_t i = 0; i < n && rc == CLI_EXIT_OK; i++)
-			rc = cli_parse_id(cmd, "meeting id", x->pos[i], &ids[i]);
+			rc = cli_parse_id(cmd, N_("meeting id"), x->pos[i], &ids[i]);
 		if (rc != CLI_EXIT_OK)
 			goto out;
 	} else {
@@ -842,7 +885,7 @@ static int cmd_meeting_fetch(cli_t *cli, cmd_meeting_args_t *x, const char *cmd,
 	full = NULL;
 	goto out;
 nomem:
-	fprintf(stderr, "quartier: out of memory\n");
+	fprintf(stderr, _("quartier: out of memory\n"));
 	rc = CLI_EXIT_OTHER;
 out:
 	qt_meeting_list_free(full, done);
@@ -893,8 +936,9 @@ int cmd_meeting(cli_t *cli, args_t *a)
 		goto out;
 	}
 	if (x.n_pos == 0) {
-		rc = cli_usage_error(CMD_M, "missing subcommand (create, list, show, open, start, "
-		                            "close, approve, attended or export-ics)");
+		rc =
+		    cli_usage_error(CMD_M, _("missing subcommand (create, list, show, open, start, "
+		                             "close, approve, attended or export-ics)"));
 		goto out;
 	}
 	sub = x.pos[0];
@@ -916,7 +960,7 @@ int cmd_meeting(cli_t *cli, args_t *a)
 			if (strcmp(sub, moves[i].name) == 0)
 				rc = cmd_meeting_move(cli, &x, moves[i].to);
 		if (rc == -1)
-			rc = cli_usage_error(CMD_M, "unknown subcommand '%s'", sub);
+			rc = cli_usage_error(CMD_M, _("unknown subcommand '%s'"), sub);
 	}
 out:
 	cmd_meeting_args_free(&x);
@@ -936,12 +980,14 @@ static int cmd_agenda_propose(cli_t *cli, cmd_meeting_args_t *x)
 
 	memset(&in, 0, sizeof(in));
 	if (x->title == NULL)
-		return cli_usage_error(CMD_A, "propose needs --title");
+		return cli_usage_error(CMD_A, _("propose needs --title"));
 	if (x->project != 0 && x->office != 0)
-		return cli_usage_error(CMD_A, "an item comes from a project (bottom-up) or an office "
-		                              "(top-down), not both");
+		return cli_usage_error(CMD_A,
+		                       _("an item comes from a project (bottom-up) or an office "
+		                         "(top-down), not both"));
 	if (x->projects.n > 1 || x->offices.n > 1)
-		return cli_usage_error(CMD_A, "one origin only; link more projects with --link-project");
+		return cli_usage_error(
+		    CMD_A, _("one origin only; link more projects with --link-project"));
 	in.title = x->title;
 	in.description = x->description;
 	in.origin = x->project != 0 ? QT_ORIGIN_BOTTOM_UP : QT_ORIGIN_TOP_DOWN;
@@ -964,8 +1010,9 @@ static int cmd_agenda_propose(cli_t *cli, cmd_meeting_args_t *x)
 
 static int cmd_agenda_backlog(cli_t *cli, cmd_meeting_args_t *x)
 {
-	static const char *const headers[] = {"ID", "STATUS", "ORIGIN", "FROM", "TITLE", "MIN",
-	                                      "MEETING", "HISTORY"};
+	static const char *const headers[] = {
+	    N_("ID"),    N_("STATUS"), N_("ORIGIN"),  NC_("agenda item origin", "FROM"),
+	    N_("TITLE"), N_("MIN"),    N_("MEETING"), N_("HISTORY")};
 	qt_agenda_filter_t f;
 	qt_agenda_item_t *list = NULL;
 	const char *row[8];
@@ -980,8 +1027,9 @@ static int cmd_agenda_backlog(cli_t *cli, cmd_meeting_args_t *x)
 	if (x->status != NULL) {
 		f.status = qt_item_status_parse(x->status);
 		if (f.status == QT_ITEM_UNSPECIFIED)
-			return cli_usage_error(CMD_A, "unknown status '%s' (backlog, scheduled, concluded)",
-			                       x->status);
+			return cli_usage_error(
+			    CMD_A, _("unknown status '%s' (backlog, scheduled, concluded)"),
+			    x->status);
 	}
 	f.all = x->all;
 	f.project_id = x->project;
@@ -1014,8 +1062,8 @@ static int cmd_agenda_backlog(cli_t *cli, cmd_meeting_args_t *x)
 			snprintf(meeting, sizeof(meeting), "%lld", (long long)list[i].meeting_id);
 			snprintf(hist, sizeof(hist), "%zu", list[i].n_history);
 			row[0] = id;
-			row[1] = qt_item_status_name(list[i].status);
-			row[2] = qt_agenda_origin_name(list[i].origin);
+			row[1] = label(LABEL_ITEM, qt_item_status_name(list[i].status));
+			row[2] = label(LABEL_ORIGIN, qt_agenda_origin_name(list[i].origin));
 			row[3] = list[i].origin_name;
 			row[4] = list[i].title;
 			row[5] = list[i].requested_minutes > 0 ? min : NULL;
@@ -1037,10 +1085,10 @@ static int cmd_agenda_schedule(cli_t *cli, cmd_meeting_args_t *x)
 	int rc;
 
 	if (x->n_pos != 1)
-		return cli_usage_error(CMD_A, "schedule needs one ITEM id");
+		return cli_usage_error(CMD_A, _("schedule needs one ITEM id"));
 	if ((x->meeting != 0) == (x->backlog != 0))
-		return cli_usage_error(CMD_A, "schedule needs --meeting ID or --backlog");
-	rc = cli_parse_id(CMD_A, "item id", x->pos[0], &item);
+		return cli_usage_error(CMD_A, _("schedule needs --meeting ID or --backlog"));
+	rc = cli_parse_id(CMD_A, N_("item id"), x->pos[0], &item);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	rc = cli_connect(cli, 1);
@@ -1063,17 +1111,20 @@ static int cmd_agenda_outcome(cli_t *cli, cmd_meeting_args_t *x)
 
 	memset(&in, 0, sizeof(in));
 	if (x->n_pos != 2)
-		return cli_usage_error(CMD_A, "outcome needs MEETING and ITEM ids");
+		return cli_usage_error(CMD_A, _("outcome needs MEETING and ITEM ids"));
 	if (x->kind == NULL)
-		return cli_usage_error(CMD_A, "outcome needs --kind (information, decision, deferral "
-		                              "or hand_over)");
+		return cli_usage_error(CMD_A,
+		                       _("outcome needs --kind (information, decision, deferral "
+		                         "or hand_over)"));
 	in.outcome = qt_outcome_parse(x->kind);
 	if (in.outcome == QT_OUTCOME_NONE || in.outcome == QT_OUTCOME_CARRIED_OVER)
-		return cli_usage_error(CMD_A, "unknown --kind '%s' (information, decision, deferral "
-		                              "or hand_over)", x->kind);
-	rc = cli_parse_id(CMD_A, "meeting id", x->pos[0], &in.meeting_id);
+		return cli_usage_error(CMD_A,
+		                       _("unknown --kind '%s' (information, decision, deferral "
+		                         "or hand_over)"),
+		                       x->kind);
+	rc = cli_parse_id(CMD_A, N_("meeting id"), x->pos[0], &in.meeting_id);
 	if (rc == CLI_EXIT_OK)
-		rc = cli_parse_id(CMD_A, "item id", x->pos[1], &in.item_id);
+		rc = cli_parse_id(CMD_A, N_("item id"), x->pos[1], &in.item_id);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	in.text = x->text;
@@ -1100,7 +1151,7 @@ static int cmd_agenda_export_csv(cli_t *cli, cmd_meeting_args_t *x)
 	int rc;
 
 	if (x->n_pos == 0)
-		return cli_usage_error(CMD_A, "export-csv needs one or more MEETING ids");
+		return cli_usage_error(CMD_A, _("export-csv needs one or more MEETING ids"));
 	rc = cmd_meeting_fetch(cli, x, CMD_A, &list, &n);
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -1137,8 +1188,9 @@ int cmd_agenda(cli_t *cli, args_t *a)
 		goto out;
 	}
 	if (x.n_pos == 0) {
-		rc = cli_usage_error(CMD_A, "missing subcommand (propose, backlog, schedule, outcome "
-		                            "or export-csv)");
+		rc = cli_usage_error(CMD_A,
+		                     _("missing subcommand (propose, backlog, schedule, outcome "
+		                       "or export-csv)"));
 		goto out;
 	}
 	sub = x.pos[0];
@@ -1149,7 +1201,7 @@ int cmd_agenda(cli_t *cli, args_t *a)
 		if (strcmp(sub, subs[i].name) == 0)
 			rc = subs[i].run(cli, &x);
 	if (rc == -1)
-		rc = cli_usage_error(CMD_A, "unknown subcommand '%s'", sub);
+		rc = cli_usage_error(CMD_A, _("unknown subcommand '%s'"), sub);
 out:
 	cmd_meeting_args_free(&x);
 	return rc;
@@ -1172,11 +1224,13 @@ static int cmd_handover_list(cli_t *cli, cmd_meeting_args_t *x)
 	if (x->status != NULL) {
 		f.status = qt_handover_status_parse(x->status);
 		if (f.status == QT_HANDOVER_UNSPECIFIED)
-			return cli_usage_error(CMD_H, "unknown status '%s' (open, acknowledged, done, "
-			                              "declined)", x->status);
+			return cli_usage_error(CMD_H,
+			                       _("unknown status '%s' (open, acknowledged, done, "
+			                         "declined)"),
+			                       x->status);
 	}
 	if (x->mine && x->office != 0)
-		return cli_usage_error(CMD_H, "--mine and --office exclude each other");
+		return cli_usage_error(CMD_H, _("--mine and --office exclude each other"));
 	f.mine = x->mine;
 	f.office_id = x->office;
 	f.project_id = x->project;
@@ -1217,10 +1271,10 @@ static int cmd_handover_move(cli_t *cli, cmd_meeting_args_t *x, qt_handover_stat
 	int rc;
 
 	if (x->n_pos != 1)
-		return cli_usage_error(CMD_H, "needs one hand-over ID");
+		return cli_usage_error(CMD_H, _("needs one hand-over ID"));
 	if (to == QT_HANDOVER_DECLINED && x->reason == NULL)
-		return cli_usage_error(CMD_H, "decline needs --reason");
-	rc = cli_parse_id(CMD_H, "hand-over id", x->pos[0], &id);
+		return cli_usage_error(CMD_H, _("decline needs --reason"));
+	rc = cli_parse_id(CMD_H, N_("hand-over id"), x->pos[0], &id);
 	if (rc == CLI_EXIT_OK && x->version != NULL)
 		rc = cmd_meeting_version(CMD_H, x->version, &version);
 	if (rc != CLI_EXIT_OK)
@@ -1236,7 +1290,8 @@ static int cmd_handover_move(cli_t *cli, cmd_meeting_args_t *x, qt_handover_stat
 			return cli_fail(cli, st, NULL);
 		if (n != 1) {
 			qt_handover_list_free(cur, n);
-			fprintf(stderr, "quartier: not found: no hand-over %lld\n", (long long)id);
+			fprintf(stderr, _("quartier: not found: no hand-over %lld\n"),
+			        (long long)id);
 			return CLI_EXIT_NOT_FOUND;
 		}
 		version = cur[0].version;
@@ -1272,7 +1327,7 @@ int cmd_handover(cli_t *cli, args_t *a)
 		goto out;
 	}
 	if (x.n_pos == 0) {
-		rc = cli_usage_error(CMD_H, "missing subcommand (list, ack, done or decline)");
+		rc = cli_usage_error(CMD_H, _("missing subcommand (list, ack, done or decline)"));
 		goto out;
 	}
 	sub = x.pos[0];
@@ -1287,7 +1342,7 @@ int cmd_handover(cli_t *cli, args_t *a)
 	else if (strcmp(sub, "decline") == 0)
 		rc = cmd_handover_move(cli, &x, QT_HANDOVER_DECLINED);
 	else
-		rc = cli_usage_error(CMD_H, "unknown subcommand '%s'", sub);
+		rc = cli_usage_error(CMD_H, _("unknown subcommand '%s'"), sub);
 out:
 	cmd_meeting_args_free(&x);
 	return rc;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 #include "output.h"
 
 #define CMD "person"
@@ -91,7 +92,7 @@ void cli_json_person(struct out_json *j, const qt_person_t *p)
 const char *cli_person_contact(char *buf, size_t len, const qt_person_t *p)
 {
 	if (!p->contact_visible)
-		return "(hidden)";
+		return _("(hidden)");
 	if (p->email == NULL && p->phone == NULL)
 		return NULL;
 	snprintf(buf, len, "%s%s%s", p->email != NULL ? p->email : "",
@@ -108,7 +109,7 @@ const char *cli_person_affiliation(const qt_person_t *p)
 static int cmd_person_print(cli_t *cli, const qt_person_t *p)
 {
 	char num[24], ver[24], acct[24], office[1024], org[1024], t1[32], t2[32];
-	const char *hidden = p->contact_visible ? NULL : "(hidden)";
+	const char *hidden = p->contact_visible ? NULL : _("(hidden)");
 	out_json_t j;
 
 	if (cli->json) {
@@ -125,24 +126,25 @@ static int cmd_person_print(cli_t *cli, const qt_person_t *p)
 	snprintf(org, sizeof(org), "%s (%lld)",
 	         p->organisation_name != NULL ? p->organisation_name : "",
 	         (long long)p->organisation_id);
-	out_kv(stdout, 14, "id", num);
-	out_kv(stdout, 14, "name", p->name);
-	out_kv(stdout, 14, "function", p->function);
-	out_kv(stdout, 14, "office", p->office_id != 0 ? office : NULL);
-	out_kv(stdout, 14, "organisation", p->organisation_id != 0 ? org : NULL);
-	out_kv(stdout, 14, "account", p->account_id != 0 ? acct : NULL);
-	out_kv(stdout, 14, "email", hidden != NULL ? hidden : p->email);
-	out_kv(stdout, 14, "phone", hidden != NULL ? hidden : p->phone);
-	out_kv(stdout, 14, "version", ver);
-	out_kv(stdout, 14, "created", out_time(t1, sizeof(t1), p->created_at));
-	out_kv(stdout, 14, "updated", out_time(t2, sizeof(t2), p->updated_at));
+	out_kv(stdout, 14, _("id"), num);
+	out_kv(stdout, 14, _("name"), p->name);
+	out_kv(stdout, 14, _("function"), p->function);
+	out_kv(stdout, 14, _("office"), p->office_id != 0 ? office : NULL);
+	out_kv(stdout, 14, _("organisation"), p->organisation_id != 0 ? org : NULL);
+	out_kv(stdout, 14, _("account"), p->account_id != 0 ? acct : NULL);
+	out_kv(stdout, 14, _("email"), hidden != NULL ? hidden : p->email);
+	out_kv(stdout, 14, _("phone"), hidden != NULL ? hidden : p->phone);
+	out_kv(stdout, 14, _("version"), ver);
+	out_kv(stdout, 14, _("created"), out_time(t1, sizeof(t1), p->created_at));
+	out_kv(stdout, 14, _("updated"), out_time(t2, sizeof(t2), p->updated_at));
 	return CLI_EXIT_OK;
 }
 
 static int cmd_person_table(const qt_person_t *list, size_t n)
 {
 	static const char *const headers[] = {
-		"ID", "NAME", "FUNCTION", "OFFICE/ORGANISATION", "ACCOUNT", "CONTACT",
+	    N_("ID"),      N_("NAME"),    N_("FUNCTION"), N_("OFFICE/ORGANISATION"),
+	    N_("ACCOUNT"), N_("CONTACT"),
 	};
 	const char *row[6];
 	char id[24], acct[24], contact[512];
@@ -166,7 +168,7 @@ static int cmd_person_table(const qt_person_t *list, size_t n)
 	rc = out_table_print(&t, stdout);
 	out_table_free(&t);
 	if (rc != 0) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		return CLI_EXIT_OTHER;
 	}
 	return CLI_EXIT_OK;
@@ -207,19 +209,19 @@ static int cmd_person_list(cli_t *cli, args_t *a)
 			f.name = val;
 			break;
 		case OPT_OFFICE:
-			rc = cli_parse_id(CMD, "office id", val, &f.office_id);
+			rc = cli_parse_id(CMD, N_("office id"), val, &f.office_id);
 			break;
 		case OPT_ORGANISATION:
-			rc = cli_parse_id(CMD, "organisation id", val, &f.organisation_id);
+			rc = cli_parse_id(CMD, N_("organisation id"), val, &f.organisation_id);
 			break;
 		case OPT_LIMIT:
-			rc = cli_parse_id(CMD, "limit", val, &v);
+			rc = cli_parse_id(CMD, N_("limit"), val, &v);
 			if (rc == CLI_EXIT_OK && v > 100000)
-				rc = cli_usage_error(CMD, "limit too large");
+				rc = cli_usage_error(CMD, _("limit too large"));
 			f.page_size = (uint32_t)v;
 			break;
 		case OPT_AFTER:
-			rc = cli_parse_id(CMD, "person id", val, &f.after_id);
+			rc = cli_parse_id(CMD, N_("person id"), val, &f.after_id);
 			break;
 		case OPT_ALL:
 			fetch_all = 1;
@@ -257,7 +259,7 @@ static int cmd_person_list(cli_t *cli, args_t *a)
 	} else {
 		rc = cmd_person_table(all, n_all);
 		if (rc == CLI_EXIT_OK && !fetch_all && next != 0)
-			fprintf(stderr, "More persons: add --after %lld, or --all.\n",
+			fprintf(stderr, _("More persons: add --after %lld, or --all.\n"),
 			        (long long)next);
 	}
 	qt_person_list_free(all, n_all);
@@ -288,8 +290,8 @@ static int cmd_person_show(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (ids == NULL)
-		return cli_usage_error(CMD, "missing person ID");
-	rc = cli_parse_id(CMD, "person id", ids, &pid);
+		return cli_usage_error(CMD, _("missing person ID"));
+	rc = cli_parse_id(CMD, N_("person id"), ids, &pid);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	rc = cli_connect(cli, 1);
@@ -323,14 +325,14 @@ static int cmd_person_edit_parse(cli_t *cli, args_t *a, int update, cmd_person_e
 		if (!update && (id == OPT_NO_FUNCTION || id == OPT_NO_OFFICE ||
 		                id == OPT_NO_ORGANISATION || id == OPT_NO_EMAIL ||
 		                id == OPT_NO_PHONE || id == OPT_NO_ACCOUNT || id == OPT_VERSION))
-			return cli_usage_error(CMD, "--version and the --no-* options "
-			                       "are only for person update");
+			return cli_usage_error(CMD, _("--version and the --no-* options "
+			                              "are only for person update"));
 		switch (id) {
 		case ARGS_POSITIONAL:
 			if (update && e->id == NULL)
 				e->id = val;
 			else
-				rc = cli_usage_error(CMD, "unexpected argument '%s'", val);
+				rc = cli_usage_error(CMD, _("unexpected argument '%s'"), val);
 			break;
 		case OPT_NAME: e->name = val; break;
 		case OPT_FUNCTION: e->function = val; break;
@@ -357,7 +359,7 @@ static int cmd_person_edit_parse(cli_t *cli, args_t *a, int update, cmd_person_e
 	    (e->organisation != NULL && e->no_organisation) ||
 	    (e->email != NULL && e->no_email) || (e->phone != NULL && e->no_phone) ||
 	    (e->account != NULL && e->no_account))
-		return cli_usage_error(CMD, "an option and its --no-* form exclude each other");
+		return cli_usage_error(CMD, _("an option and its --no-* form exclude each other"));
 	return CLI_EXIT_OK;
 }
 
@@ -379,13 +381,13 @@ static int cmd_person_create(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (e.name == NULL)
-		return cli_usage_error(CMD, "missing --name");
+		return cli_usage_error(CMD, _("missing --name"));
 	if (e.office != NULL)
-		rc = cli_parse_id(CMD, "office id", e.office, &in.office_id);
+		rc = cli_parse_id(CMD, N_("office id"), e.office, &in.office_id);
 	if (rc == CLI_EXIT_OK && e.organisation != NULL)
-		rc = cli_parse_id(CMD, "organisation id", e.organisation, &in.organisation_id);
+		rc = cli_parse_id(CMD, N_("organisation id"), e.organisation, &in.organisation_id);
 	if (rc == CLI_EXIT_OK && e.account != NULL)
-		rc = cli_parse_id(CMD, "account id", e.account, &in.account_id);
+		rc = cli_parse_id(CMD, N_("account id"), e.account, &in.account_id);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	in.name = e.name;
@@ -412,7 +414,7 @@ static int cmd_person_version(const char *s, int64_t *out)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v < 0)
-		return cli_usage_error(CMD, "invalid version '%s'", s);
+		return cli_usage_error(CMD, _("invalid version '%s'"), s);
 	*out = (int64_t)v;
 	return CLI_EXIT_OK;
 }
@@ -445,18 +447,18 @@ static int cmd_person_update(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (e.id == NULL)
-		return cli_usage_error(CMD, "missing person ID");
-	rc = cli_parse_id(CMD, "person id", e.id, &patch.id);
+		return cli_usage_error(CMD, _("missing person ID"));
+	rc = cli_parse_id(CMD, N_("person id"), e.id, &patch.id);
 	if (rc == CLI_EXIT_OK && e.version != NULL)
 		rc = cmd_person_version(e.version, &patch.expected_version);
 	if (rc == CLI_EXIT_OK)
-		rc = cmd_person_patch_id(e.office, e.no_office, "office id", &patch.set_office_id,
-		                         &patch.office_id);
+		rc = cmd_person_patch_id(e.office, e.no_office, N_("office id"),
+		                         &patch.set_office_id, &patch.office_id);
 	if (rc == CLI_EXIT_OK)
-		rc = cmd_person_patch_id(e.organisation, e.no_organisation, "organisation id",
+		rc = cmd_person_patch_id(e.organisation, e.no_organisation, N_("organisation id"),
 		                         &patch.set_organisation_id, &patch.organisation_id);
 	if (rc == CLI_EXIT_OK)
-		rc = cmd_person_patch_id(e.account, e.no_account, "account id",
+		rc = cmd_person_patch_id(e.account, e.no_account, N_("account id"),
 		                         &patch.set_account_id, &patch.account_id);
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -467,7 +469,7 @@ static int cmd_person_update(cli_t *cli, args_t *a)
 	if (patch.name == NULL && patch.function == NULL && patch.email == NULL &&
 	    patch.phone == NULL && !patch.set_office_id && !patch.set_organisation_id &&
 	    !patch.set_account_id)
-		return cli_usage_error(CMD, "nothing to update");
+		return cli_usage_error(CMD, _("nothing to update"));
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -515,10 +517,10 @@ int cmd_person(cli_t *cli, args_t *a)
 			cli_usage_command(CMD);
 			return CLI_EXIT_OK;
 		}
-		return cli_usage_error(CMD, "missing subcommand (list, show, create or update)");
+		return cli_usage_error(CMD, _("missing subcommand (list, show, create or update)"));
 	}
 	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (strcmp(subs[i].name, val) == 0)
 			return subs[i].run(cli, a);
-	return cli_usage_error(CMD, "unknown subcommand '%s'", val);
+	return cli_usage_error(CMD, _("unknown subcommand '%s'"), val);
 }

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
+#include "label.h"
 #include "output.h"
 
 #define CMD "project"
@@ -71,21 +73,6 @@ static const args_opt_t cmd_project_transition_opts[] = {
 	{ NULL, 0, 0 },
 };
 
-static const char *const cmd_project_kind_de[] = {
-	[QT_KIND_COMPREHENSIVE] = "umfassende soziale Quartiersentwicklung",
-	[QT_KIND_FOCUSED] = "fokussiertes Projekt im Quartier",
-};
-
-static const char *const cmd_project_status_de[] = {
-	[QT_PSTATUS_APPLICATION] = "Antrag",
-	[QT_PSTATUS_ASSESSMENT] = "Prüfung",
-	[QT_PSTATUS_APPROVED] = "bewilligt",
-	[QT_PSTATUS_RUNNING] = "laufend",
-	[QT_PSTATUS_EVALUATION] = "Evaluation",
-	[QT_PSTATUS_CONTINUED] = "verstetigt",
-	[QT_PSTATUS_ENDED] = "beendet",
-};
-
 /* ------------------------------------------------------------ output */
 
 static void cmd_project_json(out_json_t *j, const qt_project_t *p)
@@ -115,18 +102,6 @@ static void cmd_project_json(out_json_t *j, const qt_project_t *p)
 	out_json_end_object(j);
 }
 
-/* "english (Deutsch)" for a kind or status. */
-static const char *cmd_project_label(char *buf, size_t len, const char *name,
-                                     const char *const *de, size_t n_de,
-                                     int v)
-{
-	if (v > 0 && (size_t)v < n_de && de[v] != NULL)
-		snprintf(buf, len, "%s (%s)", name, de[v]);
-	else
-		snprintf(buf, len, "%s", name);
-	return buf;
-}
-
 static int cmd_project_print(cli_t *cli, const qt_project_t *p)
 {
 	char num[24], ver[24], kind[96], status[64], t1[32], t2[32];
@@ -153,36 +128,30 @@ static int cmd_project_print(cli_t *cli, const qt_project_t *p)
 	}
 	if (quarters == NULL || offices == NULL || coords == NULL ||
 	    (p->carrier_id != 0 && carrier == NULL)) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		rc = CLI_EXIT_OTHER;
 		goto out;
 	}
 	snprintf(num, sizeof(num), "%lld", (long long)p->id);
 	snprintf(ver, sizeof(ver), "%lld", (long long)p->version);
-	out_kv(stdout, 12, "id", num);
-	out_kv(stdout, 12, "name", p->name);
-	out_kv(stdout, 12, "kind",
-	       cmd_project_label(kind, sizeof(kind), qt_project_kind_name(p->kind),
-	                         cmd_project_kind_de,
-	                         sizeof(cmd_project_kind_de) / sizeof(char *),
-	                         (int)p->kind));
-	out_kv(stdout, 12, "status",
-	       cmd_project_label(status, sizeof(status),
-	                         qt_project_status_name(p->status),
-	                         cmd_project_status_de,
-	                         sizeof(cmd_project_status_de) / sizeof(char *),
-	                         (int)p->status));
-	out_kv(stdout, 12, "version", ver);
-	out_kv(stdout, 12, "districts", p->district_names);
-	out_kv(stdout, 12, "quarters", quarters);
-	out_kv(stdout, 12, "lead offices", offices);
-	out_kv(stdout, 12, "carrier", carrier);
-	out_kv(stdout, 12, "coordinators", coords);
-	out_kv(stdout, 12, "start", p->start_date);
-	out_kv(stdout, 12, "end", p->end_date);
-	out_kv(stdout, 12, "created", out_time(t1, sizeof(t1), p->created_at));
-	out_kv(stdout, 12, "updated", out_time(t2, sizeof(t2), p->updated_at));
-	out_kv(stdout, 12, "description", p->description);
+	out_kv(stdout, 12, _("id"), num);
+	out_kv(stdout, 12, _("name"), p->name);
+	out_kv(stdout, 12, _("kind"),
+	       label_pair(kind, sizeof(kind), LABEL_PROJECT_KIND, qt_project_kind_name(p->kind)));
+	out_kv(stdout, 12, _("status"),
+	       label_pair(status, sizeof(status), LABEL_PROJECT_STATUS,
+	                  qt_project_status_name(p->status)));
+	out_kv(stdout, 12, _("version"), ver);
+	out_kv(stdout, 12, _("districts"), p->district_names);
+	out_kv(stdout, 12, _("quarters"), quarters);
+	out_kv(stdout, 12, _("lead offices"), offices);
+	out_kv(stdout, 12, _("carrier"), carrier);
+	out_kv(stdout, 12, _("coordinators"), coords);
+	out_kv(stdout, 12, _("start"), p->start_date);
+	out_kv(stdout, 12, _("end"), p->end_date);
+	out_kv(stdout, 12, _("created"), out_time(t1, sizeof(t1), p->created_at));
+	out_kv(stdout, 12, _("updated"), out_time(t2, sizeof(t2), p->updated_at));
+	out_kv(stdout, 12, _("description"), p->description);
 out:
 	free(quarters);
 	free(offices);
@@ -194,8 +163,8 @@ out:
 static int cmd_project_table(const qt_project_t *list, size_t n)
 {
 	static const char *const headers[] = {
-		"ID", "NAME", "KIND", "STATUS", "DISTRICT", "QUARTERS",
-		"LEAD OFFICE", "CARRIER",
+	    N_("ID"),       N_("NAME"),     N_("KIND"),        N_("STATUS"),
+	    N_("DISTRICT"), N_("QUARTERS"), N_("LEAD OFFICE"), N_("CARRIER"),
 	};
 	const char *row[8];
 	char id[24];
@@ -215,8 +184,8 @@ static int cmd_project_table(const qt_project_t *list, size_t n)
 		snprintf(id, sizeof(id), "%lld", (long long)p->id);
 		row[0] = id;
 		row[1] = p->name;
-		row[2] = qt_project_kind_name(p->kind);
-		row[3] = qt_project_status_name(p->status);
+		row[2] = label(LABEL_PROJECT_KIND, qt_project_kind_name(p->kind));
+		row[3] = label(LABEL_PROJECT_STATUS, qt_project_status_name(p->status));
 		row[4] = p->district_names;
 		row[5] = quarters;
 		row[6] = offices;
@@ -231,7 +200,7 @@ static int cmd_project_table(const qt_project_t *list, size_t n)
 	rc = out_table_print(&t, stdout);
 	out_table_free(&t);
 	if (rc != 0) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		return CLI_EXIT_OTHER;
 	}
 	return CLI_EXIT_OK;
@@ -243,8 +212,8 @@ static int cmd_project_kind(const char *s, qt_project_kind_t *out)
 {
 	*out = qt_project_kind_parse(s);
 	if (*out == QT_KIND_UNSPECIFIED)
-		return cli_usage_error(CMD, "unknown project kind '%s' (comprehensive or focused)",
-		                       s);
+		return cli_usage_error(
+		    CMD, _("unknown project kind '%s' (comprehensive or focused)"), s);
 	return CLI_EXIT_OK;
 }
 
@@ -252,8 +221,10 @@ static int cmd_project_status(const char *s, qt_project_status_t *out)
 {
 	*out = qt_project_status_parse(s);
 	if (*out == QT_PSTATUS_UNSPECIFIED)
-		return cli_usage_error(CMD, "unknown status '%s' (application, assessment, "
-		                       "approved, running, evaluation, continued, ended)", s);
+		return cli_usage_error(CMD,
+		                       _("unknown status '%s' (application, assessment, "
+		                         "approved, running, evaluation, continued, ended)"),
+		                       s);
 	return CLI_EXIT_OK;
 }
 
@@ -266,7 +237,7 @@ static int cmd_project_version(const char *s, int64_t *out)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v < 0)
-		return cli_usage_error(CMD, "invalid version '%s'", s);
+		return cli_usage_error(CMD, _("invalid version '%s'"), s);
 	*out = (int64_t)v;
 	return CLI_EXIT_OK;
 }
@@ -306,12 +277,12 @@ static int cmd_project_list(cli_t *cli, args_t *a)
 			/* A number is an id; anything else a name the server
 			 * matches case-insensitively. */
 			if (val[0] >= '0' && val[0] <= '9')
-				rc = cli_parse_id(CMD, "district id", val, &f.district_id);
+				rc = cli_parse_id(CMD, N_("district id"), val, &f.district_id);
 			else
 				f.district = val;
 			break;
 		case OPT_QUARTER:
-			rc = cli_parse_id(CMD, "quarter id", val, &f.quarter_id);
+			rc = cli_parse_id(CMD, N_("quarter id"), val, &f.quarter_id);
 			break;
 		case OPT_KIND:
 			rc = cmd_project_kind(val, &f.kind);
@@ -320,16 +291,16 @@ static int cmd_project_list(cli_t *cli, args_t *a)
 			rc = cmd_project_status(val, &f.status);
 			break;
 		case OPT_LEAD_OFFICE:
-			rc = cli_parse_id(CMD, "office id", val, &f.lead_office_id);
+			rc = cli_parse_id(CMD, N_("office id"), val, &f.lead_office_id);
 			break;
 		case OPT_LIMIT:
-			rc = cli_parse_id(CMD, "limit", val, &v);
+			rc = cli_parse_id(CMD, N_("limit"), val, &v);
 			if (rc == CLI_EXIT_OK && v > 100000)
-				rc = cli_usage_error(CMD, "limit too large");
+				rc = cli_usage_error(CMD, _("limit too large"));
 			f.page_size = (uint32_t)v;
 			break;
 		case OPT_AFTER:
-			rc = cli_parse_id(CMD, "project id", val, &f.after_id);
+			rc = cli_parse_id(CMD, N_("project id"), val, &f.after_id);
 			break;
 		case OPT_ALL:
 			fetch_all = 1;
@@ -369,7 +340,7 @@ static int cmd_project_list(cli_t *cli, args_t *a)
 	} else {
 		rc = cmd_project_table(all, n_all);
 		if (rc == CLI_EXIT_OK && next != 0)
-			fprintf(stderr, "More projects: add --after %lld, or --all.\n",
+			fprintf(stderr, _("More projects: add --after %lld, or --all.\n"),
 			        (long long)next);
 	}
 	qt_project_list_free(all, n_all);
@@ -401,8 +372,8 @@ static int cmd_project_show(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (ids == NULL)
-		return cli_usage_error(CMD, "missing project ID");
-	rc = cli_parse_id(CMD, "project id", ids, &pid);
+		return cli_usage_error(CMD, _("missing project ID"));
+	rc = cli_parse_id(CMD, N_("project id"), ids, &pid);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	rc = cli_connect(cli, 1);
@@ -443,14 +414,14 @@ static int cmd_project_edit_parse(cli_t *cli, args_t *a, int update,
 		if (!update && (id == OPT_NO_CARRIER || id == OPT_NO_COORDINATORS ||
 		                id == OPT_NO_START || id == OPT_NO_END ||
 		                id == OPT_VERSION))
-			return cli_usage_error(CMD, "--version and the --no-* options "
-			                       "are only for project update");
+			return cli_usage_error(CMD, _("--version and the --no-* options "
+			                              "are only for project update"));
 		switch (id) {
 		case ARGS_POSITIONAL:
 			if (update && e->id == NULL)
 				e->id = val;
 			else
-				rc = cli_usage_error(CMD, "unexpected argument '%s'", val);
+				rc = cli_usage_error(CMD, _("unexpected argument '%s'"), val);
 			break;
 		case OPT_NAME:
 			e->name = val;
@@ -459,13 +430,13 @@ static int cmd_project_edit_parse(cli_t *cli, args_t *a, int update,
 			rc = cmd_project_kind(val, &e->kind);
 			break;
 		case OPT_QUARTER:
-			rc = cli_ids_add(&e->quarters, CMD, "quarter id", val);
+			rc = cli_ids_add(&e->quarters, CMD, N_("quarter id"), val);
 			break;
 		case OPT_LEAD_OFFICE:
-			rc = cli_ids_add(&e->offices, CMD, "office id", val);
+			rc = cli_ids_add(&e->offices, CMD, N_("office id"), val);
 			break;
 		case OPT_COORDINATOR:
-			rc = cli_ids_add(&e->coordinators, CMD, "coordinator id", val);
+			rc = cli_ids_add(&e->coordinators, CMD, N_("coordinator id"), val);
 			break;
 		case OPT_NO_COORDINATORS:
 			e->no_coordinators = 1;
@@ -502,14 +473,14 @@ static int cmd_project_edit_parse(cli_t *cli, args_t *a, int update,
 			return rc;
 	}
 	if (e->carrier != NULL && e->no_carrier)
-		return cli_usage_error(CMD, "--carrier and --no-carrier exclude each other");
+		return cli_usage_error(CMD, _("--carrier and --no-carrier exclude each other"));
 	if (e->start != NULL && e->no_start)
-		return cli_usage_error(CMD, "--start and --no-start exclude each other");
+		return cli_usage_error(CMD, _("--start and --no-start exclude each other"));
 	if (e->end != NULL && e->no_end)
-		return cli_usage_error(CMD, "--end and --no-end exclude each other");
+		return cli_usage_error(CMD, _("--end and --no-end exclude each other"));
 	if (e->coordinators.n > 0 && e->no_coordinators)
-		return cli_usage_error(CMD, "--coordinator and --no-coordinators "
-		                       "exclude each other");
+		return cli_usage_error(CMD, _("--coordinator and --no-coordinators "
+		                              "exclude each other"));
 	return CLI_EXIT_OK;
 }
 
@@ -538,17 +509,17 @@ static int cmd_project_create(cli_t *cli, args_t *a)
 		goto out;
 	}
 	if (e.name == NULL)
-		rc = cli_usage_error(CMD, "missing --name");
+		rc = cli_usage_error(CMD, _("missing --name"));
 	else if (e.kind == QT_KIND_UNSPECIFIED)
-		rc = cli_usage_error(CMD, "missing --kind (comprehensive or focused)");
+		rc = cli_usage_error(CMD, _("missing --kind (comprehensive or focused)"));
 	else if (e.quarters.n == 0)
-		rc = cli_usage_error(CMD, "missing --quarter (at least one quarter)");
+		rc = cli_usage_error(CMD, _("missing --quarter (at least one quarter)"));
 	else if (e.offices.n == 0)
-		rc = cli_usage_error(CMD, "missing --lead-office (at least one office)");
+		rc = cli_usage_error(CMD, _("missing --lead-office (at least one office)"));
 	if (rc != CLI_EXIT_OK)
 		goto out;
 	if (e.carrier != NULL) {
-		rc = cli_parse_id(CMD, "carrier id", e.carrier, &in.carrier_id);
+		rc = cli_parse_id(CMD, N_("carrier id"), e.carrier, &in.carrier_id);
 		if (rc != CLI_EXIT_OK)
 			goto out;
 	}
@@ -629,14 +600,14 @@ static int cmd_project_update(cli_t *cli, args_t *a)
 		goto out;
 	}
 	if (e.id == NULL) {
-		rc = cli_usage_error(CMD, "missing project ID");
+		rc = cli_usage_error(CMD, _("missing project ID"));
 		goto out;
 	}
-	rc = cli_parse_id(CMD, "project id", e.id, &patch.id);
+	rc = cli_parse_id(CMD, N_("project id"), e.id, &patch.id);
 	if (rc == CLI_EXIT_OK && e.version != NULL)
 		rc = cmd_project_version(e.version, &patch.expected_version);
 	if (rc == CLI_EXIT_OK && e.carrier != NULL)
-		rc = cli_parse_id(CMD, "carrier id", e.carrier, &patch.carrier_id);
+		rc = cli_parse_id(CMD, N_("carrier id"), e.carrier, &patch.carrier_id);
 	if (rc != CLI_EXIT_OK)
 		goto out;
 	patch.name = e.name;
@@ -665,7 +636,7 @@ static int cmd_project_update(cli_t *cli, args_t *a)
 	    !patch.set_coordinator_ids && !patch.set_carrier_id &&
 	    patch.start_date == NULL && patch.end_date == NULL &&
 	    patch.description == NULL) {
-		rc = cli_usage_error(CMD, "nothing to update");
+		rc = cli_usage_error(CMD, _("nothing to update"));
 		goto out;
 	}
 
@@ -722,8 +693,8 @@ static int cmd_project_transition(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (ids == NULL || status == NULL)
-		return cli_usage_error(CMD, "usage: quartier project transition ID STATUS");
-	rc = cli_parse_id(CMD, "project id", ids, &pid);
+		return cli_usage_error(CMD, _("usage: quartier project transition ID STATUS"));
+	rc = cli_parse_id(CMD, N_("project id"), ids, &pid);
 	if (rc == CLI_EXIT_OK)
 		rc = cmd_project_status(status, &to);
 	if (rc == CLI_EXIT_OK && version != NULL)
@@ -775,11 +746,11 @@ int cmd_project(cli_t *cli, args_t *a)
 			cli_usage_command(CMD);
 			return CLI_EXIT_OK;
 		}
-		return cli_usage_error(CMD, "missing subcommand "
-		                       "(list, show, create, update or transition)");
+		return cli_usage_error(CMD, _("missing subcommand "
+		                              "(list, show, create, update or transition)"));
 	}
 	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
 		if (strcmp(subs[i].name, val) == 0)
 			return subs[i].run(cli, a);
-	return cli_usage_error(CMD, "unknown subcommand '%s'", val);
+	return cli_usage_error(CMD, _("unknown subcommand '%s'"), val);
 }

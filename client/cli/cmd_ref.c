@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
+#include "label.h"
 #include "output.h"
 #include "utf8.h"
 
@@ -63,9 +65,9 @@ static void cmd_ref_json(const qt_ref_t *list, size_t n)
 static int cmd_ref_table(qt_ref_kind_t kind, const qt_ref_t *list, size_t n,
                          const qt_ref_t *districts, size_t n_districts)
 {
-	static const char *const h_short[] = { "ID", "NAME", "SHORT" };
-	static const char *const h_quarter[] = { "ID", "NAME", "DISTRICT" };
-	static const char *const h_org[] = { "ID", "NAME", "TYPE" };
+	static const char *const h_short[] = {N_("ID"), N_("NAME"), N_("SHORT")};
+	static const char *const h_quarter[] = {N_("ID"), N_("NAME"), N_("DISTRICT")};
+	static const char *const h_org[] = {N_("ID"), N_("NAME"), N_("TYPE")};
 	char id[24];
 	const char *row[3];
 	out_table_t t;
@@ -82,7 +84,8 @@ static int cmd_ref_table(qt_ref_kind_t kind, const qt_ref_t *list, size_t n,
 			row[2] = cmd_ref_name(districts, n_districts,
 			                      list[i].district_id);
 		else if (kind == QT_REF_ORGANISATION)
-			row[2] = list[i].org_type;
+			row[2] = list[i].org_type != NULL ? label(LABEL_ORG_TYPE, list[i].org_type)
+			                                  : NULL;
 		else
 			row[2] = list[i].short_name;
 		out_table_add(&t, row);
@@ -90,7 +93,7 @@ static int cmd_ref_table(qt_ref_kind_t kind, const qt_ref_t *list, size_t n,
 	rc = out_table_print(&t, stdout);
 	out_table_free(&t);
 	if (rc != 0) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		return CLI_EXIT_OTHER;
 	}
 	return CLI_EXIT_OK;
@@ -122,17 +125,17 @@ int cmd_ref(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (sub == NULL)
-		return cli_usage_error("ref", "missing what to list "
-		                       "(districts, quarters, offices or organisations)");
+		return cli_usage_error("ref", _("missing what to list "
+		                                "(districts, quarters, offices or organisations)"));
 	for (i = 0; i < sizeof(cmd_ref_kinds) / sizeof(cmd_ref_kinds[0]); i++)
 		if (strcmp(cmd_ref_kinds[i].name, sub) == 0)
 			kind = cmd_ref_kinds[i].kind;
 	if (kind == 0)
-		return cli_usage_error("ref", "unknown reference list '%s'", sub);
+		return cli_usage_error("ref", _("unknown reference list '%s'"), sub);
 	if (district != NULL && kind != QT_REF_QUARTER)
-		return cli_usage_error("ref", "--district only applies to quarters");
+		return cli_usage_error("ref", _("--district only applies to quarters"));
 	if (district != NULL && district[0] >= '0' && district[0] <= '9') {
-		rc = cli_parse_id("ref", "district id", district, &district_id);
+		rc = cli_parse_id("ref", N_("district id"), district, &district_id);
 		if (rc != CLI_EXIT_OK)
 			return rc;
 	}
@@ -155,8 +158,10 @@ int cmd_ref(cli_t *cli, args_t *a)
 				     utf8_casecmp(districts[i].short_name, district) == 0))
 					district_id = districts[i].id;
 			if (district_id == 0) {
-				fprintf(stderr, "quartier: not found: no district named "
-				        "'%s' (see 'quartier ref districts')\n", district);
+				fprintf(stderr,
+				        _("quartier: not found: no district named "
+				          "'%s' (see 'quartier ref districts')\n"),
+				        district);
 				rc = CLI_EXIT_NOT_FOUND;
 				goto out;
 			}

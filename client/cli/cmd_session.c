@@ -6,6 +6,8 @@
 
 #include "cli.h"
 #include "config.h"
+#include "i18n.h"
+#include "label.h"
 #include "output.h"
 #include "password.h"
 
@@ -44,10 +46,10 @@ int cmd_login(cli_t *cli, args_t *a)
 		return CLI_EXIT_OK;
 	}
 	if (user == NULL || user[0] == '\0')
-		return cli_usage_error("login", "missing --user LOGIN");
+		return cli_usage_error("login", _("missing --user LOGIN"));
 
 	/* Ask before connecting: a server does not wait for slow typists. */
-	snprintf(prompt, sizeof(prompt), "Password for %s: ", user);
+	snprintf(prompt, sizeof(prompt), _("Password for %s: "), user);
 	if (password_read(prompt, NULL, from_stdin, &pw) != 0)
 		return CLI_EXIT_USAGE;
 	rc = cli_connect(cli, 0);
@@ -74,8 +76,8 @@ int cmd_login(cli_t *cli, args_t *a)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		printf("Logged in as %s (%s, role %s).\n", acct.login,
-		       acct.display_name, qt_role_name(acct.role));
+		printf(_("Logged in as %s (%s, role %s).\n"), acct.login, acct.display_name,
+		       label(LABEL_ROLE, qt_role_name(acct.role)));
 	}
 	rc = CLI_EXIT_OK;
 out:
@@ -122,7 +124,7 @@ int cmd_logout(cli_t *cli, args_t *a)
 	if (cli->json)
 		printf("{\"logged_out\": true}\n");
 	else
-		printf("Logged out.\n");
+		printf(_("Logged out.\n"));
 	return CLI_EXIT_OK;
 }
 
@@ -147,7 +149,7 @@ int cmd_whoami(cli_t *cli, args_t *a)
 		return cli_fail(cli, st, NULL);
 	cli_print_account(cli, &acct);
 	if (!cli->json)
-		out_kv(stdout, 12, "server", qt_client_server_name(cli->client));
+		out_kv(stdout, 12, _("server"), qt_client_server_name(cli->client));
 	qt_account_clear(&acct);
 	return CLI_EXIT_OK;
 }

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "i18n.h"
+#include "label.h"
 #include "output.h"
 
 enum {
@@ -42,17 +44,18 @@ static int cmd_sync_online(cli_t *cli, const char *command)
 	int rc;
 
 	if (cli->offline)
-		return cli_usage_error(command, "needs the server; --offline is not possible here");
+		return cli_usage_error(command,
+		                       _("needs the server; --offline is not possible here"));
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (qt_client_is_offline(cli->client)) {
-		fprintf(stderr, "quartier: server unreachable: %s\n",
-		        cli->unreachable != NULL ? cli->unreachable : "not connected");
+		fprintf(stderr, _("quartier: server unreachable: %s\n"),
+		        cli->unreachable != NULL ? cli->unreachable : _("not connected"));
 		return CLI_EXIT_UNAVAILABLE;
 	}
 	if (cli->store == NULL) {
-		fprintf(stderr, "quartier: no replica available\n");
+		fprintf(stderr, _("quartier: no replica available\n"));
 		return CLI_EXIT_OTHER;
 	}
 	return CLI_EXIT_OK;
@@ -61,8 +64,10 @@ static int cmd_sync_online(cli_t *cli, const char *command)
 static int cmd_sync_scope(const char *command, const char *val, qt_scope_t *sc)
 {
 	if (qt_scope_parse(val, sc) != QT_OK)
-		return cli_usage_error(command, "invalid scope '%s' (all, project:N, quarter:N, "
-		                       "district:N or office:N)", val);
+		return cli_usage_error(command,
+		                       _("invalid scope '%s' (all, project:N, quarter:N, "
+		                         "district:N or office:N)"),
+		                       val);
 	return CLI_EXIT_OK;
 }
 
@@ -81,17 +86,21 @@ static void cmd_sync_progress(const qt_sync_progress_t *p, void *arg)
 	cmd_sync_bar_t *b = arg;
 	long secs = (long)(time(NULL) - b->started);
 
-	fprintf(stderr, "\r%c %s: %llu records", spin[p->records / 500 % 4],
-	        p->snapshot ? "snapshot" : "changes", (unsigned long long)p->records);
+	fprintf(stderr, "\r%c ", spin[p->records / 500 % 4]);
+	if (p->snapshot)
+		fprintf(stderr, _("snapshot: %llu records"), (unsigned long long)p->records);
+	else
+		fprintf(stderr, _("changes: %llu records"), (unsigned long long)p->records);
 	if (secs > 0)
-		fprintf(stderr, " (%llu/s)   ", (unsigned long long)(p->records / (unsigned long)secs));
+		fprintf(stderr, _(" (%llu/s)   "),
+		        (unsigned long long)(p->records / (unsigned long)secs));
 	b->shown = 1;
 }
 
 static int cmd_sync_verify(cli_t *cli)
 {
 	static const char *const headers[] = {
-		"TYPE", "LOCAL", "SERVER", "LOCAL SUM", "SERVER SUM", "",
+	    N_("TYPE"), N_("LOCAL"), N_("SERVER"), N_("LOCAL SUM"), N_("SERVER SUM"), "",
 	};
 	qt_verify_sum_t *sums = NULL;
 	size_t n = 0, bad = 0, i;
@@ -138,26 +147,32 @@ static int cmd_sync_verify(cli_t *cli)
 			snprintf(sc, sizeof(sc), "%llu", (unsigned long long)sums[i].server_count);
 			snprintf(ls, sizeof(ls), "%016llx", (unsigned long long)sums[i].local_checksum);
 			snprintf(ss, sizeof(ss), "%016llx", (unsigned long long)sums[i].server_checksum);
-			row[0] = qt_record_type_name(sums[i].type);
+			row[0] = label(LABEL_RECORD, qt_record_type_name(sums[i].type));
 			row[1] = lc;
 			row[2] = sc;
 			row[3] = ls;
 			row[4] = ss;
-			row[5] = ok ? "ok" : "DIFFERS";
+			row[5] = ok ? C_("verify", "ok") : C_("verify", "DIFFERS");
 			out_table_add(&t, row);
 		}
 		out_table_print(&t, stdout);
 		out_table_free(&t);
 	}
 	if (!settled)
-		fprintf(stderr, "quartier: the registry kept changing while it was compared; "
-		        "run `quartier sync --verify` again\n");
+		fprintf(stderr, _("quartier: the registry kept changing while it was compared; "
+		                  "run `quartier sync --verify` again\n"));
 	if (bad > 0) {
-		fprintf(stderr, "quartier: the replica differs from the server in %zu record type(s); "
-		        "`quartier sync --resync` takes a new snapshot\n", bad);
+		fprintf(
+		    stderr,
+		    ngettext("quartier: the replica differs from the server in %zu record type; "
+		             "`quartier sync --resync` takes a new snapshot\n",
+		             "quartier: the replica differs from the server in %zu record types; "
+		             "`quartier sync --resync` takes a new snapshot\n",
+		             bad),
+		    bad);
 		rc = CLI_EXIT_OTHER;
 	} else if (!cli->json) {
-		printf("The replica matches the server.\n");
+		printf(_("The replica matches the server.\n"));
 	}
 	free(sums);
 	return rc;
@@ -212,11 +227,12 @@ int cmd_sync(cli_t *cli, args_t *a)
 	if (st != QT_OK) {
 		rc = cli_fail(cli, st, NULL);
 		if (stats.snapshot_records + stats.changed + stats.deleted > 0)
-			fprintf(stderr, "quartier: what arrived is kept; the next sync goes on from there\n");
+			fprintf(stderr, _("quartier: what arrived is kept; the next sync goes on "
+			                  "from there\n"));
 		goto out;
 	}
 	if (stats.resync)
-		fprintf(stderr, "quartier: the server asked for a new snapshot%s%s\n",
+		fprintf(stderr, _("quartier: the server asked for a new snapshot%s%s\n"),
 		        stats.resync_reason != NULL ? ": " : "",
 		        stats.resync_reason != NULL ? stats.resync_reason : "");
 	if (qt_store_info(cli->store, &info) != QT_OK) {
@@ -242,14 +258,16 @@ int cmd_sync(cli_t *cli, args_t *a)
 		out_json_finish(&j);
 	} else if (!cli->json) {
 		if (stats.snapshot)
-			printf("Snapshot: %llu records.\n", (unsigned long long)stats.snapshot_records);
-		printf("Synced %s: %llu records (%llu changed, %llu removed since the last sync).\n",
+			printf(_("Snapshot: %llu records.\n"),
+			       (unsigned long long)stats.snapshot_records);
+		printf(_("Synced %s: %llu records (%llu changed, %llu removed since the last "
+		         "sync).\n"),
 		       qt_scope_format(&info.scope, sbuf, sizeof(sbuf)),
 		       (unsigned long long)info.records, (unsigned long long)stats.changed,
 		       (unsigned long long)stats.deleted);
 		if (info.outbox_queued + info.outbox_conflicted + info.outbox_failed > 0)
-			printf("Outbox: %llu queued, %llu conflicted, %llu failed "
-			       "(see `quartier outbox`).\n",
+			printf(_("Outbox: %llu queued, %llu conflicted, %llu failed "
+			         "(see `quartier outbox`).\n"),
 			       (unsigned long long)info.outbox_queued,
 			       (unsigned long long)info.outbox_conflicted,
 			       (unsigned long long)info.outbox_failed);
@@ -275,7 +293,7 @@ static int cmd_watch_page(const qt_watch_page_t *p, void *arg)
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 	if (p->overflow)
-		fprintf(stderr, "quartier: fell behind; caught up from the last cursor\n");
+		fprintf(stderr, _("quartier: fell behind; caught up from the last cursor\n"));
 	for (i = 0; i < p->n; i++) {
 		if (cli->json)
 			printf("{\"at\": \"%s\", \"type\": \"%s\", \"id\": %lld, \"deleted\": %s, "
@@ -283,8 +301,10 @@ static int cmd_watch_page(const qt_watch_page_t *p, void *arg)
 			       when, qt_record_type_name(p->records[i].type),
 			       (long long)p->records[i].id, p->deleted[i] ? "true" : "false", p->cursor);
 		else
-			printf("%s  %s %lld %s\n", when, qt_record_type_name(p->records[i].type),
-			       (long long)p->records[i].id, p->deleted[i] ? "removed" : "changed");
+			printf(p->deleted[i] ? _("%s  %s %lld removed\n")
+			                     : _("%s  %s %lld changed\n"),
+			       when, label(LABEL_RECORD, qt_record_type_name(p->records[i].type)),
+			       (long long)p->records[i].id);
 	}
 	fflush(stdout);
 	return 0;
@@ -318,14 +338,14 @@ int cmd_watch(cli_t *cli, args_t *a)
 		if (rc == CLI_EXIT_USAGE || rc == CLI_EXIT_AUTH)
 			return rc;
 		if (rc == CLI_EXIT_OK) {
-			fprintf(stderr, "quartier: watching (Ctrl-C ends)\n");
+			fprintf(stderr, _("quartier: watching (Ctrl-C ends)\n"));
 			st = qt_watch(cli->client, cli->store, scope_p, cmd_watch_page, cli, NULL);
 			if (st == QT_OK)
 				return CLI_EXIT_OK;
 			if (st == QT_UNAUTHENTICATED || st == QT_PERMISSION_DENIED ||
 			    st == QT_INVALID_ARGUMENT)
 				return cli_fail(cli, st, NULL);
-			fprintf(stderr, "quartier: connection lost: %s\n",
+			fprintf(stderr, _("quartier: connection lost: %s\n"),
 			        qt_client_last_error(cli->client)->message);
 			backoff = 1; /* it was up: start the pauses afresh */
 		}
@@ -335,7 +355,7 @@ int cmd_watch(cli_t *cli, args_t *a)
 		free(cli->unreachable);
 		cli->unreachable = NULL;
 		qt_account_clear(&cli->me);
-		fprintf(stderr, "quartier: reconnecting in %u s\n", backoff);
+		fprintf(stderr, _("quartier: reconnecting in %u s\n"), backoff);
 		sleep(backoff);
 		backoff = backoff * 2 > 60 ? 60 : backoff * 2;
 	}
@@ -419,38 +439,46 @@ static int cmd_outbox_list(cli_t *cli, int all)
 		}
 		snprintf(num, sizeof(num), "#%lld", (long long)e->id);
 		if (e->target_id != 0)
-			snprintf(target, sizeof(target), "%s %lld", qt_record_type_name(e->target_type),
+			snprintf(target, sizeof(target), "%s %lld",
+			         label(LABEL_RECORD, qt_record_type_name(e->target_type)),
 			         (long long)e->target_id);
 		else
-			snprintf(target, sizeof(target), "new %s", qt_record_type_name(e->target_type));
-		printf("%-6s %-10s %-20s %s", num, qt_outbox_state_name(e->state), e->request_type,
+			snprintf(target, sizeof(target), _("new %s"),
+			         label(LABEL_RECORD, qt_record_type_name(e->target_type)));
+		printf("%-6s %-10s %-20s %s", num,
+		       label(LABEL_OUTBOX, qt_outbox_state_name(e->state)), e->request_type,
 		       target);
 		if (e->expected_version >= 0) {
 			snprintf(ver, sizeof(ver), "%lld", (long long)e->expected_version);
-			printf(" (based on version %s)", ver);
+			printf(_(" (based on version %s)"), ver);
 		}
 		printf("\n");
-		out_kv(stdout, 10, "  queued", out_time(when, sizeof(when), e->queued_at));
+		out_kv(stdout, 10, _("  queued"), out_time(when, sizeof(when), e->queued_at));
 		if (e->attempts > 0) {
 			snprintf(num, sizeof(num), "%u", e->attempts);
-			out_kv(stdout, 10, "  attempts", num);
+			out_kv(stdout, 10, _("  attempts"), num);
 		}
 		if (e->cursor != NULL)
-			out_kv(stdout, 10, "  applied", e->cursor);
+			out_kv(stdout, 10, _("  applied"), e->cursor);
 		if (e->error_status != QT_OK && e->error_message != NULL) {
 			char msg[1024];
 
-			snprintf(msg, sizeof(msg), "%s: %s%s%s%s", qt_status_str(e->error_status),
-			         e->error_message, e->error_field != NULL ? " (field: " : "",
-			         e->error_field != NULL ? e->error_field : "",
-			         e->error_field != NULL ? ")" : "");
-			out_kv(stdout, 10, e->state == QT_OUTBOX_QUEUED ? "  last try" : "  refused",
+			if (e->error_field != NULL)
+				snprintf(msg, sizeof(msg), _("%s: %s (field: %s)"),
+				         cli_status_text(e->error_status), e->error_message,
+				         e->error_field);
+			else
+				snprintf(msg, sizeof(msg), "%s: %s",
+				         cli_status_text(e->error_status), e->error_message);
+			out_kv(stdout, 10,
+			       e->state == QT_OUTBOX_QUEUED ? _("  last try") : _("  refused"),
 			       msg);
 		}
-		out_kv(stdout, 10, "  yours", e->change_json);
+		out_kv(stdout, 10, _("  yours"), e->change_json);
 		if (e->state == QT_OUTBOX_CONFLICTED || e->state == QT_OUTBOX_FAILED)
-			out_kv(stdout, 10, "  server", current != NULL ? current :
-			       "(not in the replica; run `quartier sync`)");
+			out_kv(stdout, 10, _("  server"),
+			       current != NULL ? current
+			                       : _("(not in the replica; run `quartier sync`)"));
 		free(current);
 	}
 	if (cli->json) {
@@ -458,14 +486,15 @@ static int cmd_outbox_list(cli_t *cli, int all)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else if (n == 0) {
-		printf("The outbox is empty.\n");
+		printf(_("The outbox is empty.\n"));
 	} else if (qt_store_info(cli->store, &info) == QT_OK) {
 		if (info.outbox_conflicted + info.outbox_failed > 0) {
-			printf("\n'server' is the record as of the last sync (%s).\n",
-			       info.last_sync != 0 ? out_time(when, sizeof(when), info.last_sync) :
-			                             "never");
-			printf("Resolve with `quartier outbox retry N --rebase` (apply yours on top)\n"
-			       "or `quartier outbox discard N` (keep the server's).\n");
+			printf(_("\n'server' is the record as of the last sync (%s).\n"),
+			       info.last_sync != 0 ? out_time(when, sizeof(when), info.last_sync)
+			                           : _("never"));
+			printf(_(
+			    "Resolve with `quartier outbox retry N --rebase` (apply yours on top)\n"
+			    "or `quartier outbox discard N` (keep the server's).\n"));
 		}
 		qt_store_info_clear(&info);
 	}
@@ -505,25 +534,25 @@ int cmd_outbox(cli_t *cli, args_t *a)
 		sub = "list";
 	if (strcmp(sub, "list") == 0) {
 		if (num != NULL || rebase)
-			return cli_usage_error("outbox", "list takes only --all");
+			return cli_usage_error("outbox", _("list takes only --all"));
 		rc = cli_store_open(cli, 0, 0);
 		if (rc == CLI_EXIT_NOT_FOUND) {
-			printf("The outbox is empty.\n");
+			printf(_("The outbox is empty.\n"));
 			return CLI_EXIT_OK;
 		}
 		return rc != CLI_EXIT_OK ? rc : cmd_outbox_list(cli, all);
 	}
 	if (strcmp(sub, "discard") != 0 && strcmp(sub, "retry") != 0)
-		return cli_usage_error("outbox", "unknown subcommand '%s' (list, discard or retry)",
-		                       sub);
+		return cli_usage_error("outbox",
+		                       _("unknown subcommand '%s' (list, discard or retry)"), sub);
 	if (num == NULL)
-		return cli_usage_error("outbox", "missing entry number N");
-	rc = cli_parse_id("outbox", "entry number", num[0] == '#' ? num + 1 : num, &n);
+		return cli_usage_error("outbox", _("missing entry number N"));
+	rc = cli_parse_id("outbox", N_("entry number"), num[0] == '#' ? num + 1 : num, &n);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (strcmp(sub, "discard") == 0) {
 		if (rebase || all)
-			return cli_usage_error("outbox", "discard takes no options");
+			return cli_usage_error("outbox", _("discard takes no options"));
 		rc = cli_store_open(cli, 0, 0);
 		if (rc != CLI_EXIT_OK)
 			return rc;
@@ -537,17 +566,19 @@ int cmd_outbox(cli_t *cli, args_t *a)
 			fprintf(stderr, "quartier: %s\n", qt_store_last_error(cli->store)->message);
 			return cli_exit_code(st);
 		}
-		printf("Discarded #%lld (%s).\n", (long long)n, e.request_type);
+		printf(_("Discarded #%lld (%s).\n"), (long long)n, e.request_type);
 		if (e.state == QT_OUTBOX_QUEUED && e.attempts > 0)
-			fprintf(stderr, "quartier: note: #%lld was sent before without an answer; "
-			        "the server may have applied it\n", (long long)n);
+			fprintf(stderr,
+			        _("quartier: note: #%lld was sent before without an answer; "
+			          "the server may have applied it\n"),
+			        (long long)n);
 		qt_outbox_entry_clear(&e);
 		return CLI_EXIT_OK;
 	}
 	/* retry: sync first, so that the replica holds the server's current
 	 * version to rebase on (connecting sends the rest of the outbox). */
 	if (all)
-		return cli_usage_error("outbox", "retry takes only --rebase");
+		return cli_usage_error("outbox", _("retry takes only --rebase"));
 	rc = cmd_sync_online(cli, "outbox");
 	if (rc != CLI_EXIT_OK)
 		return rc;
@@ -562,21 +593,25 @@ int cmd_outbox(cli_t *cli, args_t *a)
 	if (st != QT_OK) {
 		rc = cli_fail(cli, st, NULL);
 		if (st == QT_CONFLICT)
-			fprintf(stderr, "quartier: #%lld is still conflicted; `quartier outbox` shows "
-			        "both versions, `--rebase` applies yours on the current one\n",
+			fprintf(stderr,
+			        _("quartier: #%lld is still conflicted; `quartier outbox` shows "
+			          "both versions, `--rebase` applies yours on the current one\n"),
 			        (long long)n);
 		return rc;
 	}
 	if (qt_outbox_get(cli->store, n, &e) == QT_OK) {
-		printf("Applied #%lld (%s%s).\n", (long long)n, e.request_type,
-		       rebase ? ", rebased on the current version" : "");
+		if (rebase)
+			printf(_("Applied #%lld (%s, rebased on the current version).\n"),
+			       (long long)n, e.request_type);
+		else
+			printf(_("Applied #%lld (%s).\n"), (long long)n, e.request_type);
 		qt_outbox_entry_clear(&e);
 	}
 	/* Bring the replica up to the change just made. */
 	st = qt_sync(cli->client, cli->store, NULL, NULL, NULL, &stats);
 	qt_sync_stats_clear(&stats);
 	if (st != QT_OK)
-		fprintf(stderr, "quartier: warning: the replica was not updated: %s\n",
+		fprintf(stderr, _("quartier: warning: the replica was not updated: %s\n"),
 		        qt_client_last_error(cli->client)->message);
 	return CLI_EXIT_OK;
 }

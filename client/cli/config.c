@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "output.h"
 
 #define CONFIG_DEFAULT_HOST "127.0.0.1"
@@ -69,8 +70,8 @@ static int config_paths(cli_t *cli)
 			home = pw != NULL ? pw->pw_dir : NULL;
 		}
 		if (home == NULL) {
-			fprintf(stderr, "quartier: cannot find the home directory; "
-			        "set HOME or XDG_CONFIG_HOME\n");
+			fprintf(stderr, _("quartier: cannot find the home directory; "
+			                  "set HOME or XDG_CONFIG_HOME\n"));
 			return CLI_EXIT_OTHER;
 		}
 		base = config_join(home, ".config");
@@ -89,7 +90,7 @@ static int config_paths(cli_t *cli)
 		goto nomem;
 	return CLI_EXIT_OK;
 nomem:
-	fprintf(stderr, "quartier: out of memory\n");
+	fprintf(stderr, _("quartier: out of memory\n"));
 	return CLI_EXIT_OTHER;
 }
 
@@ -130,7 +131,7 @@ static int config_set(cli_t *cli, const struct config_key *k, const char *value,
 
 	if (k->type == CONFIG_PORT) {
 		if (config_parse_port(value, (uint16_t *)((char *)cli + k->offset)) != 0) {
-			snprintf(err, err_len, "invalid port '%s'", value);
+			snprintf(err, err_len, _("invalid port '%s'"), value);
 			return -1;
 		}
 		return 0;
@@ -141,7 +142,7 @@ static int config_set(cli_t *cli, const struct config_key *k, const char *value,
 	else
 		copy = strdup(value);
 	if (copy == NULL) {
-		snprintf(err, err_len, "out of memory");
+		snprintf(err, err_len, "%s", _("out of memory"));
 		return -1;
 	}
 	free(*slot);
@@ -162,7 +163,7 @@ static int config_load(cli_t *cli)
 	if (f == NULL) {
 		if (errno == ENOENT && cli->opt_config == NULL)
 			return CLI_EXIT_OK; /* no file: defaults */
-		fprintf(stderr, "quartier: cannot read %s: %s\n", cli->config_path,
+		fprintf(stderr, _("quartier: cannot read %s: %s\n"), cli->config_path,
 		        strerror(errno));
 		return CLI_EXIT_USAGE;
 	}
@@ -183,7 +184,7 @@ static int config_load(cli_t *cli)
 			continue;
 		eq = strchr(key, '=');
 		if (eq == NULL) {
-			fprintf(stderr, "quartier: %s:%u: expected 'key = value'\n",
+			fprintf(stderr, _("quartier: %s:%u: expected 'key = value'\n"),
 			        cli->config_path, lineno);
 			rc = CLI_EXIT_USAGE;
 			goto out;
@@ -195,7 +196,7 @@ static int config_load(cli_t *cli)
 			if (strcmp(config_keys[i].name, key) == 0)
 				break;
 		if (i == CONFIG_NKEYS) {
-			fprintf(stderr, "quartier: %s:%u: unknown key '%s' ignored\n",
+			fprintf(stderr, _("quartier: %s:%u: unknown key '%s' ignored\n"),
 			        cli->config_path, lineno, key);
 			continue;
 		}
@@ -343,7 +344,7 @@ int config_write(cli_t *cli, const char *host, unsigned port,
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "# %s: %s\nca_file = %s\n",
 		              config_keys[2].name, config_keys[2].help, ca_file);
 	if (n < 0 || (size_t)n >= sizeof(buf)) {
-		fprintf(stderr, "quartier: configuration values too long\n");
+		fprintf(stderr, _("quartier: configuration values too long\n"));
 		return CLI_EXIT_USAGE;
 	}
 	dir = strdup(cli->config_path);
@@ -353,7 +354,7 @@ int config_write(cli_t *cli, const char *host, unsigned port,
 	if (slash != NULL && slash != dir) {
 		*slash = '\0';
 		if (config_mkdirs(dir) != 0) {
-			fprintf(stderr, "quartier: cannot create %s: %s\n", dir,
+			fprintf(stderr, _("quartier: cannot create %s: %s\n"), dir,
 			        strerror(errno));
 			free(dir);
 			return CLI_EXIT_OTHER;
@@ -361,7 +362,7 @@ int config_write(cli_t *cli, const char *host, unsigned port,
 	}
 	free(dir);
 	if (config_write_file(cli->config_path, buf, 0644) != 0) {
-		fprintf(stderr, "quartier: cannot write %s: %s\n", cli->config_path,
+		fprintf(stderr, _("quartier: cannot write %s: %s\n"), cli->config_path,
 		        strerror(errno));
 		return CLI_EXIT_OTHER;
 	}
@@ -395,12 +396,12 @@ void config_show(cli_t *cli)
 		out_json_end_object(&j);
 		out_json_finish(&j);
 	} else {
-		out_kv(stdout, 12, "config file", cli->config_path);
+		out_kv(stdout, 12, _("config file"), cli->config_path);
 		out_kv(stdout, 12, "host", cli->host);
 		out_kv(stdout, 12, "port", port);
-		out_kv(stdout, 12, "ca_file", cli->ca_file != NULL ? cli->ca_file :
-		       "(system CA store)");
-		out_kv(stdout, 12, "session", logged_in ? session : "(not logged in)");
+		out_kv(stdout, 12, "ca_file",
+		       cli->ca_file != NULL ? cli->ca_file : _("(system CA store)"));
+		out_kv(stdout, 12, _("session"), logged_in ? session : _("(not logged in)"));
 	}
 	free(session);
 }
@@ -414,7 +415,7 @@ int config_session_read(cli_t *cli, char **token)
 	int fd, rc = -1;
 
 	if (path == NULL) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		return -1;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -422,8 +423,7 @@ int config_session_read(cli_t *cli, char **token)
 		if (errno == ENOENT) {
 			rc = 1;
 		} else {
-			fprintf(stderr, "quartier: cannot read %s: %s\n", path,
-			        strerror(errno));
+			fprintf(stderr, _("quartier: cannot read %s: %s\n"), path, strerror(errno));
 		}
 		goto out;
 	}
@@ -432,8 +432,7 @@ int config_session_read(cli_t *cli, char **token)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			fprintf(stderr, "quartier: cannot read %s: %s\n", path,
-			        strerror(errno));
+			fprintf(stderr, _("quartier: cannot read %s: %s\n"), path, strerror(errno));
 			close(fd);
 			goto out;
 		}
@@ -450,7 +449,7 @@ int config_session_read(cli_t *cli, char **token)
 	}
 	*token = strdup(buf);
 	if (*token == NULL) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		goto out;
 	}
 	rc = 0;
@@ -468,12 +467,11 @@ int config_session_write(cli_t *cli, const char *token)
 	int fd = -1, rc = -1;
 
 	if (path == NULL) {
-		fprintf(stderr, "quartier: out of memory\n");
+		fprintf(stderr, _("quartier: out of memory\n"));
 		return -1;
 	}
 	if (config_mkdirs(cli->dir) != 0) {
-		fprintf(stderr, "quartier: cannot create %s: %s\n", cli->dir,
-		        strerror(errno));
+		fprintf(stderr, _("quartier: cannot create %s: %s\n"), cli->dir, strerror(errno));
 		goto out;
 	}
 	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -495,7 +493,7 @@ int config_session_write(cli_t *cli, const char *token)
 	rc = 0;
 	goto out;
 fail:
-	fprintf(stderr, "quartier: cannot write %s: %s\n", path, strerror(errno));
+	fprintf(stderr, _("quartier: cannot write %s: %s\n"), path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	unlink(path);
@@ -509,8 +507,7 @@ void config_session_remove(cli_t *cli)
 	char *path = config_session_path(cli);
 
 	if (path != NULL && unlink(path) != 0 && errno != ENOENT)
-		fprintf(stderr, "quartier: cannot remove %s: %s\n", path,
-		        strerror(errno));
+		fprintf(stderr, _("quartier: cannot remove %s: %s\n"), path, strerror(errno));
 	free(path);
 }
 
@@ -614,7 +611,8 @@ int config_account_write(cli_t *cli, const char *login)
 		sprintf(data, "%s\n", login);
 		rc = config_write_file(path, data, 0600);
 		if (rc != 0)
-			fprintf(stderr, "quartier: cannot write %s: %s\n", path, strerror(errno));
+			fprintf(stderr, _("quartier: cannot write %s: %s\n"), path,
+			        strerror(errno));
 	}
 	free(data);
 	free(path);
@@ -629,6 +627,6 @@ void config_account_remove(cli_t *cli)
 		return;
 	path = config_join(cli->dir, "account");
 	if (path != NULL && unlink(path) != 0 && errno != ENOENT)
-		fprintf(stderr, "quartier: cannot remove %s: %s\n", path, strerror(errno));
+		fprintf(stderr, _("quartier: cannot remove %s: %s\n"), path, strerror(errno));
 	free(path);
 }

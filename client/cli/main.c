@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "i18n.h"
 
 void cli_usage_main(void)
 {
-	fputs(
+	fputs(_(
 "Usage: quartier [global options] COMMAND [ARGS...]\n"
 "\n"
 "Client of the Quartier registry of the city's social neighbourhood\n"
@@ -71,17 +72,20 @@ void cli_usage_main(void)
 "  -h, --help              this help; 'quartier COMMAND --help' for a command\n"
 "  --version               print the version\n"
 "\n"
+"Language: messages follow LANGUAGE, LC_ALL, LC_MESSAGES and LANG (German\n"
+"with LANG=de_DE.UTF-8); JSON, CSV and iCalendar output stays untranslated.\n"
+"\n"
 "Exit codes:\n"
 "  0 ok, 1 other error, 2 usage error, 3 not found,\n"
 "  4 not logged in or permission denied,\n"
 "  5 conflict (changed by someone else meanwhile) or not allowed in the current state,\n"
 "  6 invalid value, 7 server unreachable or unavailable, TLS failure,\n"
-"  8 server unreachable: the change was queued in the outbox.\n",
+"  8 server unreachable: the change was queued in the outbox.\n"),
 	      stdout);
 }
 
 static const char cli_usage_config[] =
-"Usage: quartier config init [--host H] [--port N] [--ca FILE]\n"
+N_("Usage: quartier config init [--host H] [--port N] [--ca FILE]\n"
 "       quartier config show\n"
 "\n"
 "init writes the config file (default ~/.config/quartier/config) with the\n"
@@ -91,10 +95,10 @@ static const char cli_usage_config[] =
 "The file holds 'key = value' lines; '#' starts a comment line.  Keys:\n"
 "  host      server name or address; must match its certificate\n"
 "  port      server TCP port (default 7433)\n"
-"  ca_file   PEM file of the CA that signed the server certificate\n";
+"  ca_file   PEM file of the CA that signed the server certificate\n");
 
 static const char cli_usage_login[] =
-"Usage: quartier login --user LOGIN [--password-stdin]\n"
+N_("Usage: quartier login --user LOGIN [--password-stdin]\n"
 "\n"
 "Logs in (Anmeldung) and saves the session token in\n"
 "~/.config/quartier/session (readable only by you).  Other commands use it\n"
@@ -102,22 +106,22 @@ static const char cli_usage_login[] =
 "\n"
 "  --user LOGIN        your login name\n"
 "  --password-stdin    read the password as one line from standard input;\n"
-"                      without it, a terminal is asked without echo\n";
+"                      without it, a terminal is asked without echo\n");
 
 static const char cli_usage_logout[] =
-"Usage: quartier logout\n"
+N_("Usage: quartier logout\n"
 "\n"
 "Ends the session on the server (the token stops working everywhere) and\n"
-"deletes the saved session file.\n";
+"deletes the saved session file.\n");
 
 static const char cli_usage_whoami[] =
-"Usage: quartier whoami\n"
+N_("Usage: quartier whoami\n"
 "\n"
 "Shows the account of the saved session: login, name, role and the office\n"
-"(Amt) or organisation (Träger) it belongs to.\n";
+"(Amt) or organisation (Träger) it belongs to.\n");
 
 static const char cli_usage_ref[] =
-"Usage: quartier ref districts\n"
+N_("Usage: quartier ref districts\n"
 "       quartier ref quarters [--district NAME|ID]\n"
 "       quartier ref offices\n"
 "       quartier ref organisations\n"
@@ -128,10 +132,10 @@ static const char cli_usage_ref[] =
 "  offices         offices (Ämter), e.g. Jugendamt, Sozialamt\n"
 "  organisations   organisations (Träger): welfare, initiatives, associations...\n"
 "\n"
-"  --district NAME|ID   district by id or name (case does not matter)\n";
+"  --district NAME|ID   district by id or name (case does not matter)\n");
 
 static const char cli_usage_project[] =
-"Usage: quartier project list [--district NAME|ID] [--quarter ID] [--kind K]\n"
+N_("Usage: quartier project list [--district NAME|ID] [--quarter ID] [--kind K]\n"
 "                             [--status S] [--lead-office ID] [--limit N]\n"
 "                             [--after ID] [--all]\n"
 "       quartier project show ID\n"
@@ -187,10 +191,10 @@ static const char cli_usage_project[] =
 "transition:\n"
 "  STATUS               the new status\n"
 "  --reason TEXT        why (kept in the change log)\n"
-"  --version V          as for update\n";
+"  --version V          as for update\n");
 
 static const char cli_usage_account[] =
-"Usage: quartier account create --login L --name N --role R [--office ID]\n"
+N_("Usage: quartier account create --login L --name N --role R [--office ID]\n"
 "                               [--organisation ID] [--district ID]\n"
 "                               [--password-stdin]\n"
 "       quartier account list\n"
@@ -224,19 +228,19 @@ static const char cli_usage_account[] =
 "  --organisation ID    the carrier organisation (Träger; 'quartier ref organisations')\n"
 "  --district ID        the district (Stadtbezirk; 'quartier ref districts')\n"
 "  --password-stdin     read the new password as one line from standard input;\n"
-"                       without it, a terminal is asked twice without echo\n";
+"                       without it, a terminal is asked twice without echo\n");
 
 static const char cli_usage_admin[] =
-"Usage: quartier admin stats [--json]\n"
+N_("Usage: quartier admin stats [--json]\n"
 "\n"
 "The figures of the server you are connected to, the same as its Prometheus\n"
 "page: connections, TLS handshakes, failed logins, the database pool, the\n"
 "password-hash queue and, per request type, how many were answered, how many\n"
 "failed and the mean latency (--json adds every status and the latency\n"
-"histogram).  Admins only.\n";
+"histogram).  Admins only.\n");
 
 static const char cli_usage_audit[] =
-"Usage: quartier audit [--entity ENTITY] [--id N] [--limit N]\n"
+N_("Usage: quartier audit [--entity ENTITY] [--id N] [--limit N]\n"
 "\n"
 "Shows the change log (Änderungsprotokoll), newest first: who changed what\n"
 "and when.  Admins see all entries, others those about projects.\n"
@@ -245,10 +249,10 @@ static const char cli_usage_audit[] =
 "  --id N            only entries about the record with this id\n"
 "  --limit N         at most N entries (default 50, at most 500)\n"
 "\n"
-"With --json, each entry carries the record before and after the change.\n";
+"With --json, each entry carries the record before and after the change.\n");
 
 static const char cli_usage_person[] =
-"Usage: quartier person list [--name TEXT] [--office ID] [--organisation ID]\n"
+N_("Usage: quartier person list [--name TEXT] [--office ID] [--organisation ID]\n"
 "                            [--limit N] [--after ID] [--all]\n"
 "       quartier person show ID\n"
 "       quartier person create --name N [--function F] [--office ID|--organisation ID]\n"
@@ -287,10 +291,10 @@ static const char cli_usage_person[] =
 "update only:\n"
 "  --version V          the version you read (default: the current one)\n"
 "  --no-function, --no-office, --no-organisation, --no-email, --no-phone,\n"
-"  --no-account         clear the value\n";
+"  --no-account         clear the value\n");
 
 static const char cli_usage_group[] =
-"Usage: quartier group members PROJECT [--on YYYY-MM-DD] [--history]\n"
+N_("Usage: quartier group members PROJECT [--on YYYY-MM-DD] [--history]\n"
 "       quartier group add PROJECT --person ID --role ROLE [--on-behalf-of ORG]\n"
 "                          [--deputy-of PERSON] --from YYYY-MM-DD [--until YYYY-MM-DD]\n"
 "       quartier group end MEMBERSHIP_ID --until YYYY-MM-DD\n"
@@ -320,10 +324,10 @@ static const char cli_usage_group[] =
 "  --until DATE         last day (default: open)\n"
 "end:\n"
 "  MEMBERSHIP_ID        the ID column of 'quartier group members'\n"
-"  --until DATE         last day of the membership\n";
+"  --until DATE         last day of the membership\n");
 
 static const char cli_usage_fund[] =
-"Usage: quartier fund list [--project ID] [--year YYYY] [--limit N] [--after ID] [--all]\n"
+N_("Usage: quartier fund list [--project ID] [--year YYYY] [--limit N] [--after ID] [--all]\n"
 "       quartier fund show FUND\n"
 "       quartier fund create --project ID [--quarter ID] --year YYYY\n"
 "       quartier fund book FUND KIND --amount EUR [--commitment ID] [--corrects ENTRY]\n"
@@ -378,10 +382,10 @@ static const char cli_usage_fund[] =
 "  FUND                 the fund id; entries in booking order with the\n"
 "                       balance after each\n"
 "  --limit N            entries per page (default 100, at most 500)\n"
-"  --after ID, --all    paging\n";
+"  --after ID, --all    paging\n");
 
 static const char cli_usage_criteria[] =
-"Usage: quartier criteria [--version N] [--section S]\n"
+N_("Usage: quartier criteria [--version N] [--section S]\n"
 "\n"
 "Lists the quality criteria (Bewertungskriterien) of the annex of the\n"
 "Rahmenkonzeption, with the ids 'quartier assess' expects.  Seven sections:\n"
@@ -396,10 +400,10 @@ static const char cli_usage_criteria[] =
 "keeps the version it was made against.\n"
 "\n"
 "  --version N     this catalogue version (default: the latest)\n"
-"  --section S     only section S (1 to 7)\n";
+"  --section S     only section S (1 to 7)\n");
 
 static const char cli_usage_assess[] =
-"Usage: quartier assess PROJECT --phase PHASE --rate ID=RATING[:NOTE] [--rate ...]\n"
+N_("Usage: quartier assess PROJECT --phase PHASE --rate ID=RATING[:NOTE] [--rate ...]\n"
 "                       [--file FILE] [--date YYYY-MM-DD] [--summary TEXT]\n"
 "                       [--catalogue-version N]\n"
 "\n"
@@ -429,10 +433,10 @@ static const char cli_usage_assess[] =
 "                           ID=RATING[:NOTE] per line; '#' starts a comment line\n"
 "  --date YYYY-MM-DD        the day of the assessment (default: today)\n"
 "  --summary TEXT           overall remarks\n"
-"  --catalogue-version N    assess against this version (default: the latest)\n";
+"  --catalogue-version N    assess against this version (default: the latest)\n");
 
 static const char cli_usage_assessment[] =
-"Usage: quartier assessment show ID [--ratings]\n"
+N_("Usage: quartier assessment show ID [--ratings]\n"
 "       quartier assessment list PROJECT\n"
 "\n"
 "Quality assessments (Qualitätsprüfungen) recorded with 'quartier assess'.\n"
@@ -442,10 +446,10 @@ static const char cli_usage_assessment[] =
 "               not met\n"
 "  --ratings    also every criterion of the catalogue version with its rating\n"
 "list:\n"
-"  PROJECT      the project id; its assessments, newest first\n";
+"  PROJECT      the project id; its assessments, newest first\n");
 
 static const char cli_usage_meeting[] =
-"Usage: quartier meeting create --title T --start TIME [--end TIME] [--place P]\n"
+N_("Usage: quartier meeting create --title T --start TIME [--end TIME] [--place P]\n"
 "                               [--organiser ID] [--quarter ID...] [--district ID...]\n"
 "                               [--project ID...] [--office ID...] [--person ID...]\n"
 "       quartier meeting list [--status S] [--organiser ID] [--project ID]\n"
@@ -474,10 +478,10 @@ static const char cli_usage_meeting[] =
 "attended: records who attended (among the invited), replacing earlier records.\n"
 "export-ics: writes an iCalendar file (RFC 5545) of the meetings named, or of\n"
 "  those the filters list, with their agendas; to standard output without\n"
-"  --output.  Times are in UTC; each meeting keeps its UID across exports.\n";
+"  --output.  Times are in UTC; each meeting keeps its UID across exports.\n");
 
 static const char cli_usage_agenda[] =
-"Usage: quartier agenda propose --title T (--project ID [--quarter ID] | [--office ID])\n"
+N_("Usage: quartier agenda propose --title T (--project ID [--quarter ID] | [--office ID])\n"
 "                               [--description TEXT] [--link-project ID...] [--minutes N]\n"
 "       quartier agenda backlog [--project ID] [--status S | --all] [--item ID]\n"
 "       quartier agenda schedule ITEM (--meeting ID [--position N] | --backlog)\n"
@@ -503,10 +507,10 @@ static const char cli_usage_agenda[] =
 "    deferral             vertagt: back to the backlog\n"
 "    hand_over            Übergabe to --lead-office (federführend), optionally\n"
 "                         with participating --office IDs, due --due YYYY-MM-DD\n"
-"export-csv: the agendas and outcomes of the meetings as CSV (RFC 4180).\n";
+"export-csv: the agendas and outcomes of the meetings as CSV (RFC 4180).\n");
 
 static const char cli_usage_handover[] =
-"Usage: quartier handover list [--mine] [--office ID] [--project ID] [--status S]\n"
+N_("Usage: quartier handover list [--mine] [--office ID] [--project ID] [--status S]\n"
 "                              [--meeting ID] [--limit N]\n"
 "       quartier handover ack ID [--version V]\n"
 "       quartier handover done ID [--report TEXT] [--version V]\n"
@@ -520,10 +524,10 @@ static const char cli_usage_handover[] =
 "                district heads: those of projects in your district\n"
 "  --office ID   addressed to this office\n"
 "  --status S    open, acknowledged, done, declined\n"
-"ack, done and decline are for staff of the lead office (and admins).\n";
+"ack, done and decline are for staff of the lead office (and admins).\n");
 
 static const char cli_usage_continuation[] =
-"Usage: quartier continuation show PROJECT\n"
+N_("Usage: quartier continuation show PROJECT\n"
 "       quartier continuation set PROJECT [--version V]\n"
 "                          [--funding-ends YYYY-MM-DD|--no-funding-end]\n"
 "                          [--summary TEXT|--no-summary]\n"
@@ -562,10 +566,11 @@ static const char cli_usage_continuation[] =
 "  --months N             projects (neither ended nor continued) whose funding\n"
 "                         ends within the next N months (1 to 120) and whose\n"
 "                         plan names no building block; the funding end is the\n"
-"                         plan's date, else the project's end date\n";
+"                         plan's date, else the project's end date\n");
 
+/* xgettext:no-c-format */
 static const char cli_usage_goal[] =
-"Usage: quartier goal list PROJECT [--all]\n"
+N_("Usage: quartier goal list PROJECT [--all]\n"
 "       quartier goal show ID\n"
 "       quartier goal history ID\n"
 "       quartier goal set|propose --project ID --statement TEXT --indicator TEXT\n"
@@ -599,10 +604,10 @@ static const char cli_usage_goal[] =
 "  --unit UNIT        e.g. Personen, Veranstaltungen, %\n"
 "  --due DATE         when it is to be reached    --note TEXT       why set or changed\n"
 "  --version V        the newest version you read (default: the current one)\n"
-"Figures are exact decimals: 12.5 (or 12,5), at most 4 decimals.\n";
+"Figures are exact decimals: 12.5 (or 12,5), at most 4 decimals.\n");
 
 static const char cli_usage_update[] =
-"Usage: quartier update submit PROJECT --from YYYY-MM-DD --to YYYY-MM-DD --narrative TEXT\n"
+N_("Usage: quartier update submit PROJECT --from YYYY-MM-DD --to YYYY-MM-DD --narrative TEXT\n"
 "                              [--events TEXT] [--participation TEXT] [--topics TEXT]\n"
 "                              [--value GOAL=VALUE[:NOTE]]...\n"
 "       quartier update show ID\n"
@@ -628,24 +633,25 @@ static const char cli_usage_update[] =
 "  --state S                   submitted, approved or returned\n"
 "  --year YYYY                 updates whose period overlaps the year\n"
 "revise: what you leave out is kept from the update as it stands; values given\n"
-"replace all values, --no-values removes them.\n";
+"replace all values, --no-values removes them.\n");
 
 static const char cli_usage_report[] =
-"Usage: quartier report PROJECT --year YYYY [--html] [--output FILE]\n"
+N_("Usage: quartier report PROJECT --year YYYY [--html] [--output FILE]\n"
 "\n"
 "The annual report (Jahresbericht) of a project: its goals (the accepted\n"
 "versions, how many versions each has, the latest value of the year), the\n"
 "approved progress updates whose period overlaps the year, the figures of the\n"
 "year's quarter funds (Quartiersfonds) and the continuation plan\n"
 "(Verstetigung).  Markdown by default; --html writes a self-contained HTML\n"
-"page; --json the assembled data.\n"
+"page; --json the assembled data.  The report is written in the language of\n"
+"the messages.\n"
 "\n"
 "  --year YYYY     the year reported on\n"
 "  --html          HTML instead of Markdown\n"
-"  --output FILE   write to FILE instead of standard output\n";
+"  --output FILE   write to FILE instead of standard output\n");
 
 static const char cli_usage_sync[] =
-"Usage: quartier sync [--scope SCOPE] [--verify] [--resync]\n"
+N_("Usage: quartier sync [--scope SCOPE] [--verify] [--resync]\n"
 "\n"
 "Sends the changes waiting in the outbox, then brings the local replica of\n"
 "the registry up to date: a snapshot the first time (resumed where it\n"
@@ -660,20 +666,20 @@ static const char cli_usage_sync[] =
 "  --verify        then compare record counts and checksums per type with\n"
 "                  the server and report any difference (exit 1)\n"
 "  --resync        discard the replica and take a new snapshot\n"
-"A progress bar goes to standard error when it is a terminal.\n";
+"A progress bar goes to standard error when it is a terminal.\n");
 
 static const char cli_usage_watch[] =
-"Usage: quartier watch [--scope SCOPE]\n"
+N_("Usage: quartier watch [--scope SCOPE]\n"
 "\n"
 "Syncs, then stays connected and applies every change the server pushes to\n"
 "the replica, printing one line per changed record.  Reconnects with\n"
 "growing pauses (1 s to 60 s) when the connection is lost.  Stop it with\n"
 "Ctrl-C: the replica is consistent at every moment.\n"
 "\n"
-"  --scope SCOPE   as for sync\n";
+"  --scope SCOPE   as for sync\n");
 
 static const char cli_usage_outbox[] =
-"Usage: quartier outbox [list] [--all]\n"
+N_("Usage: quartier outbox [list] [--all]\n"
 "       quartier outbox discard N\n"
 "       quartier outbox retry N [--rebase]\n"
 "\n"
@@ -690,7 +696,7 @@ static const char cli_usage_outbox[] =
 "  retry N --rebase\n"
 "                  apply #N on top of the server's current version (after\n"
 "                  a sync): your fields overwrite the other change's\n"
-"Works without a connection, except retry.\n";
+"Works without a connection, except retry.\n");
 
 static const struct cli_command {
 	const char *name;
@@ -741,7 +747,7 @@ void cli_usage_command(const char *command)
 	const struct cli_command *c = cli_find_command(command);
 
 	if (c != NULL)
-		fputs(c->usage, stdout);
+		fputs(_(c->usage), stdout);
 	else
 		cli_usage_main();
 }
@@ -766,12 +772,13 @@ int main(int argc, char **argv)
 	args_t a;
 	int id, rc;
 
+	cli_i18n_init();
 	memset(&cli, 0, sizeof(cli));
 	args_init(&a, argc - 1, argv + 1);
 	for (;;) {
 		id = args_next(&a, cli_global_opts, NULL, &val);
 		if (id == ARGS_END) {
-			rc = cli_usage_error(NULL, "missing command");
+			rc = cli_usage_error(NULL, _("missing command"));
 			goto out;
 		}
 		if (id == ARGS_ERROR) {
@@ -805,12 +812,12 @@ int main(int argc, char **argv)
 	}
 	cmd = cli_find_command(val);
 	if (cmd == NULL) {
-		rc = cli_usage_error(NULL, "unknown command '%s'", val);
+		rc = cli_usage_error(NULL, _("unknown command '%s'"), val);
 		goto out;
 	}
 	rc = cmd->run(&cli, &a);
 	if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) {
-		perror("quartier: writing output");
+		perror(_("quartier: writing output"));
 		rc = CLI_EXIT_OTHER;
 	}
 out:

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "utf8.h"
 
 #define OUT_CELL_MAX 48 /* code points per cell on a terminal */
@@ -80,6 +81,13 @@ static void out_cell(FILE *f, const char *s, size_t w, int right, int last)
 	fputs("  ", f);
 }
 
+/* A column header in the user's language; N_() or NC_() literals ("" stays
+ * "": gettext("") is the catalogue's header entry). */
+static const char *out_header(const char *h)
+{
+	return h[0] != '\0' ? cli_pgettext(h) : h;
+}
+
 int out_table_print(const out_table_t *t, FILE *f)
 {
 	size_t widths[32];
@@ -89,7 +97,7 @@ int out_table_print(const out_table_t *t, FILE *f)
 		return -1;
 	limit = isatty(fileno(f)) ? OUT_CELL_MAX : SIZE_MAX;
 	for (i = 0; i < t->ncols; i++) {
-		widths[i] = utf8_width(t->headers[i]);
+		widths[i] = utf8_width(out_header(t->headers[i]));
 		for (r = 0; r < t->nrows; r++) {
 			w = utf8_width(t->cells[r * t->ncols + i]);
 			if (w > widths[i])
@@ -99,7 +107,7 @@ int out_table_print(const out_table_t *t, FILE *f)
 			widths[i] = limit;
 	}
 	for (i = 0; i < t->ncols; i++)
-		out_cell(f, t->headers[i], widths[i],
+		out_cell(f, out_header(t->headers[i]), widths[i],
 		         t->align != NULL && t->align[i] == 'r', i + 1 == t->ncols);
 	fputc('\n', f);
 	for (r = 0; r < t->nrows; r++) {
@@ -147,6 +155,19 @@ void out_kv(FILE *f, int width, const char *key, const char *value)
 		}
 		fwrite(p, 1, (size_t)(nl - p) + 1, f);
 	}
+}
+
+int out_kv_width(int min, const char *const *keys, size_t n)
+{
+	size_t i, w;
+	int width = min;
+
+	for (i = 0; i < n; i++) {
+		w = utf8_width(_(keys[i]));
+		if (w > (size_t)width)
+			width = (int)w;
+	}
+	return width;
 }
 
 /* ------------------------------------------------------------ JSON */

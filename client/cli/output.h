@@ -11,7 +11,7 @@
 
 typedef struct out_table {
 	size_t ncols;
-	const char *const *headers; /* borrowed; ncols entries */
+	const char *const *headers; /* borrowed; ncols N_()/NC_() literals, printed translated */
 	const char *align;          /* borrowed; 'r' right-aligns a column */
 	char **cells;               /* owned; nrows * ncols strings */
 	size_t nrows, cap;          /* rows used and allocated */
@@ -35,6 +35,10 @@ void out_table_free(out_table_t *t);
 /* Prints "key" padded to width, then the value; continuation lines of a
  * multi-line value are indented.  NULL or "" prints "-". */
 void out_kv(FILE *f, int width, const char *key, const char *value);
+
+/* The key column width of a key/value block: min, or more when one of the
+ * n keys (N_() literals, measured in the user's language) is longer. */
+int out_kv_width(int min, const char *const *keys, size_t n);
 
 /* ------------------------------------------------------------ JSON */
 

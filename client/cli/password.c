@@ -12,6 +12,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "i18n.h"
+
 static struct termios password_saved_tio;
 static volatile sig_atomic_t password_echo_off;
 
@@ -43,10 +45,10 @@ static int password_line(char **out)
 	n = getline(&line, &cap, stdin);
 	if (n < 0) {
 		if (errno != 0)
-			fprintf(stderr, "quartier: cannot read the password: %s\n",
+			fprintf(stderr, _("quartier: cannot read the password: %s\n"),
 			        strerror(errno));
 		else
-			fprintf(stderr, "quartier: no password given on standard input\n");
+			fprintf(stderr, _("quartier: no password given on standard input\n"));
 		free(line);
 		return -1;
 	}
@@ -64,8 +66,7 @@ static int password_tty(const char *prompt, char **out)
 	int rc;
 
 	if (tcgetattr(STDIN_FILENO, &password_saved_tio) != 0) {
-		fprintf(stderr, "quartier: cannot read the terminal: %s\n",
-		        strerror(errno));
+		fprintf(stderr, _("quartier: cannot read the terminal: %s\n"), strerror(errno));
 		return -1;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -111,13 +112,13 @@ int password_read(const char *prompt, const char *confirm, int from_stdin,
 			if (password_tty(confirm, &again) != 0)
 				goto out;
 			if (strcmp(pw, again) != 0) {
-				fprintf(stderr, "quartier: the passwords do not match\n");
+				fprintf(stderr, _("quartier: the passwords do not match\n"));
 				goto out;
 			}
 		}
 	}
 	if (pw[0] == '\0') {
-		fprintf(stderr, "quartier: empty password\n");
+		fprintf(stderr, _("quartier: empty password\n"));
 		goto out;
 	}
 	*out = pw;

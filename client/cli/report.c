@@ -8,6 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
+#include "label.h"
+
 #define REPORT_CELL 256 /* bytes of a composed table cell */
 
 /* ------------------------------------------------------------ document writer */
@@ -283,34 +286,37 @@ const qt_progress_value_t *report_latest_value(const qt_annual_report_t *r, int6
 	return best;
 }
 
-static const char *report_kind_de(qt_project_kind_t k)
+/* The kind and the building blocks with their German names: in English
+ * "token (German)", in German the German term alone. */
+static const char *report_kind_text(qt_project_kind_t k)
 {
 	switch (k) {
 	case QT_KIND_COMPREHENSIVE:
-		return "umfassende soziale Quartiersentwicklung";
+		return _("comprehensive (umfassende soziale Quartiersentwicklung)");
 	case QT_KIND_FOCUSED:
-		return "fokussiertes Projekt im Quartier";
+		return _("focused (fokussiertes Projekt im Quartier)");
 	case QT_KIND_UNSPECIFIED:
 		break;
 	}
 	return "–";
 }
 
-static const char *report_block_de(qt_continuation_block_t b)
+static const char *report_block_text(qt_continuation_block_t b)
 {
 	switch (b) {
 	case QT_BLOCK_CITY_OVERALL_RESPONSIBILITY:
-		return "Stadtverwaltung übernimmt die Gesamtverantwortung";
+		return _("city_overall_responsibility (Stadtverwaltung übernimmt die "
+		         "Gesamtverantwortung)");
 	case QT_BLOCK_STANDING_FACILITY:
-		return "soziale Regeleinrichtung (z. B. Stadtteilhaus)";
+		return _("standing_facility (soziale Regeleinrichtung (z. B. Stadtteilhaus))");
 	case QT_BLOCK_ORGANISED_CIVIC_ENGAGEMENT:
-		return "organisiertes Engagement (z. B. Verein)";
+		return _("organised_civic_engagement (organisiertes Engagement (z. B. Verein))");
 	case QT_BLOCK_ESTABLISHED_NETWORK:
-		return "etabliertes Netzwerk mit Hauptamtlichen";
+		return _("established_network (etabliertes Netzwerk mit Hauptamtlichen)");
 	case QT_BLOCK_DISTRICT_HEAD:
-		return "Bezirksvorsteher*in";
+		return _("district_head (Bezirksvorsteher*in)");
 	case QT_BLOCK_CITY_SERVICES:
-		return "Dienste der Stadtverwaltung";
+		return _("city_services (Dienste der Stadtverwaltung)");
 	case QT_BLOCK_UNSPECIFIED:
 		break;
 	}
@@ -324,47 +330,47 @@ static void report_project(doc_t *d, const qt_annual_report_t *r)
 	const qt_project_t *p = &r->project;
 	char buf[2048], title[512], period[64];
 
-	snprintf(title, sizeof(title), "Annual report (Jahresbericht) %d: %s", (int)r->year,
+	snprintf(title, sizeof(title), _("Annual report (Jahresbericht) %d: %s"), (int)r->year,
 	         p->name != NULL ? p->name : "");
 	doc_heading(d, 1, title);
 	doc_list_begin(d);
 	snprintf(buf, sizeof(buf), "%s (%lld)", p->name != NULL ? p->name : "", (long long)p->id);
-	doc_item(d, "Project", buf);
-	snprintf(buf, sizeof(buf), "%s (%s)", qt_project_kind_name(p->kind),
-	         report_kind_de(p->kind));
-	doc_item(d, "Kind", buf);
-	doc_item(d, "Status", qt_project_status_name(p->status));
-	doc_item(d, "Districts", p->district_names);
-	doc_item(d, "Quarters",
+	doc_item(d, _("Project"), buf);
+	doc_item(d, _("Kind"), report_kind_text(p->kind));
+	doc_item(d, _("Status"), label(LABEL_PROJECT_STATUS, qt_project_status_name(p->status)));
+	doc_item(d, _("Districts"), p->district_names);
+	doc_item(d, _("Quarters"),
 	         report_join(buf, sizeof(buf), p->quarter_names, p->n_quarter_names));
-	doc_item(d, "Lead offices",
+	doc_item(d, _("Lead offices"),
 	         report_join(buf, sizeof(buf), p->lead_office_names, p->n_lead_office_names));
-	doc_item(d, "Carrier (Träger)", p->carrier_name);
-	snprintf(period, sizeof(period), "%s – %s", p->start_date != NULL ? p->start_date : "open",
-	         p->end_date != NULL ? p->end_date : "open");
-	doc_item(d, "Term", period);
+	doc_item(d, _("Carrier (Träger)"), p->carrier_name);
+	snprintf(period, sizeof(period), "%s – %s",
+	         p->start_date != NULL ? p->start_date : C_("end date", "open"),
+	         p->end_date != NULL ? p->end_date : C_("end date", "open"));
+	doc_item(d, _("Term"), period);
 	doc_list_end(d);
 }
 
 static void report_goals(doc_t *d, const qt_annual_report_t *r)
 {
-	static const char *const headers[] = {"#",      "Goal", "Indicator", "Baseline",
-	                                      "Target", "Due",  "",          "Versions"};
+	const char *const headers[] = {
+	    "#",      _("Goal"), _("Indicator"), _("Baseline"), _("Target"),
+	    _("Due"), "",        _("Versions")};
 	const char *align = "rllrrlrl";
 	char latest_h[64], id[24], base[REPORT_CELL], target[REPORT_CELL], latest[REPORT_CELL],
 	    versions[128], note[512];
 	const char *head[8];
 	int retired = 0;
 
-	doc_heading(d, 2, "Goals (Ziele)");
+	doc_heading(d, 2, _("Goals (Ziele)"));
 	if (r->n_goals == 0) {
-		doc_para(d, "No goal of the project has an accepted version in this year.");
+		doc_para(d, _("No goal of the project has an accepted version in this year."));
 		return;
 	}
-	doc_para(d, "The accepted version of each goal (the one that counts), with the latest "
-	            "value reported in an approved update of the year.");
+	doc_para(d, _("The accepted version of each goal (the one that counts), with the latest "
+	              "value reported in an approved update of the year."));
 	memcpy(head, headers, sizeof(head));
-	snprintf(latest_h, sizeof(latest_h), "Latest value %d", (int)r->year);
+	snprintf(latest_h, sizeof(latest_h), _("Latest value %d"), (int)r->year);
 	head[6] = latest_h;
 	doc_table_begin(d, 8, head, align);
 	for (size_t i = 0; i < r->n_goals; i++) {
@@ -377,13 +383,13 @@ static void report_goals(doc_t *d, const qt_annual_report_t *r)
 
 		snprintf(id, sizeof(id), "%lld", (long long)g->id);
 		if (val != NULL)
-			snprintf(latest, sizeof(latest), "%s %s (to %s)", val->actual_value,
+			snprintf(latest, sizeof(latest), _("%s %s (to %s)"), val->actual_value,
 			         val->unit != NULL ? val->unit : v->unit, u->period_to);
-		o = (size_t)snprintf(versions, sizeof(versions), "%lld of %lld",
+		o = (size_t)snprintf(versions, sizeof(versions), _("%lld of %lld"),
 		                     (long long)v->version, (long long)g->version);
 		if (g->current.state == QT_GOAL_PROPOSED && g->current.version > v->version &&
 		    o < sizeof(versions))
-			snprintf(versions + o, sizeof(versions) - o, "; version %lld proposed",
+			snprintf(versions + o, sizeof(versions) - o, _("; version %lld proposed"),
 			         (long long)g->current.version);
 		cells[0] = id;
 		cells[1] = v->statement;
@@ -406,7 +412,7 @@ static void report_goals(doc_t *d, const qt_annual_report_t *r)
 
 		if (!g->retired)
 			continue;
-		snprintf(note, sizeof(note), "Goal %lld retired on %s: %s", (long long)g->id,
+		snprintf(note, sizeof(note), _("Goal %lld retired on %s: %s"), (long long)g->id,
 		         report_day(day, sizeof(day), g->retired_at),
 		         g->retire_reason != NULL ? g->retire_reason : "");
 		doc_item(d, NULL, note);
@@ -416,27 +422,28 @@ static void report_goals(doc_t *d, const qt_annual_report_t *r)
 
 static void report_update(doc_t *d, const qt_progress_update_t *u)
 {
-	static const char *const headers[] = {"Goal", "Indicator", "Actual", "Target", "Note"};
+	const char *const headers[] = {_("Goal"), _("Indicator"), _("Actual"), _("Target"),
+	                               _("Note")};
 	const char *align = "rlrrl";
 	char title[128], buf[1024], day1[32], day2[32], id[24], actual[REPORT_CELL],
 	    target[REPORT_CELL];
 
-	snprintf(title, sizeof(title), "%s – %s (update %lld)", u->period_from, u->period_to,
+	snprintf(title, sizeof(title), _("%s – %s (update %lld)"), u->period_from, u->period_to,
 	         (long long)u->id);
 	doc_heading(d, 3, title);
-	snprintf(buf, sizeof(buf), "submitted by %s on %s; approved by %s on %s",
-	         u->submitted_by_name != NULL ? u->submitted_by_name : "the registry",
+	snprintf(buf, sizeof(buf), _("submitted by %s on %s; approved by %s on %s"),
+	         u->submitted_by_name != NULL ? u->submitted_by_name : _("the registry"),
 	         report_day(day1, sizeof(day1), u->submitted_at),
-	         u->reviewed_by_name != NULL ? u->reviewed_by_name : "the registry",
+	         u->reviewed_by_name != NULL ? u->reviewed_by_name : _("the registry"),
 	         report_day(day2, sizeof(day2), u->reviewed_at));
 	doc_para(d, buf);
 	doc_para(d, u->narrative);
 	if (u->events != NULL)
-		doc_labelled(d, "Events held (Veranstaltungen)", u->events);
+		doc_labelled(d, _("Events held (Veranstaltungen)"), u->events);
 	if (u->participation != NULL)
-		doc_labelled(d, "Participation (Beteiligung)", u->participation);
+		doc_labelled(d, _("Participation (Beteiligung)"), u->participation);
 	if (u->topics != NULL)
-		doc_labelled(d, "Topics raised (Themen aus dem Quartier)", u->topics);
+		doc_labelled(d, _("Topics raised (Themen aus dem Quartier)"), u->topics);
 	if (u->n_values > 0) {
 		doc_table_begin(d, 5, headers, align);
 		for (size_t i = 0; i < u->n_values; i++) {
@@ -459,19 +466,19 @@ static void report_update(doc_t *d, const qt_progress_update_t *u)
 
 		if (e->action != QT_PROGRESS_ACTION_RETURN)
 			continue;
-		snprintf(buf, sizeof(buf), "Returned on %s by %s: %s",
+		snprintf(buf, sizeof(buf), _("Returned on %s by %s: %s"),
 		         report_day(day1, sizeof(day1), e->at),
-		         e->account_name != NULL ? e->account_name : "the registry",
+		         e->account_name != NULL ? e->account_name : _("the registry"),
 		         e->comment != NULL ? e->comment : "");
-		doc_labelled(d, "Review", buf);
+		doc_labelled(d, _("Review"), buf);
 	}
 }
 
 static void report_updates(doc_t *d, const qt_annual_report_t *r)
 {
-	doc_heading(d, 2, "Progress updates (Sachstandsberichte)");
+	doc_heading(d, 2, _("Progress updates (Sachstandsberichte)"));
 	if (r->n_updates == 0) {
-		doc_para(d, "No approved progress update covers this year.");
+		doc_para(d, _("No approved progress update covers this year."));
 		return;
 	}
 	for (size_t i = 0; i < r->n_updates; i++)
@@ -480,20 +487,20 @@ static void report_updates(doc_t *d, const qt_annual_report_t *r)
 
 static void report_funds(doc_t *d, const qt_annual_report_t *r)
 {
-	static const char *const headers[] = {"Fund", "Area",    "Allocated", "Committed",
-	                                      "Paid", "Balance", "Available"};
+	const char *const headers[] = {_("Fund"), _("Area"),    _("Allocated"), _("Committed"),
+	                               _("Paid"), _("Balance"), _("Available")};
 	const char *align = "rlrrrrr";
 	char title[96], id[24], area[512], e[5][32];
 	int64_t sum[5] = {0, 0, 0, 0, 0};
 
-	snprintf(title, sizeof(title), "Quarter fund (Quartiersfonds) %d", (int)r->year);
+	snprintf(title, sizeof(title), _("Quarter fund (Quartiersfonds) %d"), (int)r->year);
 	doc_heading(d, 2, title);
 	if (r->n_funds == 0) {
-		doc_para(d, "The project has no quarter fund in this year.");
+		doc_para(d, _("The project has no quarter fund in this year."));
 		return;
 	}
-	doc_para(d, "Amounts in EUR.  Paid is payouts minus refunds; balance is allocated minus "
-	            "paid; available is allocated minus committed.");
+	doc_para(d, _("Amounts in EUR.  Paid is payouts minus refunds; balance is allocated minus "
+	              "paid; available is allocated minus committed."));
 	doc_table_begin(d, 7, headers, align);
 	for (size_t i = 0; i < r->n_funds; i++) {
 		const qt_fund_t *f = &r->funds[i];
@@ -504,9 +511,9 @@ static void report_funds(doc_t *d, const qt_annual_report_t *r)
 		snprintf(id, sizeof(id), "%lld", (long long)f->id);
 		if (f->quarter_id != 0)
 			snprintf(area, sizeof(area), "%s",
-			         f->quarter_name != NULL ? f->quarter_name : "quarter");
+			         f->quarter_name != NULL ? f->quarter_name : _("quarter"));
 		else
-			snprintf(area, sizeof(area), "whole project");
+			snprintf(area, sizeof(area), "%s", _("whole project"));
 		cells[0] = id;
 		cells[1] = area;
 		for (int k = 0; k < 5; k++) {
@@ -516,7 +523,7 @@ static void report_funds(doc_t *d, const qt_annual_report_t *r)
 		doc_row(d, 7, cells, align);
 	}
 	if (r->n_funds > 1) {
-		const char *cells[7] = {NULL, "total"};
+		const char *cells[7] = {NULL, _("total")};
 
 		for (int k = 0; k < 5; k++)
 			cells[2 + k] = qt_euro_format(e[k], sizeof(e[k]), sum[k]);
@@ -527,30 +534,30 @@ static void report_funds(doc_t *d, const qt_annual_report_t *r)
 
 static void report_continuation(doc_t *d, const qt_annual_report_t *r)
 {
-	static const char *const headers[] = {"Building block (Baustein)", "Responsible", "Tasks",
-	                                      "Resources"};
+	const char *const headers[] = {_("Building block (Baustein)"), _("Responsible"), _("Tasks"),
+	                               _("Resources")};
 	const char *align = "llll";
 	const qt_continuation_t *c = &r->continuation;
 	char buf[512], day[32];
 
-	doc_heading(d, 2, "Continuation (Verstetigung)");
+	doc_heading(d, 2, _("Continuation (Verstetigung)"));
 	if (c->version == 0) {
-		doc_para(d, "No continuation plan has been recorded yet.");
+		doc_para(d, _("No continuation plan has been recorded yet."));
 		return;
 	}
 	doc_list_begin(d);
-	snprintf(buf, sizeof(buf), "%s (%s), version %lld, last set on %s",
-	         qt_continuation_status_name(c->status),
-	         c->status == QT_CONTINUATION_AGREED ? "vereinbart" : "vorgeschlagen",
+	snprintf(buf, sizeof(buf), _("%s, version %lld, last set on %s"),
+	         c->status == QT_CONTINUATION_AGREED ? _("agreed (vereinbart)")
+	                                             : _("proposed (vorgeschlagen)"),
 	         (long long)c->version, report_day(day, sizeof(day), c->updated_at));
-	doc_item(d, "Status", buf);
-	doc_item(d, "Current funding ends",
-	         c->funding_ends_on != NULL ? c->funding_ends_on : "not known");
+	doc_item(d, _("Status"), buf);
+	doc_item(d, _("Current funding ends"),
+	         c->funding_ends_on != NULL ? c->funding_ends_on : _("not known"));
 	doc_list_end(d);
 	if (c->summary != NULL)
 		doc_para(d, c->summary);
 	if (c->n_blocks == 0) {
-		doc_para(d, "The plan names no building block yet.");
+		doc_para(d, _("The plan names no building block yet."));
 		return;
 	}
 	doc_table_begin(d, 4, headers, align);
@@ -558,9 +565,7 @@ static void report_continuation(doc_t *d, const qt_annual_report_t *r)
 		const qt_block_plan_t *b = &c->blocks[i];
 		const char *cells[4];
 
-		snprintf(buf, sizeof(buf), "%s (%s)", qt_continuation_block_name(b->block),
-		         report_block_de(b->block));
-		cells[0] = buf;
+		cells[0] = report_block_text(b->block);
 		cells[1] = b->responsible;
 		cells[2] = b->tasks;
 		cells[3] = b->resources;
@@ -578,7 +583,7 @@ static void report_body(doc_t *d, const qt_annual_report_t *r)
 	report_updates(d, r);
 	report_funds(d, r);
 	report_continuation(d, r);
-	snprintf(buf, sizeof(buf), "Generated from the Quartier registry on %s.",
+	snprintf(buf, sizeof(buf), _("Generated from the Quartier registry on %s."),
 	         report_day(day, sizeof(day), r->generated_at));
 	if (d->html) {
 		fputs("<footer>", d->f);
@@ -605,7 +610,7 @@ int report_html(FILE *f, const qt_annual_report_t *r)
 	doc_t d = {f, 1};
 	char title[512];
 
-	snprintf(title, sizeof(title), "Jahresbericht %d – %s", (int)r->year,
+	snprintf(title, sizeof(title), _("Jahresbericht %d – %s"), (int)r->year,
 	         r->project.name != NULL ? r->project.name : "");
 	fputs("<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
