@@ -22,6 +22,7 @@ typedef struct conn_write {
 	char data[];
 } conn_write_t;
 
+static void conn_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
 static void conn_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 
 /* ------------------------------------------------------------ lifetime */
@@ -296,6 +297,21 @@ static void conn_on_frame(conn_t *c, const uint8_t *data, uint32_t len)
 
 /* ------------------------------------------------------------ input */
 
+/* Starts (or resumes, after back-pressure) reading from the socket.  A
+ * connection that cannot read any more would hang its client: close it. */
+static void conn_start_reading(conn_t *c)
+{
+	int rc = uv_read_start((uv_stream_t *)&c->tcp, conn_alloc_cb, conn_read_cb);
+
+	if (rc == 0) {
+		c->reading = 1;
+		return;
+	}
+	log_warning(&c->srv->log, "event=read_failed conn=%llu peer=%s error=\"%s\"",
+	            (unsigned long long)c->id, c->peer, uv_strerror(rc));
+	conn_close(c, QT_INTERNAL, "the server cannot read from this connection");
+}
+
 static int conn_input_paused(const conn_t *c)
 {
 	return c->in_flight >= c->srv->cfg.max_in_flight ||
@@ -410,8 +426,7 @@ void conn_process(conn_t *c)
 			uv_read_stop((uv_stream_t *)&c->tcp);
 			c->reading = 0;
 		} else if (!paused && !c->reading) {
-			if (uv_read_start((uv_stream_t *)&c->tcp, NULL, conn_read_cb) == 0)
-				c->reading = 1;
+			conn_start_reading(c);
 		}
 	}
 	c->in_process = 0;
@@ -516,10 +531,7 @@ void conn_accept(server_t *srv)
 	uv_tcp_nodelay(&c->tcp, 1);
 	srv->metrics.conn_accepted++;
 	log_debug(&srv->log, "event=accept conn=%llu peer=%s", (unsigned long long)c->id, c->peer);
-	if (uv_read_start((uv_stream_t *)&c->tcp, conn_alloc_cb, conn_read_cb) == 0)
-		c->reading = 1;
-	else
-		conn_close_handle(c);
+	conn_start_reading(c);
 }
 
 /* ------------------------------------------------------------ deadlines */
