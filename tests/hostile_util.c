@@ -1,0 +1,296 @@
+/* Helpers of the hostile-input and crash tests (see hostile_util.h). */
+#include "hostile_util.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+/* ------------------------------------------------------------ wire bytes */
+
+void bb_put(bb_t *b, const void *data, size_t n)
+{
+	if (b->n + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->n + n)
+			cap *= 2;
+		b->p = realloc(b->p, cap);
+		cr_assert_not_null(b->p);
+		b->cap = cap;
+	}
+	if (n > 0)
+		memcpy(b->p + b->n, data, n);
+	b->n += n;
+}
+
+void bb_free(bb_t *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+void pb_varint(bb_t *b, uint64_t v)
+{
+	uint8_t x[10];
+	size_t n = 0;
+
+	do {
+		x[n] = (uint8_t)(v & 0x7f);
+		v >>= 7;
+		if (v != 0)
+			x[n] |= 0x80;
+		n++;
+	} while (v != 0);
+	bb_put(b, x, n);
+}
+
+void pb_tag(bb_t *b, unsigned field, unsigned wire_type)
+{
+	pb_varint(b, ((uint64_t)field << 3) | wire_type);
+}
+
+void pb_uint(bb_t *b, unsigned field, uint64_t v)
+{
+	pb_tag(b, field, 0);
+	pb_varint(b, v);
+}
+
+void pb_bytes(bb_t *b, unsigned field, const void *data, size_t n)
+{
+	pb_tag(b, field, 2);
+	pb_varint(b, n);
+	bb_put(b, data, n);
+}
+
+void pb_sub(bb_t *b, unsigned field, const bb_t *inner)
+{
+	pb_bytes(b, field, inner->p, inner->n);
+}
+
+void pb_frame(bb_t *out, const bb_t *payload)
+{
+	uint8_t hdr[FRAME_HEADER_SIZE];
+
+	frame_put_header(hdr, (uint32_t)payload->n);
+	bb_put(out, hdr, sizeof(hdr));
+	bb_put(out, payload->p, payload->n);
+}
+
+/* ------------------------------------------------------------ figures */
+
+uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+uint32_t percentile(uint32_t *v, size_t n, double p)
+{
+	size_t k;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_u32);
+	/* Nearest rank: the smallest value with at least p % of the samples
+	 * at or below it. */
+	k = (size_t)((p / 100.0) * (double)n + 0.999999);
+	if (k < 1)
+		k = 1;
+	if (k > n)
+		k = n;
+	return v[k - 1];
+}
+
+int soak_mode(void)
+{
+	const char *v = getenv("QT_SOAK");
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
+unsigned env_uint(const char *name, unsigned def)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long x;
+
+	if (v == NULL || v[0] == '\0')
+		return def;
+	errno = 0;
+	x = strtoul(v, &end, 10);
+	if (errno != 0 || *end != '\0' || x == 0 || x > 1000000)
+		return def;
+	return (unsigned)x;
+}
+
+void check_line(const char *name, int pass, const char *fmt, ...)
+{
+	char fig[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(fig, sizeof(fig), fmt, ap);
+	va_end(ap);
+	printf("check %s %s %s\n", name, fig, pass ? "PASS" : "FAIL");
+	fflush(stdout);
+}
+
+unsigned long raise_nofile(unsigned long want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return (unsigned long)rl.rlim_cur;
+}
+
+/* ------------------------------------------------------------ witness */
+
+static void witness_sample(witness_t *w, uint32_t us)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->sampling) {
+		if (w->nsamples == w->cap) {
+			size_t cap = w->cap ? w->cap * 2 : 1024;
+			uint32_t *p = realloc(w->samples, cap * sizeof(*p));
+			if (p != NULL) {
+				w->samples = p;
+				w->cap = cap;
+			}
+		}
+		if (w->nsamples < w->cap)
+			w->samples[w->nsamples++] = us;
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void *witness_main(void *arg)
+{
+	witness_t *w = arg;
+
+	while (!w->stop) {
+		qt_project_t p;
+		uint64_t t0 = mono_us();
+		qt_status_t st = qt_project_get(w->c, w->project_id, &p);
+		uint64_t t1 = mono_us();
+
+		if (st == QT_OK) {
+			qt_project_clear(&p);
+			__atomic_add_fetch(&w->ok, 1, __ATOMIC_SEQ_CST);
+			witness_sample(w, (uint32_t)(t1 - t0));
+		} else {
+			const qt_error_t *e = qt_client_last_error(w->c);
+			snprintf(w->last_error, sizeof(w->last_error), "%s: %s", qt_status_name(st),
+			         e->message != NULL ? e->message : "");
+			__atomic_add_fetch(&w->failed, 1, __ATOMIC_SEQ_CST);
+		}
+		if (w->pause_us > 0) {
+			struct timespec ts = {.tv_sec = w->pause_us / 1000000u,
+			                      .tv_nsec = (long)(w->pause_us % 1000000u) * 1000L};
+			nanosleep(&ts, NULL);
+		}
+	}
+	return NULL;
+}
+
+void witness_start(witness_t *w, harness_t *h, int64_t project_id, unsigned pause_us)
+{
+	memset(w, 0, sizeof(*w));
+	pthread_mutex_init(&w->lock, NULL);
+	w->c = harness_login(h, "admin", HARNESS_PASSWORD);
+	w->project_id = project_id;
+	w->pause_us = pause_us;
+	cr_assert_eq(pthread_create(&w->thread, NULL, witness_main, w), 0);
+}
+
+void witness_stop(witness_t *w)
+{
+	w->stop = 1;
+	pthread_join(w->thread, NULL);
+	qt_client_free(w->c);
+	w->c = NULL;
+	free(w->samples);
+	w->samples = NULL;
+	pthread_mutex_destroy(&w->lock);
+}
+
+int witness_progress(witness_t *w, unsigned long since, unsigned long more, unsigned timeout_ms)
+{
+	uint64_t deadline = mono_us() + (uint64_t)timeout_ms * 1000u;
+
+	while (__atomic_load_n(&w->ok, __ATOMIC_SEQ_CST) < since + more) {
+		if (mono_us() > deadline)
+			return 0;
+		harness_sleep_ms(2);
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------------ database */
+
+char *db_checksum(harness_t *h)
+{
+	static const char build[] =
+	    "SELECT string_agg(format('SELECT %L::text AS t, (SELECT md5(coalesce(string_agg("
+	    "x::text, '','' ORDER BY x::text), '''')) FROM %I x) AS h', tablename, tablename), "
+	    "' UNION ALL ' ORDER BY tablename) "
+	    /* session rows are logins; feed_meta is the change feed's
+	     * bookkeeping, updated by the server's maintenance timer. */
+	    "FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('session', "
+	    "'feed_meta')";
+	PGresult *res = PQexec(harness_pg(h), build);
+	char *sql, *out;
+	size_t len;
+
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQresultErrorMessage(res));
+	len = strlen(PQgetvalue(res, 0, 0)) + 128;
+	sql = malloc(len);
+	cr_assert_not_null(sql);
+	snprintf(sql, len, "SELECT string_agg(t || '=' || h, ';' ORDER BY t) FROM (%s) s",
+	         PQgetvalue(res, 0, 0));
+	PQclear(res);
+	res = PQexec(harness_pg(h), sql);
+	free(sql);
+	cr_assert_eq(PQresultStatus(res), PGRES_TUPLES_OK, "%s", PQresultErrorMessage(res));
+	out = strdup(PQgetvalue(res, 0, 0));
+	cr_assert_not_null(out);
+	PQclear(res);
+	return out;
+}
+
+void db_changed_tables(const char *a, const char *b, char *out, size_t len)
+{
+	char *x = strdup(a), *y = strdup(b), *sx = NULL, *sy = NULL;
+	char *ex = strtok_r(x, ";", &sx), *ey = strtok_r(y, ";", &sy);
+
+	out[0] = '\0';
+	while (ex != NULL && ey != NULL) {
+		if (strcmp(ex, ey) != 0) {
+			size_t n = strcspn(ex, "=");
+			snprintf(out + strlen(out), len - strlen(out), "%s%.*s", out[0] ? "," : "",
+			         (int)n, ex);
+		}
+		ex = strtok_r(NULL, ";", &sx);
+		ey = strtok_r(NULL, ";", &sy);
+	}
+	free(x);
+	free(y);
+}
