@@ -57,6 +57,8 @@ static void conn_close_cb(uv_handle_t *h)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	srv->n_conns--;
+	if (c->addr_counted)
+		addrcount_del(&srv->per_addr, c->addr_key);
 	log_debug(&srv->log, "event=close conn=%llu", (unsigned long long)c->id);
 	conn_unref(c);
 	server_conn_gone(srv);
@@ -477,6 +479,7 @@ static void conn_peer_name(conn_t *c)
 	int port = 0;
 
 	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
+		addrcount_key((const struct sockaddr *)&ss, c->addr_key);
 		if (ss.ss_family == AF_INET) {
 			struct sockaddr_in *a = (struct sockaddr_in *)&ss;
 			uv_ip4_name(a, host, sizeof(host));
@@ -516,6 +519,8 @@ void conn_accept(server_t *srv)
 		return;
 	}
 	conn_peer_name(c);
+	/* Refusals cost nothing: no TLS, no goodbye, the socket just closes
+	 * (a client sees the connection end during its handshake). */
 	if (srv->n_conns > srv->cfg.max_connections || srv->shutting_down) {
 		srv->metrics.conn_refused++;
 		log_warning(&srv->log, "event=refused peer=%s reason=%s", c->peer,
@@ -523,6 +528,16 @@ void conn_accept(server_t *srv)
 		conn_close_handle(c);
 		return;
 	}
+	if (addrcount_get(&srv->per_addr, c->addr_key) >= srv->cfg.max_connections_per_address) {
+		srv->metrics.conn_refused++;
+		srv->metrics.conn_refused_per_address++;
+		log_warning(&srv->log, "event=refused peer=%s reason=max_connections_per_address limit=%u",
+		            c->peer, srv->cfg.max_connections_per_address);
+		conn_close_handle(c);
+		return;
+	}
+	addrcount_add(&srv->per_addr, c->addr_key);
+	c->addr_counted = 1;
 	c->ssl = tls_conn_new(srv->ssl_ctx, &c->rbio, &c->wbio);
 	if (c->ssl == NULL) {
 		conn_close_handle(c);
