@@ -1,14 +1,20 @@
 /* Helpers of the hostile-input and crash tests (see hostile_util.h). */
 #include "hostile_util.h"
 
+#include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/err.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------ wire bytes */
 
@@ -293,4 +299,191 @@ void db_changed_tables(const char *a, const char *b, char *out, size_t len)
 	}
 	free(x);
 	free(y);
+}
+
+/* ------------------------------------------------------------ connections */
+
+int tcp_open_from(harness_t *h, const char *src)
+{
+	struct sockaddr_in a;
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	cr_assert_geq(fd, 0, "socket: %s", strerror(errno));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (src != NULL) {
+		memset(&a, 0, sizeof(a));
+		a.sin_family = AF_INET;
+		cr_assert_eq(inet_pton(AF_INET, src, &a.sin_addr), 1);
+		cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0, "bind %s: %s", src,
+		             strerror(errno));
+	}
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons(h->port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0, "connect: %s",
+	             strerror(errno));
+	return fd;
+}
+
+int raw_open_ex(harness_t *h, raw_conn_t *r, const char *src, int rcvbuf, int sndbuf)
+{
+	struct sockaddr_in a;
+	struct timeval tv = {.tv_sec = 10};
+	int one = 1;
+
+	memset(r, 0, sizeof(*r));
+	frame_reader_init(&r->reader, 16u * 1024u * 1024u);
+	r->fd = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert_geq(r->fd, 0, "socket: %s", strerror(errno));
+	setsockopt(r->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(r->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(r->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (rcvbuf > 0)
+		setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (sndbuf > 0)
+		setsockopt(r->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if (src != NULL) {
+		memset(&a, 0, sizeof(a));
+		a.sin_family = AF_INET;
+		cr_assert_eq(inet_pton(AF_INET, src, &a.sin_addr), 1);
+		cr_assert_eq(bind(r->fd, (struct sockaddr *)&a, sizeof(a)), 0, "bind %s: %s", src,
+		             strerror(errno));
+	}
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons(h->port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(r->fd, (struct sockaddr *)&a, sizeof(a)), 0, "connect: %s",
+	             strerror(errno));
+	r->ctx = SSL_CTX_new(TLS_client_method());
+	cr_assert_not_null(r->ctx);
+	cr_assert_eq(SSL_CTX_load_verify_locations(r->ctx, h->ca_file, NULL), 1);
+	SSL_CTX_set_verify(r->ctx, SSL_VERIFY_PEER, NULL);
+	r->ssl = SSL_new(r->ctx);
+	cr_assert_not_null(r->ssl);
+	X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(r->ssl), "127.0.0.1");
+	SSL_set_fd(r->ssl, r->fd);
+	ERR_clear_error();
+	if (SSL_connect(r->ssl) != 1) {
+		r->eof = 1;
+		raw_close(r);
+		return -1;
+	}
+	return 0;
+}
+
+int raw_try_hello(raw_conn_t *r)
+{
+	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+	Quartier__V1__Hello hello = QUARTIER__V1__HELLO__INIT;
+	qt_envelope_t *in = NULL;
+	int ok;
+
+	hello.protocol_version = QT_PROTOCOL_VERSION;
+	hello.client_name = "hostile-test";
+	hello.client_instance_id = "hostile-0001";
+	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_HELLO;
+	env.hello = &hello;
+	if (raw_send(r, &env) != 0)
+		return -1;
+	if (raw_recv(r, 10000, &in) != 1)
+		return -1;
+	ok = in->kind_case == QUARTIER__V1__ENVELOPE__KIND_WELCOME;
+	envelope_free(in);
+	return ok ? 0 : -1;
+}
+
+int raw_login_as(raw_conn_t *r, const char *login, const char *password)
+{
+	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__LoginRequest lr = QUARTIER__V1__LOGIN_REQUEST__INIT;
+	qt_envelope_t *in = NULL;
+	int ok;
+
+	lr.login = (char *)login;
+	lr.password = (char *)password;
+	rq.id = 1;
+	rq.body_case = QUARTIER__V1__REQUEST__BODY_LOGIN;
+	rq.login = &lr;
+	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_REQUEST;
+	env.request = &rq;
+	if (raw_send(r, &env) != 0 || raw_recv(r, 20000, &in) != 1)
+		return -1;
+	ok = in->kind_case == QUARTIER__V1__ENVELOPE__KIND_RESPONSE && in->response->error == NULL;
+	envelope_free(in);
+	return ok ? 0 : -1;
+}
+
+uint16_t free_tcp_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	uint16_t port;
+
+	cr_assert_geq(fd, 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+long long metric_value(uint16_t port, const char *name)
+{
+	struct sockaddr_in a;
+	struct timeval tv = {.tv_sec = 10};
+	static const char req[] = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+	bb_t page = {0};
+	char buf[4096], *line;
+	size_t nl = strlen(name);
+	long long v = -1;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	ssize_t n;
+
+	cr_assert_geq(fd, 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons(port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0, "metrics: %s",
+	             strerror(errno));
+	cr_assert_eq(send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL), (ssize_t)sizeof(req) - 1);
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
+		bb_put(&page, buf, (size_t)n);
+	close(fd);
+	bb_put(&page, "", 1);
+	for (line = (char *)page.p; line != NULL && *line != '\0';) {
+		char *next = strchr(line, '\n');
+		if (strncmp(line, name, nl) == 0 && line[nl] == ' ') {
+			v = strtoll(line + nl + 1, NULL, 10);
+			break;
+		}
+		line = next != NULL ? next + 1 : NULL;
+	}
+	bb_free(&page);
+	return v;
+}
+
+unsigned long rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	unsigned long kib = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmRSS: %lu kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
 }

@@ -81,6 +81,35 @@ unsigned env_uint(const char *name, unsigned def);
 void check_line(const char *name, int pass, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* ------------------------------------------------------------ connections */
+
+/* Like raw_open(), from source address src (an IPv4 address on the
+ * loopback, e.g. "127.0.0.2"; NULL: any) with the socket buffers set to
+ * rcvbuf/sndbuf bytes (0: the kernel's default).  Returns 0 once TLS is
+ * up, -1 if the server closed or refused the connection (r is then
+ * closed). */
+int raw_open_ex(harness_t *h, raw_conn_t *r, const char *src, int rcvbuf, int sndbuf);
+
+/* A plain TCP connection to the server from src (NULL: any); returns the
+ * socket (asserts success). */
+int tcp_open_from(harness_t *h, const char *src);
+
+/* Sends a hello and reads the welcome; 0 on success, -1 otherwise. */
+int raw_try_hello(raw_conn_t *r);
+
+/* Logs in with login/password over r and returns 0 on success. */
+int raw_login_as(raw_conn_t *r, const char *login, const char *password);
+
+/* A TCP port on 127.0.0.1 that was free a moment ago. */
+uint16_t free_tcp_port(void);
+
+/* The value of the metric line starting with name (followed by a space)
+ * on the server's /metrics page at 127.0.0.1:port; -1 if absent. */
+long long metric_value(uint16_t port, const char *name);
+
+/* Resident memory of a process in KiB (VmRSS), or 0. */
+unsigned long rss_kib(pid_t pid);
+
 /* Raises RLIMIT_NOFILE's soft limit to want (or the hard limit); returns
  * the soft limit in force afterwards. */
 unsigned long raise_nofile(unsigned long want);

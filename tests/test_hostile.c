@@ -1576,3 +1576,472 @@ Test(hostile, malformed_input_table)
 	free(name_201);
 	harness_finish(&H);
 }
+
+/* ------------------------------------------------------------ limits */
+
+/* Waits up to 10 s until the metrics page shows want open connections. */
+static void wait_open_connections(uint16_t mport, long long want)
+{
+	long long v = -1;
+
+	for (int i = 0; i < 200; i++) {
+		v = metric_value(mport, "quartier_connections_open");
+		if (v == want)
+			return;
+		harness_sleep_ms(50);
+	}
+	cr_assert_fail("%lld connections open, expected %lld", v, want);
+}
+
+Test(hostile, connections_per_address_limit)
+{
+	uint16_t mport = free_tcp_port();
+	char cfg[256];
+	raw_conn_t a[4], b;
+	qt_client_t *c;
+
+	snprintf(cfg, sizeof(cfg), "metrics_port = %u\nmax_connections_per_address = 4\n",
+	         (unsigned)mport);
+	harness_standard(&H, cfg);
+	wait_open_connections(mport, 0);
+	for (int i = 0; i < 4; i++) {
+		cr_assert_eq(raw_open_ex(&H, &a[i], "127.0.0.2", 0, 0), 0, "connection %d refused",
+		             i);
+		cr_assert_eq(raw_try_hello(&a[i]), 0);
+	}
+	/* The fifth from the same address is closed at accept. */
+	cr_assert_eq(raw_open_ex(&H, &b, "127.0.0.2", 0, 0), -1,
+	             "a fifth connection from 127.0.0.2 was accepted");
+	cr_expect_eq(metric_value(mport, "quartier_connections_refused_per_address_total"), 1);
+	cr_expect_eq(metric_value(mport, "quartier_connections_refused_total"), 1);
+	/* Other addresses are served as before. */
+	cr_assert_eq(raw_open_ex(&H, &b, "127.0.0.3", 0, 0), 0, "127.0.0.3 was refused");
+	cr_assert_eq(raw_try_hello(&b), 0);
+	raw_close(&b);
+	c = harness_login(&H, "admin", HARNESS_PASSWORD);
+	cr_assert_eq(qt_ping(c), QT_OK);
+	qt_client_free(c);
+	/* A closed connection gives its slot back. */
+	raw_close(&a[0]);
+	wait_open_connections(mport, 3);
+	cr_assert_eq(raw_open_ex(&H, &a[0], "127.0.0.2", 0, 0), 0,
+	             "127.0.0.2 still refused after one of its connections closed");
+	cr_assert_eq(raw_try_hello(&a[0]), 0);
+	cr_expect_eq(metric_value(mport, "quartier_connections_refused_per_address_total"), 1);
+	for (int i = 0; i < 4; i++)
+		raw_close(&a[i]);
+	harness_finish(&H);
+}
+
+Test(hostile, connections_overall_limit)
+{
+	enum { MAX = 8 };
+	uint16_t mport = free_tcp_port();
+	char cfg[256];
+	raw_conn_t a[MAX], b;
+
+	snprintf(cfg, sizeof(cfg), "metrics_port = %u\nmax_connections = %d\n", (unsigned)mport,
+	         MAX);
+	harness_standard(&H, cfg);
+	wait_open_connections(mport, 0);
+	for (int i = 0; i < MAX; i++) {
+		/* Spread over addresses: the overall limit is what bites. */
+		char src[32];
+		snprintf(src, sizeof(src), "127.0.1.%d", i + 1);
+		cr_assert_eq(raw_open_ex(&H, &a[i], src, 0, 0), 0, "connection %d refused", i);
+		cr_assert_eq(raw_try_hello(&a[i]), 0);
+	}
+	cr_assert_eq(raw_open_ex(&H, &b, "127.0.1.100", 0, 0), -1,
+	             "connection %d of %d was accepted", MAX + 1, MAX);
+	cr_expect_eq(metric_value(mport, "quartier_connections_refused_total"), 1);
+	cr_expect_eq(metric_value(mport, "quartier_connections_refused_per_address_total"), 0);
+	/* The accepted ones are still served. */
+	for (int i = 0; i < MAX; i++) {
+		Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+		Quartier__V1__Ping ping = QUARTIER__V1__PING__INIT;
+		qt_envelope_t *in = NULL;
+		env.kind_case = QUARTIER__V1__ENVELOPE__KIND_PING;
+		env.ping = &ping;
+		cr_assert_eq(raw_send(&a[i], &env), 0);
+		cr_assert_eq(raw_recv(&a[i], 10000, &in), 1);
+		cr_expect_eq(in->kind_case, QUARTIER__V1__ENVELOPE__KIND_PONG);
+		envelope_free(in);
+	}
+	raw_close(&a[0]);
+	wait_open_connections(mport, MAX - 1);
+	cr_assert_eq(raw_open_ex(&H, &a[0], "127.0.1.100", 0, 0), 0,
+	             "still refused after a connection closed");
+	cr_assert_eq(raw_try_hello(&a[0]), 0);
+	for (int i = 0; i < MAX; i++)
+		raw_close(&a[i]);
+	harness_finish(&H);
+}
+
+/* Requests of one connection beyond max_in_flight wait unread: with the
+ * project table locked in PostgreSQL, exactly max_in_flight of six
+ * pipelined reads reach the database, a ping behind them is not answered,
+ * and another connection is served meanwhile.  Once the lock goes every
+ * request is answered. */
+Test(hostile, in_flight_limit)
+{
+	enum { LIMIT = 3, N = 6 };
+	raw_conn_t r;
+	qt_client_t *other;
+	bb_t all = {0};
+	PGconn *locker;
+	PGresult *res;
+	int64_t project;
+	int waiting = 0, seen_pong = 0, answered = 0;
+	char ci[PATH_MAX + 256];
+
+	harness_standard(&H, "max_in_flight = 3\ndb_pool_size = 4\n");
+	other = harness_login(&H, "admin", HARNESS_PASSWORD);
+	{
+		int64_t q = H.seed.quarter_heslach, o = H.seed.office_social;
+		qt_project_new_t in;
+		qt_project_t p;
+		memset(&in, 0, sizeof(in));
+		in.name = "Gesperrt";
+		in.kind = QT_KIND_FOCUSED;
+		in.quarter_ids = &q;
+		in.n_quarter_ids = 1;
+		in.lead_office_ids = &o;
+		in.n_lead_office_ids = 1;
+		cr_assert_eq(qt_project_create(other, &in, &p), QT_OK);
+		project = p.id;
+		qt_project_clear(&p);
+	}
+	raw_open(&H, &r);
+	raw_hello(&r);
+	cr_assert_eq(raw_login_as(&r, "admin", HARNESS_PASSWORD), 0);
+
+	snprintf(ci, sizeof(ci), "host=%s port=%s user=%s dbname=%s", H.pg_host, H.pg_port,
+	         H.pg_user, H.dbname);
+	locker = PQconnectdb(ci);
+	cr_assert_eq(PQstatus(locker), CONNECTION_OK);
+	res = PQexec(locker, "BEGIN; LOCK TABLE project IN ACCESS EXCLUSIVE MODE");
+	cr_assert_eq(PQresultStatus(res), PGRES_COMMAND_OK, "%s", PQresultErrorMessage(res));
+	PQclear(res);
+
+	for (unsigned i = 1; i <= N; i++)
+		pack_get(&all, 100 + i, project);
+	{
+		bb_t ping = {0}, env = {0};
+		pb_uint(&ping, 1, 99); /* nonce */
+		pb_sub(&env, 6, &ping);
+		pb_frame(&all, &env);
+		bb_free(&ping);
+		bb_free(&env);
+	}
+	cr_assert_eq(raw_write(&r, all.p, all.n), 0);
+	bb_free(&all);
+
+	/* Exactly LIMIT queries of the server wait for the lock, and stay so. */
+	for (int i = 0; i < 100 && waiting < LIMIT; i++) {
+		waiting =
+		    (int)harness_sql_int(&H,
+		                         "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+		                         "current_database() AND wait_event_type = 'Lock'",
+		                         0, NULL, NULL, NULL);
+		harness_sleep_ms(50);
+	}
+	cr_assert_eq(waiting, LIMIT, "%d queries wait for the lock, expected %d", waiting, LIMIT);
+	{
+		qt_envelope_t *in = NULL;
+		int rc = raw_recv(&r, 1500, &in);
+		cr_assert_eq(rc, -1,
+		             "the connection answered (kind %d) while its input should wait",
+		             rc == 1 ? (int)in->kind_case : -1);
+	}
+	waiting = (int)harness_sql_int(&H,
+	                               "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+	                               "current_database() AND wait_event_type = 'Lock'",
+	                               0, NULL, NULL, NULL);
+	cr_assert_eq(waiting, LIMIT, "%d queries wait for the lock after 1.5 s", waiting);
+	/* Other connections are served meanwhile. */
+	cr_assert_eq(qt_ping(other), QT_OK);
+
+	res = PQexec(locker, "COMMIT");
+	PQclear(res);
+	PQfinish(locker);
+	while (answered < N || !seen_pong) {
+		qt_envelope_t *in = NULL;
+		int rc = raw_recv(&r, 10000, &in);
+		cr_assert_eq(rc, 1, "%d answers, pong %d, then nothing (raw_recv %d)", answered,
+		             seen_pong, rc);
+		if (in->kind_case == QUARTIER__V1__ENVELOPE__KIND_PONG) {
+			cr_expect_eq(in->pong->nonce, 99);
+			seen_pong = 1;
+		} else {
+			cr_assert_eq(in->kind_case, QUARTIER__V1__ENVELOPE__KIND_RESPONSE);
+			cr_assert_null(in->response->error, "%s", in->response->error->message);
+			answered++;
+		}
+		envelope_free(in);
+	}
+	raw_close(&r);
+	qt_client_free(other);
+	harness_finish(&H);
+}
+
+/* A client that sends and never reads makes the server stop reading it
+ * once max_output_queue bytes of answers wait: the client's writes stall
+ * (nothing else could bound the server's memory), the server's size stays
+ * put, and everything sent is answered once the client reads. */
+Test(hostile, output_queue_limit)
+{
+	enum { N = 200000 };
+	raw_conn_t r;
+	bb_t all = {0};
+	size_t off = 0, sent_frames;
+	unsigned long rss0, rss1;
+	uint64_t last = 0;
+	int flags, stalled = 0;
+	unsigned pongs = 0;
+	qt_client_t *other;
+
+	harness_standard(&H, "max_output_queue = 65536\n");
+	other = harness_login(&H, "admin", HARNESS_PASSWORD);
+	cr_assert_eq(raw_open_ex(&H, &r, NULL, 4096, 4096), 0);
+	cr_assert_eq(raw_try_hello(&r), 0);
+	for (unsigned i = 0; i < N; i++) {
+		bb_t ping = {0}, env = {0};
+		pb_sub(&env, 6, &ping); /* an empty ping: 6 bytes a frame */
+		pb_frame(&all, &env);
+		bb_free(&env);
+	}
+	rss0 = rss_kib(H.server_pid);
+	flags = fcntl(r.fd, F_GETFL);
+	cr_assert_eq(fcntl(r.fd, F_SETFL, flags | O_NONBLOCK), 0);
+	last = mono_us();
+	while (off < all.n) {
+		int w;
+		ERR_clear_error();
+		w = SSL_write(r.ssl, all.p + off, (int)(all.n - off > 4096 ? 4096 : all.n - off));
+		if (w > 0) {
+			off += (size_t)w;
+			last = mono_us();
+			continue;
+		}
+		cr_assert_eq(SSL_get_error(r.ssl, w), SSL_ERROR_WANT_WRITE);
+		if (mono_us() - last > 3000000u) {
+			stalled = 1;
+			break;
+		}
+		{
+			struct pollfd p = {.fd = r.fd, .events = POLLOUT};
+			(void)poll(&p, 1, 50);
+		}
+	}
+	rss1 = rss_kib(H.server_pid);
+	cr_log_info("output queue: stalled=%d after %zu of %zu bytes; server RSS %lu -> %lu KiB",
+	            stalled, off, all.n, rss0, rss1);
+	cr_assert(stalled,
+	          "all %zu bytes of pings were taken without a single answer read: the "
+	          "output queue is not bounded",
+	          all.n);
+	cr_expect_lt(rss1, rss0 + 16384, "the server grew by %lu KiB", rss1 - rss0);
+	/* The rest of the server does not care. */
+	cr_assert_eq(qt_ping(other), QT_OK);
+
+	/* Now read: every ping the server got whole gets its pong (the record
+	 * SSL_write could not finish is never completed, so exactly the
+	 * frames within the first `off` bytes arrived). */
+	sent_frames = off / 6;
+	fcntl(r.fd, F_SETFL, flags);
+	while (pongs < sent_frames) {
+		qt_envelope_t *in = NULL;
+		int rc = raw_recv(&r, 10000, &in);
+		cr_assert_eq(rc, 1, "%u of %zu pongs, then nothing (raw_recv %d)", pongs,
+		             sent_frames, rc);
+		cr_assert_eq(in->kind_case, QUARTIER__V1__ENVELOPE__KIND_PONG);
+		pongs++;
+		envelope_free(in);
+	}
+	bb_free(&all);
+	raw_close(&r);
+	qt_client_free(other);
+	harness_finish(&H);
+}
+
+/* ------------------------------------------------------------ deadlines */
+
+typedef enum {
+	DL_TCP_SILENT,    /* TCP only, no TLS */
+	DL_TLS_SILENT,    /* TLS up, no hello */
+	DL_HELLO_TRICKLE, /* TLS up, the hello one byte every 300 ms */
+	DL_NO_LOGIN,      /* hello done, no login */
+	DL_LOGIN_TRICKLE, /* hello done, a login request one byte every 300 ms */
+	DL_IDLE,          /* logged in, silent */
+	DL_PINGING,       /* logged in, a ping every 700 ms: stays */
+} dl_kind_t;
+
+typedef struct dl_case {
+	const char *name;
+	dl_kind_t kind;
+	unsigned deadline_ms; /* when the server must close (0: it must not) */
+	int goodbye;          /* expected goodbye status; -1: none (no TLS yet) */
+	/* results, written by the thread */
+	pthread_t thread;
+	uint64_t closed_after_ms; /* from connect; 0 if still open */
+	int got;                  /* goodbye status seen, -1 none */
+	char error[160];
+} dl_case_t;
+
+#define DL_WATCH_MS 9000 /* how long a case watches its connection */
+
+/* Waits for the server to close a plain socket; returns ms or 0. */
+static uint64_t dl_wait_close_fd(int fd, uint64_t t0)
+{
+	char buf[512];
+
+	while (mono_us() - t0 < DL_WATCH_MS * 1000ull) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (poll(&p, 1, 100) > 0) {
+			ssize_t n = recv(fd, buf, sizeof(buf), 0);
+			if (n <= 0)
+				return (mono_us() - t0) / 1000u;
+		}
+	}
+	return 0;
+}
+
+static void *dl_run(void *arg)
+{
+	dl_case_t *d = arg;
+	raw_conn_t r;
+	uint64_t t0 = mono_us();
+	uint8_t *bytes = NULL;
+	size_t nbytes = 0, sent = 0;
+
+	d->got = -1;
+	if (d->kind == DL_TCP_SILENT) {
+		int fd = tcp_open_from(&H, NULL);
+		d->closed_after_ms = dl_wait_close_fd(fd, t0);
+		close(fd);
+		return NULL;
+	}
+	raw_open(&H, &r);
+	if (d->kind == DL_HELLO_TRICKLE) {
+		Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+		Quartier__V1__Hello hello = QUARTIER__V1__HELLO__INIT;
+		hello.protocol_version = 1;
+		hello.client_name = "trickle";
+		hello.client_instance_id = "trickle-0001";
+		env.kind_case = QUARTIER__V1__ENVELOPE__KIND_HELLO;
+		env.hello = &hello;
+		raw_pack(&env, &bytes, &nbytes);
+	}
+	if (d->kind >= DL_NO_LOGIN && raw_try_hello(&r) != 0)
+		snprintf(d->error, sizeof(d->error), "no welcome");
+	if (d->kind == DL_LOGIN_TRICKLE) {
+		Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+		Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+		Quartier__V1__LoginRequest lr = QUARTIER__V1__LOGIN_REQUEST__INIT;
+		lr.login = "admin";
+		lr.password = HARNESS_PASSWORD;
+		rq.id = 1;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_LOGIN;
+		rq.login = &lr;
+		env.kind_case = QUARTIER__V1__ENVELOPE__KIND_REQUEST;
+		env.request = &rq;
+		raw_pack(&env, &bytes, &nbytes);
+	}
+	if (d->kind >= DL_IDLE && raw_login_as(&r, "admin", HARNESS_PASSWORD) != 0)
+		snprintf(d->error, sizeof(d->error), "login failed");
+	if (d->kind >= DL_IDLE)
+		t0 = mono_us(); /* the idle deadline counts from the last frame */
+
+	while (mono_us() - t0 < DL_WATCH_MS * 1000ull) {
+		qt_envelope_t *in = NULL;
+		int rc;
+
+		if (bytes != NULL && sent < nbytes)
+			(void)raw_write(&r, bytes + sent++, 1);
+		if (d->kind == DL_PINGING) {
+			Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+			Quartier__V1__Ping ping = QUARTIER__V1__PING__INIT;
+			env.kind_case = QUARTIER__V1__ENVELOPE__KIND_PING;
+			env.ping = &ping;
+			(void)raw_send(&r, &env);
+		}
+		rc = raw_recv(&r, d->kind == DL_PINGING ? 700 : 300, &in);
+		if (rc == 1) {
+			if (in->kind_case == QUARTIER__V1__ENVELOPE__KIND_GOODBYE)
+				d->got = (int)in->goodbye->error->status;
+			envelope_free(in);
+			continue;
+		}
+		if (rc == 0 || rc == -2) {
+			d->closed_after_ms = (mono_us() - t0) / 1000u;
+			break;
+		}
+	}
+	free(bytes);
+	raw_close(&r);
+	return NULL;
+}
+
+/* Every deadline of a connection's life: handshake (TLS and hello), login,
+ * idle; bytes trickling in do not move a deadline, pings keep a
+ * logged-in connection.  Closing happens at the deadline, give or take the
+ * one-second sweep. */
+Test(hostile, connection_deadlines)
+{
+	dl_case_t cases[] = {
+	    {.name = "TCP without TLS", .kind = DL_TCP_SILENT, .deadline_ms = 2000, .goodbye = -1},
+	    {.name = "TLS without hello",
+	     .kind = DL_TLS_SILENT,
+	     .deadline_ms = 2000,
+	     .goodbye = QT_UNAUTHENTICATED},
+	    {.name = "hello trickling in",
+	     .kind = DL_HELLO_TRICKLE,
+	     .deadline_ms = 2000,
+	     .goodbye = QT_UNAUTHENTICATED},
+	    {.name = "no login",
+	     .kind = DL_NO_LOGIN,
+	     .deadline_ms = 4000,
+	     .goodbye = QT_UNAUTHENTICATED},
+	    {.name = "login trickling in",
+	     .kind = DL_LOGIN_TRICKLE,
+	     .deadline_ms = 4000,
+	     .goodbye = QT_UNAUTHENTICATED},
+	    {.name = "idle after login",
+	     .kind = DL_IDLE,
+	     .deadline_ms = 6000,
+	     .goodbye = QT_UNAVAILABLE},
+	    {.name = "pinging after login", .kind = DL_PINGING, .deadline_ms = 0, .goodbye = -1},
+	};
+	const size_t n = sizeof(cases) / sizeof(cases[0]);
+	/* Slack above a deadline: the sweep runs once a second, and CI
+	 * machines are slow. */
+	const uint64_t slack_ms = 1000 + 1500;
+
+	harness_standard(&H, "handshake_timeout = 2\nlogin_timeout = 4\nidle_timeout = 6\n");
+	for (size_t i = 0; i < n; i++)
+		cr_assert_eq(pthread_create(&cases[i].thread, NULL, dl_run, &cases[i]), 0);
+	for (size_t i = 0; i < n; i++)
+		pthread_join(cases[i].thread, NULL);
+	for (size_t i = 0; i < n; i++) {
+		dl_case_t *d = &cases[i];
+		cr_expect_str_empty(d->error, "%s: %s", d->name, d->error);
+		cr_log_info("%s: closed after %llu ms (deadline %u ms), goodbye %d", d->name,
+		            (unsigned long long)d->closed_after_ms, d->deadline_ms, d->got);
+		if (d->deadline_ms == 0) {
+			cr_expect_eq(d->closed_after_ms, 0, "%s: closed after %llu ms", d->name,
+			             (unsigned long long)d->closed_after_ms);
+			continue;
+		}
+		cr_expect_neq(d->closed_after_ms, 0, "%s: still open after %u ms", d->name,
+		              DL_WATCH_MS);
+		cr_expect_geq(d->closed_after_ms + 100, d->deadline_ms,
+		              "%s: closed after %llu ms, before its deadline of %u ms", d->name,
+		              (unsigned long long)d->closed_after_ms, d->deadline_ms);
+		cr_expect_leq(d->closed_after_ms, d->deadline_ms + slack_ms,
+		              "%s: closed after %llu ms, deadline %u ms", d->name,
+		              (unsigned long long)d->closed_after_ms, d->deadline_ms);
+		cr_expect_eq(d->got, d->goodbye, "%s: goodbye %d, expected %d", d->name, d->got,
+		             d->goodbye);
+	}
+	harness_finish(&H);
+}
