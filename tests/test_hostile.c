@@ -18,6 +18,7 @@
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -2043,5 +2044,434 @@ Test(hostile, connection_deadlines)
 		cr_expect_eq(d->got, d->goodbye, "%s: goodbye %d, expected %d", d->name, d->got,
 		             d->goodbye);
 	}
+	harness_finish(&H);
+}
+
+/* ------------------------------------------------------------ slowloris */
+
+typedef enum {
+	SL_TLS,   /* TCP, a TLS ClientHello trickled in: handshake deadline */
+	SL_HELLO, /* TLS up, the hello trickled in: handshake deadline */
+	SL_LOGIN, /* hello done, a login request trickled in: login deadline */
+} sl_kind_t;
+
+typedef struct sl_conn {
+	int fd;
+	SSL *ssl; /* SL_HELLO, SL_LOGIN */
+	sl_kind_t kind;
+	const bb_t *bytes; /* what it trickles (shared) */
+	size_t sent;
+	uint64_t opened_us; /* when the TCP connection was accepted */
+	uint64_t closed_us; /* 0 while open */
+} sl_conn_t;
+
+typedef struct slowloris {
+	sl_conn_t *c;
+	size_t n;
+	size_t ready; /* connections [0, ready) are open: the trickler's */
+	SSL_CTX *ctx;
+	bb_t client_hello, hello, login;
+	pthread_t thread;
+	volatile int stop;
+	volatile int running;
+	unsigned tick_ms;       /* one pass of the trickler */
+	unsigned byte_every_ms; /* per connection */
+	unsigned long bytes_sent;
+} slowloris_t;
+
+/* The bytes of a TLS ClientHello, produced by a client over memory BIOs. */
+static void sl_client_hello(slowloris_t *s)
+{
+	SSL *ssl = SSL_new(s->ctx);
+	BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
+	char buf[4096];
+	int n;
+
+	cr_assert(ssl != NULL && rb != NULL && wb != NULL);
+	SSL_set_bio(ssl, rb, wb);
+	SSL_set_connect_state(ssl);
+	(void)SSL_do_handshake(ssl);
+	n = BIO_read(wb, buf, sizeof(buf));
+	cr_assert_gt(n, 0);
+	bb_put(&s->client_hello, buf, (size_t)n);
+	SSL_free(ssl);
+}
+
+static void sl_init(slowloris_t *s, size_t n)
+{
+	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+	Quartier__V1__Hello hello = QUARTIER__V1__HELLO__INIT;
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__LoginRequest lr = QUARTIER__V1__LOGIN_REQUEST__INIT;
+	uint8_t *b;
+	size_t len;
+
+	memset(s, 0, sizeof(*s));
+	s->n = n;
+	s->c = calloc(n, sizeof(*s->c));
+	cr_assert_not_null(s->c);
+	s->ctx = SSL_CTX_new(TLS_client_method());
+	cr_assert_not_null(s->ctx);
+	cr_assert_eq(SSL_CTX_load_verify_locations(s->ctx, H.ca_file, NULL), 1);
+	SSL_CTX_set_verify(s->ctx, SSL_VERIFY_PEER, NULL);
+	sl_client_hello(s);
+	hello.protocol_version = QT_PROTOCOL_VERSION;
+	hello.client_name = "slowloris";
+	hello.client_instance_id = "slowloris-0001";
+	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_HELLO;
+	env.hello = &hello;
+	raw_pack(&env, &b, &len);
+	bb_put(&s->hello, b, len);
+	free(b);
+	lr.login = "admin";
+	lr.password = HARNESS_PASSWORD;
+	rq.id = 1;
+	rq.body_case = QUARTIER__V1__REQUEST__BODY_LOGIN;
+	rq.login = &lr;
+	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_REQUEST;
+	env.request = &rq;
+	raw_pack(&env, &b, &len);
+	bb_put(&s->login, b, len);
+	free(b);
+	s->tick_ms = 10;
+	s->byte_every_ms = 1000;
+}
+
+/* Opens connection i: from one of 16 loopback addresses (so that the
+ * default per-address limit holds), of kind i % 3, brought to the stage
+ * where its trickle starts. */
+static void sl_open(slowloris_t *s, size_t i)
+{
+	sl_conn_t *c = &s->c[i];
+	char src[32];
+
+	uint64_t opened;
+
+	memset(c, 0, sizeof(*c));
+	c->kind = (sl_kind_t)(i % 3);
+	snprintf(src, sizeof(src), "127.0.3.%zu", 1 + i % 16);
+	opened = mono_us();
+	c->fd = tcp_open_from(&H, src);
+	if (c->kind == SL_TLS) {
+		c->bytes = &s->client_hello;
+	} else {
+		c->ssl = SSL_new(s->ctx);
+		cr_assert_not_null(c->ssl);
+		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), "127.0.0.1");
+		SSL_set_fd(c->ssl, c->fd);
+		ERR_clear_error();
+		cr_assert_eq(SSL_connect(c->ssl), 1, "slowloris connection %zu: TLS failed", i);
+		c->bytes = &s->hello;
+	}
+	if (c->kind == SL_LOGIN) {
+		/* The hello in one piece, then its welcome. */
+		char buf[4096];
+		cr_assert_eq(SSL_write(c->ssl, s->hello.p, (int)s->hello.n), (int)s->hello.n);
+		cr_assert_gt(SSL_read(c->ssl, buf, sizeof(buf)), 0, "no welcome on connection %zu",
+		             i);
+		c->bytes = &s->login;
+	}
+	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+	/* The server's deadlines count from its accept, a moment after
+	 * tcp_open_from() returned: this is a lower bound of closing times. */
+	c->opened_us = opened;
+	__atomic_store_n(&s->ready, i + 1, __ATOMIC_RELEASE);
+}
+
+static void sl_close_all(slowloris_t *s)
+{
+	s->ready = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		sl_conn_t *c = &s->c[i];
+		if (c->ssl != NULL)
+			SSL_free(c->ssl);
+		if (c->fd > 0)
+			close(c->fd);
+		c->ssl = NULL;
+		c->fd = -1;
+	}
+}
+
+static void sl_free(slowloris_t *s)
+{
+	sl_close_all(s);
+	free(s->c);
+	SSL_CTX_free(s->ctx);
+	bb_free(&s->client_hello);
+	bb_free(&s->hello);
+	bb_free(&s->login);
+}
+
+/* The trickler: every tick sends one byte on each connection whose turn
+ * it is (each connection once per byte_every_ms) and notices connections
+ * the server closed.  It never reads TLS: the server's bytes (a goodbye,
+ * tickets) are taken off the socket unread. */
+static void *sl_main(void *arg)
+{
+	slowloris_t *s = arg;
+	size_t next = 0;
+	struct pollfd *p = calloc(s->n, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	while (!s->stop) {
+		size_t ready = __atomic_load_n(&s->ready, __ATOMIC_ACQUIRE);
+		size_t per_tick = s->n * s->tick_ms / s->byte_every_ms + 1;
+		uint64_t now;
+
+		for (size_t k = 0; k < per_tick && ready > 0; k++, next = (next + 1) % s->n) {
+			sl_conn_t *c = &s->c[next];
+			if (next >= ready || c->closed_us != 0 || c->sent >= c->bytes->n)
+				continue;
+			if (c->ssl != NULL) {
+				ERR_clear_error();
+				if (SSL_write(c->ssl, c->bytes->p + c->sent, 1) == 1)
+					c->sent++;
+			} else if (send(c->fd, c->bytes->p + c->sent, 1,
+			                MSG_NOSIGNAL | MSG_DONTWAIT) == 1) {
+				c->sent++;
+			}
+			s->bytes_sent++;
+		}
+		for (size_t i = 0; i < ready; i++) {
+			p[i].fd = s->c[i].closed_us == 0 ? s->c[i].fd : -1;
+			p[i].events = POLLIN;
+			p[i].revents = 0;
+		}
+		if (ready == 0) {
+			harness_sleep_ms(s->tick_ms);
+			continue;
+		}
+		if (poll(p, ready, (int)s->tick_ms) > 0) {
+			now = mono_us();
+			for (size_t i = 0; i < ready; i++) {
+				char buf[1024];
+				ssize_t r;
+				if (p[i].revents == 0)
+					continue;
+				while ((r = recv(s->c[i].fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+					;
+				if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+					s->c[i].closed_us = now;
+			}
+		}
+	}
+	free(p);
+	return NULL;
+}
+
+static void sl_start(slowloris_t *s)
+{
+	s->stop = 0;
+	cr_assert_eq(pthread_create(&s->thread, NULL, sl_main, s), 0);
+	s->running = 1;
+}
+
+static void sl_stop(slowloris_t *s)
+{
+	if (!s->running)
+		return;
+	s->stop = 1;
+	pthread_join(s->thread, NULL);
+	s->running = 0;
+}
+
+/* The witness's latencies over the next `count` answers (microseconds,
+ * sorted into *out; caller frees). */
+static size_t sample_latency(witness_t *w, size_t count, uint32_t **out)
+{
+	uint64_t deadline = mono_us() + 120u * 1000000u;
+	size_t n;
+
+	pthread_mutex_lock(&w->lock);
+	w->nsamples = 0;
+	w->sampling = 1;
+	pthread_mutex_unlock(&w->lock);
+	for (;;) {
+		pthread_mutex_lock(&w->lock);
+		n = w->nsamples;
+		pthread_mutex_unlock(&w->lock);
+		if (n >= count || mono_us() > deadline)
+			break;
+		harness_sleep_ms(20);
+	}
+	pthread_mutex_lock(&w->lock);
+	w->sampling = 0;
+	n = w->nsamples;
+	*out = malloc((n + 1) * sizeof(**out));
+	cr_assert_not_null(*out);
+	memcpy(*out, w->samples, n * sizeof(**out));
+	pthread_mutex_unlock(&w->lock);
+	return n;
+}
+
+static void append_line(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "a");
+
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int log_has(const char *needle)
+{
+	FILE *f = fopen(H.log_path, "r");
+	char line[4096];
+	int found = 0;
+
+	if (f == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strstr(line, needle) != NULL;
+	fclose(f);
+	return found;
+}
+
+/* Slowloris: NCONN connections (QT_SLOWLORIS_CONNS, default 1,000; 4,000
+ * with QT_SOAK=1) trickle a byte per second each, a third each stuck in
+ * the TLS handshake, the hello and the login.  Meanwhile a normal client's
+ * p99 latency must stay within twice the unloaded p99 measured in the same
+ * test (before and after the load, pooled).  Then, with short deadlines
+ * (reloaded by SIGHUP), a fresh set of stalled connections must be closed
+ * at their deadlines. */
+Test(hostile, slowloris)
+{
+	const size_t nconn = env_uint("QT_SLOWLORIS_CONNS", soak_mode() ? 4000 : 1000);
+	const size_t nsamples = soak_mode() ? 5000 : 1500;
+	uint16_t mport;
+	char cfg[256];
+	slowloris_t s;
+	witness_t w;
+	uint32_t *u1, *u2, *l, *u;
+	size_t nu1, nu2, nl;
+	uint32_t p99_u, p99_l, p50_u, p50_l;
+	unsigned long rlim;
+	int64_t project;
+
+	rlim = raise_nofile(nconn + 512);
+	cr_assert_geq(rlim, nconn + 256, "RLIMIT_NOFILE is %lu; %zu connections need more", rlim,
+	              nconn);
+	mport = free_tcp_port();
+	snprintf(cfg, sizeof(cfg),
+	         "metrics_port = %u\nmax_connections = %zu\nhandshake_timeout = 600\n"
+	         "login_timeout = 600\nlog_level = info\n",
+	         (unsigned)mport, nconn * 2 + 64);
+	harness_standard(&H, cfg);
+	{
+		qt_client_t *c = harness_login(&H, "admin", HARNESS_PASSWORD);
+		int64_t q = H.seed.quarter_heslach, o = H.seed.office_social;
+		qt_project_new_t in;
+		qt_project_t p;
+		memset(&in, 0, sizeof(in));
+		in.name = "Langsam";
+		in.kind = QT_KIND_FOCUSED;
+		in.quarter_ids = &q;
+		in.n_quarter_ids = 1;
+		in.lead_office_ids = &o;
+		in.n_lead_office_ids = 1;
+		cr_assert_eq(qt_project_create(c, &in, &p), QT_OK);
+		project = p.id;
+		qt_project_clear(&p);
+		qt_client_free(c);
+	}
+	witness_start(&w, &H, project, 2000);
+	sl_init(&s, nconn);
+
+	/* Unloaded, loaded, unloaded again. */
+	nu1 = sample_latency(&w, nsamples, &u1);
+	sl_start(&s);
+	for (size_t i = 0; i < nconn; i++)
+		sl_open(&s, i);
+	wait_open_connections(mport, (long long)nconn + 1);
+	harness_sleep_ms(1000);
+	nl = sample_latency(&w, nsamples, &l);
+	sl_stop(&s);
+	for (size_t i = 0; i < nconn; i++)
+		cr_expect_eq(s.c[i].closed_us, 0, "slowloris connection %zu was closed early", i);
+	sl_close_all(&s);
+	wait_open_connections(mport, 1);
+	nu2 = sample_latency(&w, nsamples, &u2);
+
+	u = malloc((nu1 + nu2) * sizeof(*u));
+	cr_assert_not_null(u);
+	memcpy(u, u1, nu1 * sizeof(*u));
+	memcpy(u + nu1, u2, nu2 * sizeof(*u));
+	p99_u = percentile(u, nu1 + nu2, 99);
+	p50_u = percentile(u, nu1 + nu2, 50);
+	p99_l = percentile(l, nl, 99);
+	p50_l = percentile(l, nl, 50);
+	cr_log_info("slowloris: %zu connections; unloaded p50 %u us p99 %u us (%zu samples); "
+	            "loaded p50 %u us p99 %u us (%zu samples); %lu bytes trickled",
+	            nconn, p50_u, p99_u, nu1 + nu2, p50_l, p99_l, nl, s.bytes_sent);
+	check_line("slowloris-p99", p99_l <= 2 * p99_u,
+	           "conns=%zu unloaded_p99_us=%u loaded_p99_us=%u ratio=%.2f", nconn, p99_u, p99_l,
+	           (double)p99_l / (double)(p99_u ? p99_u : 1));
+	cr_expect_geq(nl, nsamples, "only %zu samples under load", nl);
+	cr_expect_leq(p99_l, 2 * p99_u, "p99 under slowloris %u us > 2 x unloaded p99 %u us", p99_l,
+	              p99_u);
+	cr_expect_eq(w.failed, 0, "the witness failed %lu times: %s", w.failed, w.last_error);
+	free(u);
+	free(u1);
+	free(u2);
+	free(l);
+
+	/* Deadlines: short ones by reload, then a fresh set of stalled
+	 * connections. */
+	append_line(H.config_path, "handshake_timeout = 2\nlogin_timeout = 4\n");
+	cr_assert_eq(kill(H.server_pid, SIGHUP), 0);
+	for (int i = 0; i < 100 && !log_has("event=reload status=ok"); i++)
+		harness_sleep_ms(50);
+	cr_assert(log_has("event=reload status=ok"), "the reload was not taken");
+	{
+		const uint64_t slack_us = (1000u + 2000u) * 1000u; /* sweep period + CI */
+		size_t late = 0, early = 0, open = 0;
+		uint64_t worst_us = 0;
+		uint32_t *lat;
+		size_t nlat;
+
+		sl_start(&s);
+		for (size_t i = 0; i < nconn; i++)
+			sl_open(&s, i);
+		nlat = sample_latency(&w, 400, &lat);
+		for (int i = 0; i < 100; i++) {
+			size_t still = 0;
+			for (size_t k = 0; k < nconn; k++)
+				still += s.c[k].closed_us == 0;
+			if (still == 0)
+				break;
+			harness_sleep_ms(100);
+		}
+		sl_stop(&s);
+		for (size_t i = 0; i < nconn; i++) {
+			sl_conn_t *c = &s.c[i];
+			uint64_t deadline_us = (c->kind == SL_LOGIN ? 4000u : 2000u) * 1000u;
+			uint64_t after;
+			if (c->closed_us == 0) {
+				open++;
+				continue;
+			}
+			after = c->closed_us - c->opened_us;
+			if (after + 100000u < deadline_us)
+				early++;
+			else if (after > deadline_us + slack_us)
+				late++;
+			if (after > deadline_us && after - deadline_us > worst_us)
+				worst_us = after - deadline_us;
+		}
+		check_line(
+		    "slowloris-deadlines", open == 0 && early == 0 && late == 0,
+		    "conns=%zu open=%zu early=%zu late=%zu worst_over_ms=%llu p99_during_us=%u",
+		    nconn, open, early, late, (unsigned long long)(worst_us / 1000u),
+		    percentile(lat, nlat, 99));
+		cr_expect_eq(open, 0, "%zu stalled connections were not closed", open);
+		cr_expect_eq(early, 0, "%zu connections were closed before their deadline", early);
+		cr_expect_eq(late, 0,
+		             "%zu connections were closed later than 3 s after their deadline",
+		             late);
+		free(lat);
+	}
+	witness_stop(&w);
+	sl_free(&s);
 	harness_finish(&H);
 }
