@@ -23,7 +23,8 @@ qt_status_t envelope_pack(const qt_envelope_t *env, uint32_t max,
 
 /* Parses one frame payload.  Returns a new envelope owned by the caller
  * (release with envelope_free()), or NULL if the bytes are not a valid
- * Envelope or name no known kind.  data is only borrowed. */
+ * Envelope, name no known kind, or carry a NUL byte in a string field (C
+ * strings would cut the text there).  data is only borrowed. */
 qt_envelope_t *envelope_unpack(const uint8_t *data, size_t len);
 
 /* Frees an envelope returned by envelope_unpack(); NULL is allowed. */

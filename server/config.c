@@ -69,6 +69,10 @@ static const cf_key_t cf_keys[] = {
 	 "requests one connection may have outstanding; further input waits"},
 	{"max_connections", CF_UINT, CF_OFF(max_connections), "10000", 1, 1000000, CF_RELOAD,
 	 "connections accepted at once; more are closed at accept"},
+	{"max_connections_per_address", CF_UINT, CF_OFF(max_connections_per_address), "256", 1,
+	 1000000, CF_RELOAD,
+	 "connections accepted at once from one IPv4 address or IPv6 /64; more are closed at "
+	 "accept (raise it for many clients behind one NAT)"},
 	{"max_output_queue", CF_UINT, CF_OFF(max_output_queue), "4194304", 65536, 1u << 30, CF_RELOAD,
 	 "bytes of answers queued for one connection before its input is paused"},
 	{"feed_poll_ms", CF_UINT, CF_OFF(feed_poll_ms), "50", 5, 60000, CF_RELOAD,

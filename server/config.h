@@ -30,6 +30,7 @@ typedef struct config {
 	uint32_t max_frame_preauth; /* bytes, before login */
 	uint32_t max_in_flight;     /* requests per connection */
 	uint32_t max_connections;   /* overall */
+	uint32_t max_connections_per_address; /* from one IPv4 address or IPv6 /64 */
 	uint32_t max_output_queue;  /* bytes queued per connection before reading pauses */
 	uint32_t feed_poll_ms;      /* change feed poll interval while subscribed */
 	uint32_t feed_queue_max;    /* unsent bytes before a subscriber overflows */

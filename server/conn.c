@@ -22,6 +22,7 @@ typedef struct conn_write {
 	char data[];
 } conn_write_t;
 
+static void conn_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
 static void conn_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 
 /* ------------------------------------------------------------ lifetime */
@@ -56,6 +57,8 @@ static void conn_close_cb(uv_handle_t *h)
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	srv->n_conns--;
+	if (c->addr_counted)
+		addrcount_del(&srv->per_addr, c->addr_key);
 	log_debug(&srv->log, "event=close conn=%llu", (unsigned long long)c->id);
 	conn_unref(c);
 	server_conn_gone(srv);
@@ -296,6 +299,21 @@ static void conn_on_frame(conn_t *c, const uint8_t *data, uint32_t len)
 
 /* ------------------------------------------------------------ input */
 
+/* Starts (or resumes, after back-pressure) reading from the socket.  A
+ * connection that cannot read any more would hang its client: close it. */
+static void conn_start_reading(conn_t *c)
+{
+	int rc = uv_read_start((uv_stream_t *)&c->tcp, conn_alloc_cb, conn_read_cb);
+
+	if (rc == 0) {
+		c->reading = 1;
+		return;
+	}
+	log_warning(&c->srv->log, "event=read_failed conn=%llu peer=%s error=\"%s\"",
+	            (unsigned long long)c->id, c->peer, uv_strerror(rc));
+	conn_close(c, QT_INTERNAL, "the server cannot read from this connection");
+}
+
 static int conn_input_paused(const conn_t *c)
 {
 	return c->in_flight >= c->srv->cfg.max_in_flight ||
@@ -410,8 +428,7 @@ void conn_process(conn_t *c)
 			uv_read_stop((uv_stream_t *)&c->tcp);
 			c->reading = 0;
 		} else if (!paused && !c->reading) {
-			if (uv_read_start((uv_stream_t *)&c->tcp, NULL, conn_read_cb) == 0)
-				c->reading = 1;
+			conn_start_reading(c);
 		}
 	}
 	c->in_process = 0;
@@ -462,6 +479,7 @@ static void conn_peer_name(conn_t *c)
 	int port = 0;
 
 	if (uv_tcp_getpeername(&c->tcp, (struct sockaddr *)&ss, &len) == 0) {
+		addrcount_key((const struct sockaddr *)&ss, c->addr_key);
 		if (ss.ss_family == AF_INET) {
 			struct sockaddr_in *a = (struct sockaddr_in *)&ss;
 			uv_ip4_name(a, host, sizeof(host));
@@ -501,6 +519,8 @@ void conn_accept(server_t *srv)
 		return;
 	}
 	conn_peer_name(c);
+	/* Refusals cost nothing: no TLS, no goodbye, the socket just closes
+	 * (a client sees the connection end during its handshake). */
 	if (srv->n_conns > srv->cfg.max_connections || srv->shutting_down) {
 		srv->metrics.conn_refused++;
 		log_warning(&srv->log, "event=refused peer=%s reason=%s", c->peer,
@@ -508,6 +528,16 @@ void conn_accept(server_t *srv)
 		conn_close_handle(c);
 		return;
 	}
+	if (addrcount_get(&srv->per_addr, c->addr_key) >= srv->cfg.max_connections_per_address) {
+		srv->metrics.conn_refused++;
+		srv->metrics.conn_refused_per_address++;
+		log_warning(&srv->log, "event=refused peer=%s reason=max_connections_per_address limit=%u",
+		            c->peer, srv->cfg.max_connections_per_address);
+		conn_close_handle(c);
+		return;
+	}
+	addrcount_add(&srv->per_addr, c->addr_key);
+	c->addr_counted = 1;
 	c->ssl = tls_conn_new(srv->ssl_ctx, &c->rbio, &c->wbio);
 	if (c->ssl == NULL) {
 		conn_close_handle(c);
@@ -516,10 +546,7 @@ void conn_accept(server_t *srv)
 	uv_tcp_nodelay(&c->tcp, 1);
 	srv->metrics.conn_accepted++;
 	log_debug(&srv->log, "event=accept conn=%llu peer=%s", (unsigned long long)c->id, c->peer);
-	if (uv_read_start((uv_stream_t *)&c->tcp, conn_alloc_cb, conn_read_cb) == 0)
-		c->reading = 1;
-	else
-		conn_close_handle(c);
+	conn_start_reading(c);
 }
 
 /* ------------------------------------------------------------ deadlines */

@@ -61,6 +61,8 @@ struct conn {
 	uint8_t session_hash[AUTH_TOKEN_HASH_LEN];
 	int64_t session_expires;     /* unix seconds */
 	char peer[64];               /* "address:port" */
+	uint8_t addr_key[ADDRCOUNT_KEY_LEN]; /* counted in srv->per_addr while addr_counted */
+	int addr_counted;
 	char client_name[129];
 	char instance_id[65];
 	feed_sub_t *sub;             /* owned: change feed subscription, or NULL */

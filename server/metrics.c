@@ -100,6 +100,11 @@ char *metrics_render(const metrics_t *m, const metrics_gauges_t *g, size_t *len)
 	sb_metric(&b, "quartier_connections_refused_total", "counter",
 	          "Client connections closed at accept (connection limit, shutdown)");
 	sb_printf(&b, "quartier_connections_refused_total %llu\n", (unsigned long long)m->conn_refused);
+	sb_metric(&b, "quartier_connections_refused_per_address_total", "counter",
+	          "Client connections closed at accept because their source address had "
+	          "max_connections_per_address open");
+	sb_printf(&b, "quartier_connections_refused_per_address_total %llu\n",
+	          (unsigned long long)m->conn_refused_per_address);
 	sb_metric(&b, "quartier_protocol_errors_total", "counter",
 	          "Connections closed because of protocol errors or limits");
 	sb_printf(&b, "quartier_protocol_errors_total %llu\n", (unsigned long long)m->protocol_errors);

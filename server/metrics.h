@@ -25,6 +25,7 @@ typedef struct metrics_type {
 typedef struct metrics {
 	uint64_t conn_accepted;      /* connections accepted */
 	uint64_t conn_refused;       /* closed at accept (limits, shutdown) */
+	uint64_t conn_refused_per_address; /* of those: over max_connections_per_address */
 	uint64_t tls_handshakes;     /* completed handshakes */
 	uint64_t tls_failures;       /* failed handshakes and TLS errors */
 	uint64_t protocol_errors;    /* connections closed for protocol errors */

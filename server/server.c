@@ -3,6 +3,7 @@
  * hears about them (see server.h). */
 #include "server.h"
 
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -282,6 +283,11 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 
 	memset(srv, 0, sizeof(*srv));
 	srv->loop = loop;
+	{
+		uint64_t seed = uv_hrtime();
+		(void)RAND_bytes((unsigned char *)&seed, sizeof(seed)); /* else the clock */
+		addrcount_init(&srv->per_addr, seed);
+	}
 	srv->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg)); /* strings now belong to srv */
 	srv->config_path = config_path != NULL ? strdup(config_path) : NULL;
@@ -385,6 +391,8 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 void server_free(server_t *srv)
 {
 	session_check_free(&srv->session_check);
+
+	addrcount_free(&srv->per_addr);
 	SSL_CTX_free(srv->ssl_ctx);
 	srv->ssl_ctx = NULL;
 	config_free(&srv->cfg);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "addrcount.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
@@ -43,6 +44,7 @@ typedef struct server {
 	uv_timer_t sweep;            /* one coarse timer for all connection deadlines */
 	conn_t *conns;               /* doubly linked list of open connections */
 	unsigned n_conns;
+	addrcount_t per_addr;        /* open connections per source address */
 	uint64_t next_conn_id;
 	int shutting_down;
 	uint64_t shutdown_deadline;  /* uv_now() milliseconds */

@@ -59,6 +59,7 @@ Test(config, defaults)
 	cr_assert_eq(c.max_frame_preauth, FRAME_MAX_PREAUTH_DEFAULT);
 	cr_assert_eq(c.max_in_flight, 64);
 	cr_assert_eq(c.max_connections, 10000);
+	cr_assert_eq(c.max_connections_per_address, 256);
 	cr_assert_eq(c.max_output_queue, 4194304);
 	cr_assert_eq(c.handshake_timeout, 10);
 	cr_assert_eq(c.login_timeout, 60);
@@ -284,6 +285,7 @@ Test(config, help_lists_every_key)
 	    "tls_ciphers",       "tls_ciphersuites",  "db_conninfo",       "db_pool_size",
 	    "db_queue_max",      "db_reconnect_ms",   "auto_migrate",      "max_frame",
 	    "max_frame_preauth", "max_in_flight",     "max_connections",   "max_output_queue",
+	    "max_connections_per_address",
 	    "handshake_timeout", "login_timeout",     "idle_timeout",      "shutdown_timeout",
 	    "session_ttl",       "argon2_memory_kib", "argon2_iterations", "argon2_parallelism",
 	    "hash_concurrency",  "hash_queue_max",    "log_level",

@@ -162,6 +162,30 @@ Test(envelope, missing_required_field_is_null)
 	cr_assert_null(envelope_unpack(partial_hello, sizeof(partial_hello)));
 }
 
+Test(envelope, nul_byte_in_text_is_null)
+{
+	/* A hello whose client_name is "ab\0cd": protobuf-c would hand out
+	 * "ab".  The same hello with "abxcd" decodes; so does a NUL inside an
+	 * unknown (future) length-delimited field, which no one reads as text. */
+	static const uint8_t nul_name[] = {0x0a, 0x0d, 0x08, 0x01, 0x12, 0x05, 'a', 'b',  0x00,
+	                                   'c',  'd',  0x1a, 0x02, 'i',  'd'};
+	static const uint8_t plain_name[] = {0x0a, 0x0d, 0x08, 0x01, 0x12, 0x05, 'a', 'b', 'x',
+	                                     'c',  'd',  0x1a, 0x02, 'i',  'd'};
+	static const uint8_t nul_unknown[] = {0x0a, 0x0f, 0x08, 0x01, 0x12, 0x01, 'a',  0x1a, 0x01,
+	                                      'i',  0xa2, 0x06, 0x04, 'x',  0x00, 'y', 'z'};
+	qt_envelope_t *env;
+
+	cr_assert_null(envelope_unpack(nul_name, sizeof(nul_name)));
+	env = envelope_unpack(plain_name, sizeof(plain_name));
+	cr_assert_not_null(env);
+	cr_assert_str_eq(env->hello->client_name, "abxcd");
+	envelope_free(env);
+	env = envelope_unpack(nul_unknown, sizeof(nul_unknown));
+	cr_assert_not_null(env);
+	cr_assert_str_eq(env->hello->client_name, "a");
+	envelope_free(env);
+}
+
 Test(envelope, pack_respects_max)
 {
 	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;

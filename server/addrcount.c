@@ -1,0 +1,143 @@
+/* Connection counts per source address (see addrcount.h). */
+#include "addrcount.h"
+
+#include <assert.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ADDRCOUNT_MIN_BUCKETS 64
+
+struct addrcount_entry {
+	addrcount_entry_t *next;
+	uint8_t key[ADDRCOUNT_KEY_LEN];
+	unsigned count;
+};
+
+/* FNV-1a over the seed and the key, finished with a 64-bit mixer. */
+static uint64_t addrcount_hash(const addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN])
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ t->seed;
+
+	for (size_t i = 0; i < ADDRCOUNT_KEY_LEN; i++) {
+		h ^= key[i];
+		h *= 0x100000001b3ull;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h;
+}
+
+void addrcount_init(addrcount_t *t, uint64_t seed)
+{
+	memset(t, 0, sizeof(*t));
+	t->seed = seed;
+	t->nbuckets = ADDRCOUNT_MIN_BUCKETS;
+	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
+	if (t->buckets == NULL)
+		abort();
+}
+
+void addrcount_free(addrcount_t *t)
+{
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		addrcount_entry_t *e = t->buckets[i];
+		while (e != NULL) {
+			addrcount_entry_t *next = e->next;
+			free(e);
+			e = next;
+		}
+	}
+	free(t->buckets);
+	memset(t, 0, sizeof(*t));
+}
+
+void addrcount_key(const struct sockaddr *sa, uint8_t key[ADDRCOUNT_KEY_LEN])
+{
+	memset(key, 0, ADDRCOUNT_KEY_LEN);
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *a = (const struct sockaddr_in *)sa;
+		/* ::ffff:a.b.c.d, as the kernel shows IPv4 on a dual-stack socket */
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &a->sin_addr, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)sa;
+		static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+		if (memcmp(a->sin6_addr.s6_addr, v4mapped, sizeof(v4mapped)) == 0)
+			memcpy(key, a->sin6_addr.s6_addr, ADDRCOUNT_KEY_LEN);
+		else
+			memcpy(key, a->sin6_addr.s6_addr, 8); /* the /64 network */
+	}
+}
+
+static addrcount_entry_t **addrcount_slot(const addrcount_t *t,
+                                          const uint8_t key[ADDRCOUNT_KEY_LEN])
+{
+	addrcount_entry_t **p = &t->buckets[addrcount_hash(t, key) & (t->nbuckets - 1)];
+
+	while (*p != NULL && memcmp((*p)->key, key, ADDRCOUNT_KEY_LEN) != 0)
+		p = &(*p)->next;
+	return p;
+}
+
+unsigned addrcount_get(const addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN])
+{
+	addrcount_entry_t **p = addrcount_slot(t, key);
+
+	return *p != NULL ? (*p)->count : 0;
+}
+
+/* Doubles the bucket array once there are more keys than buckets. */
+static void addrcount_grow(addrcount_t *t)
+{
+	size_t nb = t->nbuckets * 2;
+	addrcount_entry_t **b = calloc(nb, sizeof(*b));
+
+	if (b == NULL)
+		abort();
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		addrcount_entry_t *e = t->buckets[i];
+		while (e != NULL) {
+			addrcount_entry_t *next = e->next;
+			size_t k = addrcount_hash(t, e->key) & (nb - 1);
+			e->next = b[k];
+			b[k] = e;
+			e = next;
+		}
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = nb;
+}
+
+unsigned addrcount_add(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN])
+{
+	addrcount_entry_t **p = addrcount_slot(t, key);
+	addrcount_entry_t *e = *p;
+
+	if (e != NULL)
+		return ++e->count;
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		abort();
+	memcpy(e->key, key, ADDRCOUNT_KEY_LEN);
+	e->count = 1;
+	*p = e;
+	if (++t->n > t->nbuckets)
+		addrcount_grow(t);
+	return 1;
+}
+
+void addrcount_del(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN])
+{
+	addrcount_entry_t **p = addrcount_slot(t, key);
+	addrcount_entry_t *e = *p;
+
+	assert(e != NULL && e->count > 0);
+	if (--e->count > 0)
+		return;
+	*p = e->next;
+	free(e);
+	t->n--;
+}
