@@ -10,14 +10,17 @@ QT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # man-db (man, groff) and dpkg-dev (dpkg-shlibdeps for CPack's Depends)
 # for tests/check_man.sh and tests/check_deb.sh;
 # postgresql-contrib brings btree_gist for the exclusion constraint on
-# support group memberships (server/migrations/0002_support_groups.sql).
+# support group memberships (server/migrations/0002_support_groups.sql);
 # gettext brings xgettext, msgmerge and msgfmt for the CLI's message
-# catalogue (client/po/); locales the locale data QT_LOCALES are built from.
+# catalogue (client/po/); locales the locale data QT_LOCALES are built from;
+# clang with libclang-rt-dev (libFuzzer, the sanitizer runtimes) for the
+# fuzz targets and llvm for llvm-symbolizer (readable sanitizer reports).
 QT_DEPS=(build-essential cmake pkg-config libuv1-dev libprotobuf-c-dev
 	protobuf-c-compiler libpq-dev libssl-dev libcriterion-dev libargon2-dev
 	libsystemd-dev postgresql postgresql-contrib postgresql-client openssl
 	ca-certificates python3 python3-protobuf protobuf-compiler procps iproute2
-	util-linux systemd man-db dpkg-dev libsqlite3-dev gettext locales)
+	util-linux systemd man-db dpkg-dev libsqlite3-dev gettext locales clang
+	libclang-rt-dev llvm)
 
 # Locales the CLI is tested in (tests/test_cli_i18n.c runs it with
 # LANG=de_DE.UTF-8); a fresh Debian has none but C and C.UTF-8.
@@ -127,6 +130,22 @@ qt_build() {
 	cmake -S "$QT_ROOT" -B "$dir" --log-level=WARNING \
 		-DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" || qt_die "cmake configure failed"
 	cmake --build "$dir" -j"$(nproc)" || qt_die "build failed"
+}
+
+# The libFuzzer targets of tests/fuzz/ (fuzz_<name>).
+QT_FUZZ_TARGETS="frame envelope dispatch"
+
+# qt_build_fuzz DIR: configures the tree with clang and QUARTIER_FUZZ=ON into
+# DIR and builds only the fuzz targets (the code they cover is instrumented
+# for coverage, AddressSanitizer and UndefinedBehaviorSanitizer).
+qt_build_fuzz() {
+	local dir=$1 t targets=()
+	for t in $QT_FUZZ_TARGETS; do targets+=(--target "fuzz_$t"); done
+	qt_log "building the fuzz targets into ${dir#"$PWD"/}"
+	cmake -S "$QT_ROOT" -B "$dir" --log-level=WARNING -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DCMAKE_C_COMPILER=clang -DQT_WERROR=ON -DQUARTIER_FUZZ=ON -DQT_TESTS=OFF ||
+		qt_die "cmake configure (fuzz) failed"
+	cmake --build "$dir" -j"$(nproc)" "${targets[@]}" || qt_die "build (fuzz) failed"
 }
 
 # ------------------------------------------------------------------ PostgreSQL

@@ -86,7 +86,11 @@ static const route_t routes[] = {
 
 void dispatch_request(conn_t *c, qt_envelope_t *env)
 {
-	req_t *r = req_new(c, env);
+	dispatch_run(req_new(c, env));
+}
+
+void dispatch_run(req_t *r)
+{
 	const route_t *route = NULL;
 
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
@@ -101,11 +105,11 @@ void dispatch_request(conn_t *c, qt_envelope_t *env)
 	}
 	r->type = route->name;
 	if (route->needs_session) {
-		if (!conn_authenticated(c)) {
+		if (!conn_authenticated(r->conn)) {
 			req_fail(r, QT_UNAUTHENTICATED, "log in first (or the session has expired)", NULL);
 			return;
 		}
-		r->actor = c->actor;
+		r->actor = r->conn->actor;
 		req_run_mutation(r, route->handler);
 		return;
 	}

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
 #include <criterion/hooks.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -523,6 +524,44 @@ static void write_config(harness_t *h, const char *extra)
 	write_file(h->config_path, text);
 }
 
+/* Under the sanitizers (the second ctest run of deploy/test.sh) the
+ * server's reports go to files in the test's own directory, named
+ * sanitizer-quartierd.<pid>: harness_finish() fails the test on them, and
+ * deploy/test.sh fails the run on any report left anywhere.  Called in the
+ * server child before exec; a later log_path overrides an earlier one. */
+static void sanitizer_log_in_test_dir(const harness_t *h, const char *var)
+{
+	const char *cur = getenv(var);
+	char buf[4096];
+
+	if (cur == NULL || cur[0] == '\0')
+		return;
+	snprintf(buf, sizeof(buf), "%s:log_path=%s/sanitizer-quartierd", cur, h->dir);
+	setenv(var, buf, 1);
+}
+
+/* Prints the server's sanitizer reports (see sanitizer_log_in_test_dir)
+ * and returns how many there are. */
+static int sanitizer_reports(const harness_t *h)
+{
+	DIR *d = opendir(h->dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		char path[PATH_MAX + 256];
+		if (strncmp(e->d_name, "sanitizer-quartierd.", 20) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", h->dir, e->d_name);
+		print_tail(path, 80, "sanitizer report of quartierd");
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
 static pid_t spawn_server(harness_t *h)
 {
 	pid_t parent = getpid();
@@ -546,6 +585,8 @@ static pid_t spawn_server(harness_t *h)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
+		sanitizer_log_in_test_dir(h, "ASAN_OPTIONS");
+		sanitizer_log_in_test_dir(h, "UBSAN_OPTIONS");
 		if (h->set_watchdog_pid) {
 			char pid_text[32];
 			snprintf(pid_text, sizeof(pid_text), "%ld", (long)getpid());
@@ -701,6 +742,8 @@ void harness_finish(harness_t *h)
 		    : WIFEXITED(st) ? WEXITSTATUS(st)
 		                    : WTERMSIG(st));
 	}
+	cr_assert_eq(sanitizer_reports(h), 0,
+	             "the sanitizers reported errors in quartierd; see the reports above");
 }
 
 int harness_server_alive(harness_t *h)
