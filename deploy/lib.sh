@@ -148,6 +148,64 @@ qt_build_fuzz() {
 	cmake --build "$dir" -j"$(nproc)" "${targets[@]}" || qt_die "build (fuzz) failed"
 }
 
+# qt_run_fuzzer BUILD NAME SECONDS WORKDIR: runs BUILD's fuzz_NAME for
+# SECONDS from WORKDIR/NAME (created; new inputs are kept there) and the
+# seed corpus tests/fuzz/corpus/NAME.  Prints one line, "runs=N seconds=S
+# corpus=C", or on a finding (crash, leak, timeout) the output's tail on
+# stderr and "runs=N finding=PATH" (kept under BUILD/findings/), and then
+# returns 1.
+qt_run_fuzzer() {
+	local build=$1 t=$2 secs=$3 work=$4/$2 log rc=0 runs finding
+	mkdir -p "$work" "$build/findings"
+	log=$4/$t.log
+	"$build/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix="$build/findings/$t-" \
+		"$work" "$QT_ROOT/tests/fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	if ((rc != 0)); then
+		finding=$(sed -n 's/.*Test unit written to //p' "$log" | tail -n 1)
+		tail -n 40 "$log" >&2
+		printf 'runs=%s finding=%s\n' "${runs:-?}" "${finding:-none}"
+		return 1
+	fi
+	printf 'runs=%s seconds=%s corpus=%s\n' "${runs:-?}" "$secs" \
+		"$(find "$work" -type f | wc -l)"
+}
+
+# ------------------------------------------------------------------ sanitizers
+
+# qt_sanitizer_env DIR: exports ASAN_OPTIONS and UBSAN_OPTIONS for a run of
+# sanitizer builds: ASan/LSan reports of every process go to DIR/asan.<pid>
+# (tests/harness.c moves the server's into its test's directory), leaks are
+# checked at every exit; UBSan reports go to stderr and abort the process.
+qt_sanitizer_env() {
+	mkdir -p -- "$1"
+	export ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_string_checks=1:log_path=$1/asan"
+	export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+}
+
+# qt_sanitizer_reports DIR: prints every sanitizer report under DIR and the
+# number of them on the last line: ASan/LSan report files, and server logs
+# with a UBSan report (GCC's UBSan writes to stderr, whatever log_path says;
+# it also aborts the process, which fails its test by itself).
+qt_sanitizer_reports() {
+	local f n=0
+	while IFS= read -r f; do
+		n=$((n + 1))
+		printf -- '---- %s\n' "${f#"$1"/}"
+		if [[ $f == *.log ]]; then
+			grep -A 20 -m 1 'runtime error:' -- "$f"
+		else
+			head -n 60 -- "$f"
+		fi
+	done < <({
+		find "$1" -type f \( -name 'asan.*' -o -name 'ubsan.*' -o \
+			-name 'sanitizer-quartierd.*' \) 2>/dev/null
+		grep -rl --include='*.log' 'runtime error:' "$1" 2>/dev/null
+	} | sort)
+	echo "$n"
+}
+
 # ------------------------------------------------------------------ PostgreSQL
 
 # qt_pg_bindir: prints the directory holding initdb, pg_ctl, postgres and psql.
@@ -400,4 +458,66 @@ EOF
 	}
 	rm -f -- "$d/.openssl.err"
 	qt_certs_valid "$d" || qt_die "certificates in $d do not verify"
+}
+
+# ------------------------------------------------------------------ test runs
+
+# qt_test_env_up DIR: a private PostgreSQL cluster on a free port (DIR/pg,
+# socket in DIR/run) and throwaway certificates (DIR/tls) for the tests;
+# exports the QT_TEST_* variables the tests read (see deploy/test.sh),
+# with QT_TEST_TMPDIR=DIR.  DIR must exist and be reachable by the
+# cluster's owner.
+qt_test_env_up() {
+	local dir=$1 port
+	port=$(qt_free_port)
+	qt_pg_init "$dir/pg" "$dir/run" "$port"
+	qt_pg_start "$dir/pg"
+	qt_make_certs "$dir/tls"
+	export QT_TEST_PG_BINDIR QT_TEST_PGHOST QT_TEST_PGPORT QT_TEST_PGUSER \
+		QT_TEST_CERT_DIR QT_TEST_TMPDIR QT_TEST_RUN_AS
+	QT_TEST_PG_BINDIR=$(qt_pg_bindir)
+	QT_TEST_PGHOST=$QT_PG_SOCK
+	QT_TEST_PGPORT=$port
+	QT_TEST_PGUSER=postgres
+	QT_TEST_CERT_DIR=$dir/tls
+	QT_TEST_TMPDIR=$dir
+	if ((EUID == 0)); then QT_TEST_RUN_AS=postgres; else QT_TEST_RUN_AS=; fi
+}
+
+# qt_test_env_down DIR: stops the cluster of qt_test_env_up and any the
+# tests started below DIR and left running, and removes DIR.
+qt_test_env_down() {
+	local dir=$1 pidfile
+	[[ -d $dir ]] || return 0
+	qt_pg_stop "$dir/pg" >/dev/null 2>&1
+	while IFS= read -r pidfile; do
+		qt_warn "stopping leftover PostgreSQL in ${pidfile%/postmaster.pid}"
+		qt_pg_stop "${pidfile%/postmaster.pid}" immediate >/dev/null 2>&1
+	done < <(find "$dir" -name postmaster.pid 2>/dev/null)
+	rm -rf -- "$dir"
+}
+
+# qt_kill_servers BUILD...: ends quartierd processes still running a server
+# binary of one of the builds (server/quartierd, tests/quartierd-fault) --
+# left behind by tests that crashed before stopping theirs -- matched by
+# their executable's exact path: SIGTERM, then SIGKILL after 5 s.
+qt_kill_servers() {
+	local b p exe pids=() i
+	for p in /proc/[0-9]*; do
+		exe=$(readlink "$p/exe" 2>/dev/null) || continue
+		exe=${exe% (deleted)}
+		for b in "$@"; do
+			if [[ $exe == "$b/server/quartierd" || $exe == "$b/tests/quartierd-fault" ]]; then
+				pids+=("${p#/proc/}")
+			fi
+		done
+	done
+	((${#pids[@]} > 0)) || return 0
+	qt_warn "stopping leftover quartierd: ${pids[*]}"
+	kill -TERM "${pids[@]}" 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "${pids[@]}" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "${pids[@]}" 2>/dev/null || true
 }

@@ -23,9 +23,9 @@
 #   QT_TEST_CERT_DIR   ca.pem, ca.key, server.pem, server.key (localhost, 127.0.0.1)
 #   QT_TEST_TMPDIR     scratch directory, removed afterwards (mode 755)
 #   QT_TEST_RUN_AS     user to run PostgreSQL binaries as (postgres when root, else empty)
-# and, in the sanitize stage, ASAN_OPTIONS / UBSAN_OPTIONS with a log_path
-# under QT_TEST_TMPDIR (tests/harness.c moves the server's reports into the
-# test's own directory).
+# and, in the sanitize stage, ASAN_OPTIONS with a log_path under
+# QT_TEST_TMPDIR (tests/harness.c moves the server's reports into the test's
+# own directory) and UBSAN_OPTIONS.
 # shellcheck disable=SC2317 # teardown and its helpers run from the EXIT trap
 set -euo pipefail
 
@@ -42,43 +42,12 @@ FUZZ_SECONDS=${QT_FUZZ_SECONDS:-20}
 TMP=
 SUMMARY=()
 
-# kill_leftover_servers: ends quartierd processes still running the binary of
-# one of this run's builds (tests that crashed before stopping theirs),
-# matched by their executable's exact path.
-kill_leftover_servers() {
-	local b p exe pids=() i
-	for p in /proc/[0-9]*; do
-		exe=$(readlink "$p/exe" 2>/dev/null) || continue
-		for b in "$BUILD" "$ASAN_BUILD"; do
-			if [[ $exe == "$b/server/quartierd" || $exe == "$b/server/quartierd (deleted)" ]]; then
-				pids+=("${p#/proc/}")
-			fi
-		done
-	done
-	((${#pids[@]} > 0)) || return 0
-	qt_warn "stopping leftover quartierd: ${pids[*]}"
-	kill -TERM "${pids[@]}" 2>/dev/null || true
-	for ((i = 0; i < 50; i++)); do
-		kill -0 "${pids[@]}" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "${pids[@]}" 2>/dev/null || true
-}
-
 teardown() {
-	local rc=$? pidfile
+	local rc=$?
 	trap - EXIT
 	set +e
-	kill_leftover_servers
-	if [[ -n $TMP && -d $TMP ]]; then
-		qt_pg_stop "$TMP/pg" >/dev/null 2>&1
-		# Clusters the tests started themselves and left running.
-		while IFS= read -r pidfile; do
-			qt_warn "stopping leftover PostgreSQL in ${pidfile%/postmaster.pid}"
-			qt_pg_stop "${pidfile%/postmaster.pid}" immediate >/dev/null 2>&1
-		done < <(find "$TMP" -name postmaster.pid 2>/dev/null)
-		rm -rf -- "$TMP"
-	fi
+	qt_kill_servers "$BUILD" "$ASAN_BUILD"
+	[[ -z $TMP ]] || qt_test_env_down "$TMP"
 	exit "$rc"
 }
 
@@ -91,37 +60,6 @@ stage_done() {
 	SUMMARY+=("stage $1 $verdict $((SECONDS - $3)) s")
 }
 
-# sanitizer_reports DIR: prints every sanitizer report file under DIR and
-# the number of them on the last line.
-sanitizer_reports() {
-	local f n=0
-	while IFS= read -r f; do
-		n=$((n + 1))
-		printf -- '---- %s\n' "${f#"$1"/}"
-		head -n 60 -- "$f"
-	done < <(find "$1" -type f \( -name 'asan.*' -o -name 'ubsan.*' -o \
-		-name 'sanitizer-quartierd.*' \) 2>/dev/null | sort)
-	echo "$n"
-}
-
-# run_fuzzer NAME: runs build-fuzz's fuzz_NAME for FUZZ_SECONDS from a copy
-# of its seed corpus; findings go to build-fuzz/findings/NAME-*.
-run_fuzzer() {
-	local t=$1 work=$TMP/fuzz/$1 out rc=0
-	mkdir -p "$work" "$FUZZ_BUILD/findings"
-	out=$TMP/fuzz/$t.log
-	"$FUZZ_BUILD/tests/fuzz/fuzz_$t" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
-		-rss_limit_mb=2048 -print_final_stats=1 \
-		-artifact_prefix="$FUZZ_BUILD/findings/$t-" \
-		"$work" "$ROOT/tests/fuzz/corpus/$t" >"$out" 2>&1 || rc=$?
-	if ((rc != 0)); then
-		qt_warn "fuzz_$t found a failure (exit $rc); last lines of its output:"
-		tail -n 40 "$out" >&2
-		return 1
-	fi
-	qt_log "fuzz_$t: $(grep -m1 '^Done' "$out" || echo 'no summary')"
-}
-
 qt_install_deps
 rc=0
 
@@ -132,19 +70,7 @@ trap 'exit 143' TERM
 chmod 755 "$TMP" # the postgres user must reach the cluster below it
 
 if has_stage plain || has_stage sanitize; then
-	PG_PORT=$(qt_free_port)
-	qt_pg_init "$TMP/pg" "$TMP/run" "$PG_PORT"
-	qt_pg_start "$TMP/pg"
-	qt_make_certs "$TMP/tls"
-
-	export QT_TEST_PG_BINDIR QT_TEST_PGHOST QT_TEST_PGPORT QT_TEST_PGUSER \
-		QT_TEST_CERT_DIR QT_TEST_TMPDIR QT_TEST_RUN_AS
-	QT_TEST_PG_BINDIR=$(qt_pg_bindir)
-	QT_TEST_PGHOST=$QT_PG_SOCK
-	QT_TEST_PGPORT=$PG_PORT
-	QT_TEST_PGUSER=postgres
-	QT_TEST_CERT_DIR=$TMP/tls
-	if ((EUID == 0)); then QT_TEST_RUN_AS=postgres; else QT_TEST_RUN_AS=; fi
+	qt_test_env_up "$TMP"
 fi
 
 if has_stage plain; then
@@ -152,7 +78,7 @@ if has_stage plain; then
 	qt_build "$BUILD" -DQT_WERROR=ON
 	QT_TEST_TMPDIR=$TMP/plain
 	mkdir -p "$QT_TEST_TMPDIR" && chmod 755 "$QT_TEST_TMPDIR"
-	qt_log "running tests (PostgreSQL on port $PG_PORT, scratch $QT_TEST_TMPDIR)"
+	qt_log "running tests (PostgreSQL on port $QT_TEST_PGPORT, scratch $QT_TEST_TMPDIR)"
 	ctest --test-dir "$BUILD" --output-on-failure || st=$?
 	stage_done plain "$st" "$start"
 	((st == 0)) || rc=1
@@ -163,16 +89,16 @@ if has_stage sanitize; then
 	qt_build "$ASAN_BUILD" -DQT_WERROR=ON -DQUARTIER_SANITIZE=ON
 	QT_TEST_TMPDIR=$TMP/sanitize
 	mkdir -p "$QT_TEST_TMPDIR/reports" && chmod 755 "$QT_TEST_TMPDIR"
-	# Reports go to files (the server's stderr is its log, a test's is
-	# Criterion's): asan.<pid>, ubsan.<pid>, or sanitizer-quartierd.<pid> in
-	# the test's directory.  Leaks are checked at every process exit.
-	export ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:check_initialization_order=1:strict_string_checks=1:log_path=$QT_TEST_TMPDIR/reports/asan"
-	export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$QT_TEST_TMPDIR/reports/ubsan"
+	# ASan reports go to files (the server's stderr is its log, a test's is
+	# Criterion's): asan.<pid>, or sanitizer-quartierd.<pid> in the test's
+	# directory.  Leaks are checked at every process exit.  UBSan reports
+	# land on stderr and abort the process.
+	qt_sanitizer_env "$QT_TEST_TMPDIR/reports"
 	qt_log "running tests under ASan+UBSan (scratch $QT_TEST_TMPDIR)"
 	ctest --test-dir "$ASAN_BUILD" --output-on-failure || st=$?
 	unset ASAN_OPTIONS UBSAN_OPTIONS
-	kill_leftover_servers
-	reports=$(sanitizer_reports "$QT_TEST_TMPDIR")
+	qt_kill_servers "$ASAN_BUILD"
+	reports=$(qt_sanitizer_reports "$QT_TEST_TMPDIR")
 	n=${reports##*$'\n'}
 	if [[ $n != 0 ]]; then
 		printf '%s\n' "${reports%$'\n'*}" >&2
@@ -187,7 +113,12 @@ if has_stage fuzz; then
 	start=$SECONDS st=0
 	qt_build_fuzz "$FUZZ_BUILD"
 	for t in $QT_FUZZ_TARGETS; do
-		run_fuzzer "$t" || st=1
+		if out=$(qt_run_fuzzer "$FUZZ_BUILD" "$t" "$FUZZ_SECONDS" "$TMP/fuzz"); then
+			qt_log "fuzz_$t: $out"
+		else
+			qt_warn "fuzz_$t: $out"
+			st=1
+		fi
 	done
 	stage_done fuzz "$st" "$start"
 	((st == 0)) || rc=1

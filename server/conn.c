@@ -111,7 +111,7 @@ static int conn_flush_tls(conn_t *c)
 			return 0;
 		w = malloc(sizeof(*w) + pending);
 		if (w == NULL)
-			abort();
+			return -1; /* the caller closes the connection */
 		n = BIO_read(c->wbio, w->data, (int)pending);
 		if (n <= 0) {
 			free(w);
@@ -140,6 +140,12 @@ qt_status_t conn_send(conn_t *c, const qt_envelope_t *env)
 	if (c->handle_closed || c->state == CONN_TLS_HANDSHAKE)
 		return QT_UNAVAILABLE;
 	rc = envelope_pack(env, c->srv->cfg.max_frame, &buf, &len);
+	if (rc == QT_NOMEM) {
+		/* A missing answer would leave the peer waiting: end the stream
+		 * (without a goodbye, which would need memory too). */
+		conn_close(c, QT_OK, NULL);
+		return QT_UNAVAILABLE;
+	}
 	if (rc != QT_OK)
 		return rc;
 	ERR_clear_error();
@@ -412,6 +418,11 @@ void conn_process(conn_t *c)
 				conn_close(c, st, msg);
 				break;
 			}
+			if (st == QT_NOMEM) {
+				/* QT_NOMEM is local to this process; the wire knows RESOURCE_EXHAUSTED. */
+				conn_close(c, QT_RESOURCE_EXHAUSTED, "the server is short of memory");
+				break;
+			}
 			if (st != QT_OK) {
 				conn_close(c, st, st == QT_PROTOCOL_ERROR ? "a frame of length 0 is not allowed"
 				                                         : qt_status_str(st));
@@ -497,8 +508,14 @@ void conn_accept(server_t *srv)
 {
 	conn_t *c = calloc(1, sizeof(*c));
 
-	if (c == NULL)
-		abort();
+	if (c == NULL) {
+		/* libuv holds the new socket and pauses the listener until it is
+		 * accepted: the sweep timer tries again. */
+		if (!srv->accept_deferred)
+			log_warning(&srv->log, "event=out_of_memory stage=accept");
+		srv->accept_deferred = 1;
+		return;
+	}
 	c->magic = CONN_MAGIC;
 	c->srv = srv;
 	c->refs = 1; /* the socket's reference, dropped in conn_close_cb */

@@ -125,7 +125,7 @@ static int dbc_watch(db_conn_t *dc, int events)
 	if (dc->poll == NULL) {
 		db_poll_t *p = calloc(1, sizeof(*p));
 		if (p == NULL)
-			abort();
+			return -1;
 		rc = uv_poll_init(dc->pool->loop, &p->poll, fd);
 		if (rc != 0) {
 			log_error(dc->pool->log, "event=db_poll_init status=failed error=\"%s\"", uv_strerror(rc));
@@ -527,7 +527,7 @@ qt_status_t db_query(db_pool_t *pool, const char *sql, int nparams,
 		return QT_RESOURCE_EXHAUSTED;
 	job = calloc(1, sizeof(*job));
 	if (job == NULL)
-		abort();
+		return QT_NOMEM;
 	job->sql = sql;
 	job->nparams = nparams;
 	job->values = values;

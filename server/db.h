@@ -49,8 +49,8 @@ void db_pool_close(db_pool_t *pool);
 /* Sends sql with nparams text parameters (NULL entries are SQL NULL).  sql
  * and values are borrowed until cb has been called.  Returns QT_OK and
  * calls cb exactly once later; on an immediate failure (no connection up:
- * QT_UNAVAILABLE, queue full: QT_RESOURCE_EXHAUSTED) it returns that status
- * and never calls cb. */
+ * QT_UNAVAILABLE, queue full: QT_RESOURCE_EXHAUSTED, no memory: QT_NOMEM)
+ * it returns that status and never calls cb. */
 qt_status_t db_query(db_pool_t *pool, const char *sql, int nparams,
                      const char *const *values, db_result_cb cb, void *arg);
 

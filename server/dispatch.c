@@ -86,7 +86,15 @@ static const route_t routes[] = {
 
 void dispatch_request(conn_t *c, qt_envelope_t *env)
 {
-	dispatch_run(req_new(c, env));
+	req_t *r = req_new(c, env);
+
+	if (r == NULL) {
+		/* Without a request there is nothing to answer with. */
+		envelope_free(env);
+		conn_close(c, QT_RESOURCE_EXHAUSTED, "the server is short of memory");
+		return;
+	}
+	dispatch_run(r);
 }
 
 void dispatch_run(req_t *r)

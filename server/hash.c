@@ -75,8 +75,10 @@ static qt_status_t hash_submit(server_t *srv, int verify, const char *encoded,
 	if (srv->hash_queued >= srv->cfg.hash_queue_max)
 		return QT_RESOURCE_EXHAUSTED;
 	job = calloc(1, sizeof(*job));
-	if (job == NULL || (job->password = strdup(password)) == NULL)
-		abort();
+	if (job == NULL || (job->password = strdup(password)) == NULL) {
+		free(job); /* no memory: refused like a full queue */
+		return QT_RESOURCE_EXHAUSTED;
+	}
 	job->srv = srv;
 	job->verify = verify;
 	if (encoded != NULL)

@@ -12,17 +12,19 @@
 struct req_chunk {
 	req_chunk_t *next;
 	size_t used, size;
+	int reserved;        /* lies in the server's reserve: not freed on its own */
 	_Alignas(16) unsigned char data[];
 };
 
 #define REQ_CHUNK_MIN 4096
+#define REQ_OOM_MESSAGE "the server is short of memory; try again"
 
 req_t *req_new(conn_t *c, qt_envelope_t *env)
 {
 	req_t *r = calloc(1, sizeof(*r));
 
 	if (r == NULL)
-		abort();
+		return NULL;
 	r->conn = c;
 	r->srv = c->srv;
 	r->env = env;
@@ -38,6 +40,34 @@ req_t *req_new(conn_t *c, qt_envelope_t *env)
 	return r;
 }
 
+/* A chunk of exactly n bytes from the server's reserve, for a request whose
+ * arena could not grow; marks the request.  Aborts when the reserve cannot
+ * hold it: then there is no memory left to answer with. */
+static req_chunk_t *req_reserve_chunk(req_t *r, size_t n)
+{
+	server_t *srv = r->srv;
+	size_t at = (srv->oom_reserve_used + 15) & ~(size_t)15;
+	req_chunk_t *ch;
+
+	if (srv->oom_reserve == NULL || at + sizeof(*ch) + n > SERVER_OOM_RESERVE) {
+		log_error(&srv->log, "event=out_of_memory conn=%llu type=%s bytes=%zu reserve=spent",
+		          (unsigned long long)r->conn->id, r->type, n);
+		abort();
+	}
+	ch = (req_chunk_t *)(srv->oom_reserve + at);
+	srv->oom_reserve_used = at + sizeof(*ch) + n;
+	ch->size = n;
+	ch->used = 0;
+	ch->reserved = 1;
+	if (!r->oom) {
+		r->oom = 1;
+		srv->oom_reserve_users++;
+		log_warning(&srv->log, "event=out_of_memory conn=%llu type=%s bytes=%zu reserve=used",
+		            (unsigned long long)r->conn->id, r->type, n);
+	}
+	return ch;
+}
+
 void *req_alloc(req_t *r, size_t n)
 {
 	req_chunk_t *ch = r->arena;
@@ -46,10 +76,13 @@ void *req_alloc(req_t *r, size_t n)
 	if (ch == NULL || ch->size - ch->used < n) {
 		size_t size = n > REQ_CHUNK_MIN ? n : REQ_CHUNK_MIN;
 		ch = malloc(sizeof(*ch) + size);
-		if (ch == NULL)
-			abort();
-		ch->size = size;
-		ch->used = 0;
+		if (ch != NULL) {
+			ch->size = size;
+			ch->used = 0;
+			ch->reserved = 0;
+		} else {
+			ch = req_reserve_chunk(r, n);
+		}
 		ch->next = r->arena;
 		r->arena = ch;
 	}
@@ -142,18 +175,23 @@ const char *req_text_array(req_t *r, const char *const *v, size_t n)
 static void req_free(req_t *r)
 {
 	conn_t *c = r->conn;
+	server_t *srv = r->srv;
 
 	while (r->arena != NULL) {
 		req_chunk_t *next = r->arena->next;
-		free(r->arena);
+		if (!r->arena->reserved)
+			free(r->arena);
 		r->arena = next;
 	}
+	/* The reserve is whole again once no request holds memory in it. */
+	if (r->oom && --srv->oom_reserve_users == 0)
+		srv->oom_reserve_used = 0;
 	envelope_free(r->env);
 	if (r->replay != NULL)
 		quartier__v1__response__free_unpacked(r->replay, NULL);
 	free(r);
 	c->in_flight--;
-	if (c->srv->shutting_down && c->in_flight == 0)
+	if (srv->shutting_down && c->in_flight == 0)
 		conn_close(c, QT_UNAVAILABLE, "the server is shutting down");
 	/* Input may have waited for this slot. */
 	if (c->state != CONN_CLOSING)
@@ -193,7 +231,7 @@ static char *req_hex(const uint8_t *b, size_t n)
 	char *out = malloc(2 * n + 1);
 
 	if (out == NULL)
-		abort();
+		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		out[2 * i] = digits[b[i] >> 4];
 		out[2 * i + 1] = digits[b[i] & 15];
@@ -214,12 +252,17 @@ static void req_store_answer(req_t *r)
 	uint8_t *buf = malloc(n + 1);
 	char tmp[32];
 
-	if (buf == NULL)
-		abort();
-	quartier__v1__response__pack(&r->resp, buf);
 	ctx = calloc(1, sizeof(*ctx));
-	if (ctx == NULL)
-		abort();
+	if (buf == NULL || ctx == NULL) {
+		/* Without memory to store it the answer goes out unstored: the
+		 * change is committed; a replay is answered as applied. */
+		free(buf);
+		free(ctx);
+		r->claimed = 0;
+		req_reply(r);
+		return;
+	}
+	quartier__v1__response__pack(&r->resp, buf);
 	ctx->r = r;
 	snprintf(tmp, sizeof(tmp), "%lld", (long long)r->actor.account_id);
 	ctx->params[0] = strdup(tmp);
@@ -228,8 +271,11 @@ static void req_store_answer(req_t *r)
 	ctx->params[2] = strdup(tmp);
 	ctx->params[3] = req_hex(buf, n);
 	free(buf);
-	if (ctx->params[0] == NULL || ctx->params[1] == NULL || ctx->params[2] == NULL)
-		abort();
+	if (ctx->params[0] == NULL || ctx->params[1] == NULL || ctx->params[2] == NULL ||
+	    ctx->params[3] == NULL) {
+		req_store_done(NULL, NULL, ctx);
+		return;
+	}
 	if (db_query(r->srv->db,
 	             "UPDATE client_mutation SET response = decode($4, 'hex') "
 	             "WHERE account_id = $1 AND client_id = $2 AND seq = $3",
@@ -482,12 +528,23 @@ void req_fail_db(req_t *r, const db_error_t *err)
 int req_query(req_t *r, const char *sql, int nparams, const char *const *values,
               db_result_cb cb)
 {
-	qt_status_t st = db_query(r->srv->db, sql, nparams, values, cb, r);
+	qt_status_t st;
 
+	/* A request that ran out of memory starts no more database work: it
+	 * ends here and gives its reserve memory back. */
+	if (r->oom) {
+		req_fail(r, QT_RESOURCE_EXHAUSTED, REQ_OOM_MESSAGE, NULL);
+		return -1;
+	}
+	st = db_query(r->srv->db, sql, nparams, values, cb, r);
 	if (st == QT_OK)
 		return 0;
-	req_fail(r, st, st == QT_UNAVAILABLE ? "the database is unavailable; try again"
-	                                     : "the server is overloaded; try again", NULL);
+	if (st == QT_UNAVAILABLE)
+		req_fail(r, st, "the database is unavailable; try again", NULL);
+	else if (st == QT_NOMEM)
+		req_fail(r, QT_RESOURCE_EXHAUSTED, REQ_OOM_MESSAGE, NULL);
+	else
+		req_fail(r, st, "the server is overloaded; try again", NULL);
 	return -1;
 }
 
@@ -505,13 +562,17 @@ req_t *req_new_internal(conn_t *c, const Quartier__V1__Request *body, const char
 	n = quartier__v1__envelope__get_packed_size(&env);
 	buf = malloc(n + 1);
 	if (buf == NULL)
-		abort();
+		return NULL;
 	quartier__v1__envelope__pack(&env, buf);
 	copy = envelope_unpack(buf, n);
 	free(buf);
 	if (copy == NULL)
 		return NULL;
 	r = req_new(c, copy);
+	if (r == NULL) {
+		envelope_free(copy);
+		return NULL;
+	}
 	r->type = name;
 	r->on_done = on_done;
 	r->done_arg = arg;

@@ -3,7 +3,13 @@
  * ends every request with exactly one req_reply() or req_fail*(), possibly
  * later from a database or thread-pool callback; the arena, the envelope
  * and the connection reference are released right after the answer is
- * written. */
+ * written.
+ *
+ * Out of memory: when the arena cannot grow, it takes memory from the
+ * server's reserve (server.h) instead, so the handler runs on unchanged;
+ * the request is marked and sends no further query (req_query() answers
+ * RESOURCE_EXHAUSTED, retryable), and an answer it already has goes out.
+ * Only when the reserve is spent too does the server abort. */
 #ifndef QUARTIERD_REQUEST_H
 #define QUARTIERD_REQUEST_H
 
@@ -38,13 +44,18 @@ typedef struct req {
 	Quartier__V1__Response *replay;  /* owned: a stored answer being replayed */
 	Quartier__V1__Cursor cursor;     /* resp.cursor points here after a mutation */
 	char cursor_epoch[33];
+	int oom;                         /* the arena took memory from the reserve */
 } req_t;
 
-/* Creates a request for env (ownership moves to the request) on c. */
+/* Creates a request for env (ownership moves to the request) on c.
+ * Returns NULL if there is no memory for it; env is then still the
+ * caller's. */
 req_t *req_new(conn_t *c, qt_envelope_t *env);
 
-/* Zeroed memory owned by the request, freed after the answer.  Never NULL
- * (the server aborts on out-of-memory). */
+/* Zeroed memory owned by the request, freed after the answer.  Never NULL:
+ * if malloc fails, the memory comes from the server's reserve and the
+ * request is marked out of memory (see above); the server aborts only when
+ * the reserve is spent. */
 void *req_alloc(req_t *r, size_t n);
 char *req_strdup(req_t *r, const char *s);
 char *req_printf(req_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -58,8 +69,9 @@ void req_fail(req_t *r, qt_status_t st, const char *msg, const char *field);
 /* Answers with the translated database error and ends the request. */
 void req_fail_db(req_t *r, const db_error_t *err);
 
-/* Sends a query for the request; if it cannot even be queued, answers with
- * the error and returns non-zero (cb is then never called). */
+/* Sends a query for the request; if it cannot even be queued (database
+ * down, queue full, no memory, or the request already ran out of memory),
+ * answers with the error and returns non-zero (cb is then never called). */
 int req_query(req_t *r, const char *sql, int nparams, const char *const *values,
               db_result_cb cb);
 

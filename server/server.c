@@ -116,6 +116,11 @@ static void server_sweep_cb(uv_timer_t *t)
 {
 	server_t *srv = t->data;
 
+	/* A connection that could not be accepted for want of memory. */
+	if (srv->accept_deferred && !srv->shutting_down) {
+		srv->accept_deferred = 0;
+		conn_accept(srv);
+	}
 	conn_sweep(srv, uv_now(srv->loop));
 	server_apply_auth(srv);
 	session_check_tick(&srv->session_check);
@@ -167,6 +172,11 @@ void server_shutdown(server_t *srv)
 	srv->metrics_http = NULL;
 	/* Idle connections go now; busy ones when their last answer is out
 	 * (checked by the sweep) or at the deadline. */
+	/* A connection that could not be accepted for want of memory. */
+	if (srv->accept_deferred && !srv->shutting_down) {
+		srv->accept_deferred = 0;
+		conn_accept(srv);
+	}
 	conn_sweep(srv, uv_now(srv->loop));
 	server_maybe_finish(srv);
 }
@@ -311,6 +321,14 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 		return QT_INTERNAL;
 	}
 
+	/* Touched now, so that it is really there when malloc fails. */
+	srv->oom_reserve = malloc(SERVER_OOM_RESERVE);
+	if (srv->oom_reserve == NULL) {
+		snprintf(err, err_len, "out of memory");
+		return QT_INTERNAL;
+	}
+	memset(srv->oom_reserve, 0, SERVER_OOM_RESERVE);
+
 	srv->ssl_ctx = tls_ctx_new(&srv->cfg, err, err_len);
 	if (srv->ssl_ctx == NULL)
 		return QT_INVALID_ARGUMENT;
@@ -395,6 +413,8 @@ void server_free(server_t *srv)
 	addrcount_free(&srv->per_addr);
 	SSL_CTX_free(srv->ssl_ctx);
 	srv->ssl_ctx = NULL;
+	free(srv->oom_reserve);
+	srv->oom_reserve = NULL;
 	config_free(&srv->cfg);
 	free(srv->config_path);
 	for (size_t i = 0; i < srv->noverrides; i++)

@@ -21,6 +21,7 @@
 
 #define SERVER_NAME "quartierd/" QUARTIER_VERSION
 #define SERVER_READ_BUF 65536
+#define SERVER_OOM_RESERVE (1024u * 1024u) /* bytes, see oom_reserve */
 
 typedef struct conn conn_t;
 typedef struct hash_job hash_job_t;
@@ -61,6 +62,14 @@ typedef struct server {
 	metrics_t metrics;           /* counters for the Prometheus endpoint */
 	metrics_http_t *metrics_http; /* owned; NULL when metrics_port = 0 */
 	int exit_code;
+	/* Memory that requests fall back on when malloc fails (request.c), so
+	 * that such a request finishes with a retryable error instead of the
+	 * server aborting.  Bump-allocated; whole again once no request holds
+	 * memory in it. */
+	unsigned char *oom_reserve;  /* owned, SERVER_OOM_RESERVE bytes; NULL: none */
+	size_t oom_reserve_used;     /* bytes handed out */
+	unsigned oom_reserve_users;  /* requests holding memory in it */
+	int accept_deferred;         /* a connection waits: no memory to accept it */
 	char read_buf[SERVER_READ_BUF]; /* loop-wide: every read is consumed at once */
 } server_t;
 

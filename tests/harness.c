@@ -525,10 +525,11 @@ static void write_config(harness_t *h, const char *extra)
 }
 
 /* Under the sanitizers (the second ctest run of deploy/test.sh) the
- * server's reports go to files in the test's own directory, named
+ * server's ASan/LSan reports go to files in the test's own directory, named
  * sanitizer-quartierd.<pid>: harness_finish() fails the test on them, and
- * deploy/test.sh fails the run on any report left anywhere.  Called in the
- * server child before exec; a later log_path overrides an earlier one. */
+ * deploy/test.sh fails the run on any report left anywhere.  (UBSan's go to
+ * stderr, the server log, and abort the server.)  Called in the server
+ * child before exec; a later log_path overrides an earlier one. */
 static void sanitizer_log_in_test_dir(const harness_t *h, const char *var)
 {
 	const char *cur = getenv(var);
@@ -586,14 +587,14 @@ static pid_t spawn_server(harness_t *h)
 			dup2(fd, 2);
 		}
 		sanitizer_log_in_test_dir(h, "ASAN_OPTIONS");
-		sanitizer_log_in_test_dir(h, "UBSAN_OPTIONS");
 		if (h->set_watchdog_pid) {
 			char pid_text[32];
 			snprintf(pid_text, sizeof(pid_text), "%ld", (long)getpid());
 			setenv("WATCHDOG_PID", pid_text, 1);
 		}
-		execl(QUARTIERD_PATH, "quartierd", "-c", h->config_path, (char *)NULL);
-		fprintf(stderr, "exec %s: %s\n", QUARTIERD_PATH, strerror(errno));
+		const char *exe = h->server_exe != NULL ? h->server_exe : QUARTIERD_PATH;
+		execl(exe, "quartierd", "-c", h->config_path, (char *)NULL);
+		fprintf(stderr, "exec %s: %s\n", exe, strerror(errno));
 		_exit(127);
 	}
 	return pid;

@@ -77,6 +77,9 @@ typedef struct harness {
 	/* Set after harness_begin(): the server child exports WATCHDOG_PID=<its
 	 * own pid>, as systemd does (sd_notify tests). */
 	int set_watchdog_pid;
+	/* Set after harness_begin(): another build of the server to start
+	 * (e.g. quartierd-fault); NULL = QUARTIERD_PATH. */
+	const char *server_exe;
 } harness_t;
 
 /* The harness of the running test (one per test process). */

@@ -165,6 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&answer, 0, sizeof(answer));
 	c = fuzz_conn(srv, data[0]);
 	r = req_new(c, env);
+	FUZZ_ASSERT(r != NULL);
 	r->on_done = fuzz_done;
 	r->done_arg = &answer;
 	dispatch_run(r); /* r and env belong to the request machinery now */

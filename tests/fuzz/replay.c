@@ -60,6 +60,8 @@ static size_t replay_dir(const char *dir)
 		n++;
 	}
 	closedir(d);
+	if (n == 0)
+		return 0;
 	qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		FILE *f;
