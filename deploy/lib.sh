@@ -83,7 +83,9 @@ qt_install_deps() {
 qt_locale_known() {
 	local want
 	want=$(printf '%s' "$1" | tr 'A-Z' 'a-z' | tr -d -- '-')
-	locale -a 2>/dev/null | tr 'A-Z' 'a-z' | tr -d -- '-' | grep -qxF -- "$want"
+	# Here-strings, not pipes into grep -q: under pipefail an early exit of
+	# grep would fail the writer with SIGPIPE.
+	grep -qxF -- "$want" <<<"$(locale -a 2>/dev/null | tr 'A-Z' 'a-z' | tr -d -- '-')"
 }
 
 # qt_install_locales: generates the locales of QT_LOCALES that are missing
@@ -318,7 +320,7 @@ qt_pg_init() {
 
 	if [[ ! -f $data/PG_VERSION ]]; then
 		loc=C
-		if locale -a 2>/dev/null | grep -qixE 'c\.utf-?8'; then loc=C.UTF-8; fi
+		if grep -qixE 'c\.utf-?8' <<<"$(locale -a 2>/dev/null)"; then loc=C.UTF-8; fi
 		qt_log "creating PostgreSQL cluster in $1"
 		qt_run_quiet initdb qt_pg_as "$bindir/initdb" -D "$data" -A trust -U postgres \
 			--encoding=UTF8 --locale="$loc" || qt_die "initdb failed"
@@ -383,7 +385,7 @@ s.close()
 EOF
 	local p
 	for ((p = 20000 + RANDOM % 20000; p < 65000; p++)); do
-		if ! ss -Hltn "sport = :$p" 2>/dev/null | grep -q .; then
+		if [[ -z $(ss -Hltn "sport = :$p" 2>/dev/null) ]]; then
 			echo "$p"
 			return 0
 		fi

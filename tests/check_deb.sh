@@ -59,7 +59,7 @@ for n in "${names[@]}"; do
 	dpkg-query -W -f='${Package}\n' "$n" >/dev/null 2>&1 || fail "Depends names '$n', not a known package"
 done
 for n in libc6 libuv1 libprotobuf-c1 libpq5 libssl3 libargon2-1 libsystemd0; do
-	printf '%s\n' "${names[@]}" | grep -qx -- "$n" || fail "Depends lacks $n"
+	grep -qx -- "$n" <<<"$(printf '%s\n' "${names[@]}")" || fail "Depends lacks $n"
 done
 ok "Depends lists Debian packages"
 
@@ -84,7 +84,7 @@ dpkg-deb -c "$deb" | awk '{print "  " $NF}'
 "$root/usr/sbin/quartierd" --version >/dev/null || fail "the packaged quartierd does not run"
 "$root/usr/bin/quartier" --version >/dev/null || fail "the packaged quartier does not run"
 [[ -x $root/usr/sbin/quartier-backup ]] || fail "usr/sbin/quartier-backup missing"
-"$root/usr/sbin/quartier-backup" --help | grep -q '^Usage: quartier-backup dump' ||
+grep -q '^Usage: quartier-backup dump' <<<"$("$root/usr/sbin/quartier-backup" --help)" ||
 	fail "the packaged quartier-backup does not run"
 [[ ! -e $root/etc/quartier/quartierd.conf ]] || fail "the package must not ship /etc/quartier/quartierd.conf"
 [[ -s $root/usr/share/doc/quartier/examples/quartierd.conf ]] ||

@@ -7,6 +7,7 @@
  * concurrent online edit ends conflicted with both versions kept and is
  * rebased on request. */
 #include <criterion/criterion.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,26 +254,57 @@ static void assert_same_replica(qt_store_t *a, qt_store_t *b)
 
 /* Forks a child that syncs path and kills it with SIGKILL after a random
  * delay below max_us; returns 1 if the child finished by itself first. */
-static int sync_killed(const char *path, unsigned max_us)
+/* Tells the parent (fd in arg) that the first snapshot page is stored. */
+static void sync_page_stored(const qt_sync_progress_t *p, void *arg)
 {
-	pid_t pid = fork();
-	int status;
+	int *fd = arg;
 
+	if (*fd >= 0 && p->snapshot) {
+		(void)!write(*fd, "p", 1);
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+/* Runs a sync of the replica at path in a child process and kills it
+ * after a random delay below max_us -- counted from the start, or with
+ * after_first_page from the moment its first snapshot page is stored (so
+ * that the kill lands inside the snapshot even when logging in takes
+ * longest on a loaded machine).  Returns whether the sync finished before
+ * the kill. */
+static int sync_killed(const char *path, unsigned max_us, int after_first_page)
+{
+	int pfd[2], status;
+	pid_t pid;
+
+	cr_assert_eq(pipe(pfd), 0);
+	pid = fork();
 	cr_assert_neq(pid, -1);
 	if (pid == 0) {
 		qt_connect_opts_t o;
 		qt_client_t *c = NULL;
 		qt_store_t *s = NULL;
 		char err[256];
+		int fd = pfd[1];
 
+		close(pfd[0]);
 		harness_opts(&H, &o);
 		o.instance_id = INSTANCE;
 		if (qt_client_connect(&o, &c, err, sizeof(err)) != QT_OK ||
 		    qt_login(c, "admin", HARNESS_PASSWORD, NULL, NULL) != QT_OK ||
 		    qt_store_open(path, 1, INSTANCE, &s, err, sizeof(err)) != QT_OK)
 			_exit(2);
-		_exit(qt_sync(c, s, NULL, NULL, NULL, NULL) == QT_OK ? 0 : 3);
+		_exit(qt_sync(c, s, NULL, sync_page_stored, &fd, NULL) == QT_OK ? 0 : 3);
 	}
+	close(pfd[1]);
+	if (after_first_page) {
+		struct pollfd pf = {.fd = pfd[0], .events = POLLIN};
+		char b;
+		/* A byte: the first page is in; EOF: the child ended first. */
+		if (poll(&pf, 1, 60000) == 1)
+			(void)!read(pfd[0], &b, 1);
+	}
+	close(pfd[0]);
 	usleep((useconds_t)(rand() % (int)max_us));
 	kill(pid, SIGKILL);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
@@ -353,7 +385,8 @@ Test(sync_client, killed_during_initial_sync_and_catch_up_resumes)
 	 * ones the last.  At least one kill must have interrupted a snapshot
 	 * half way, or the test proves nothing. */
 	for (int round = 0; round < 200 && !finished; round++) {
-		finished = sync_killed(path, kill_window_us(5000, 5000, round));
+		/* Every third round counts from the first stored page. */
+		finished = sync_killed(path, kill_window_us(5000, 5000, round), round % 3 == 1);
 		if (!finished)
 			interrupted += snapshot_in_progress(path);
 		kills += !finished;
@@ -373,7 +406,7 @@ Test(sync_client, killed_during_initial_sync_and_catch_up_resumes)
 	finished = 0;
 	kills = 0;
 	for (int round = 0; round < 200 && !finished; round++) {
-		finished = sync_killed(path, kill_window_us(2000, 3000, round));
+		finished = sync_killed(path, kill_window_us(2000, 3000, round), 0);
 		kills += !finished;
 	}
 	cr_assert(finished, "the catch-up never completed between the kills");
