@@ -1841,7 +1841,13 @@ Test(hostile, output_queue_limit)
 	          "all %zu bytes of pings were taken without a single answer read: the "
 	          "output queue is not bounded",
 	          all.n);
+	/* Under AddressSanitizer freed memory stays in its quarantine (256 MiB
+	 * by default), so RSS says nothing about the queue's bound there. */
+#if defined(__SANITIZE_ADDRESS__)
+	cr_log_info("RSS bound not checked under AddressSanitizer");
+#else
 	cr_expect_lt(rss1, rss0 + 16384, "the server grew by %lu KiB", rss1 - rss0);
+#endif
 	/* The rest of the server does not care. */
 	cr_assert_eq(qt_ping(other), QT_OK);
 
