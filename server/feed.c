@@ -556,8 +556,16 @@ void feed_sub_free(feed_sub_t *s)
 
 /* ------------------------------------------------------------ the watcher */
 
+/* Adds row to the round's rows, or moves the row of the same record to
+ * this later change: renders see each record once. */
 static int feed_rows_add(feed_t *f, const feed_row_t *row)
 {
+	for (size_t i = 0; i < f->n_rows; i++) {
+		if (f->rows[i].type == row->type && f->rows[i].id == row->id) {
+			f->rows[i] = *row;
+			return 0;
+		}
+	}
 	if (f->n_rows == f->cap_rows) {
 		size_t cap = f->cap_rows > 0 ? f->cap_rows * 2 : 256;
 		feed_row_t *rows = realloc(f->rows, cap * sizeof(*rows));

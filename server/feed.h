@@ -69,7 +69,8 @@ typedef struct feed {
 	feed_sub_t *buckets[FEED_BUCKETS]; /* the others, by (kind, id) */
 	unsigned n_subs;
 	uint64_t wake_round;      /* dedupes wake-ups within one watcher round */
-	feed_row_t *rows;         /* owned: the last round's rows, while shared */
+	feed_row_t *rows;         /* owned: the last round's rows, one per record
+	                           * at its last change, while shared */
 	size_t n_rows, cap_rows;  /* renders of them run */
 	unsigned groups_pending;  /* shared renders in flight */
 	uint64_t pushes, overflows; /* for metrics and tests */
@@ -94,7 +95,7 @@ void feed_kick(feed_t *f);
 void feed_subscribe(feed_t *f, conn_t *c, const char *epoch, uint64_t xid, uint64_t seq,
                     int kind, int64_t id);
 
-/* Renders rows (borrowed until r is answered) for r's connection and
+/* Renders rows (borrowed until r is answered; one per record) for r's connection and
  * actor, as sync_pull would: r is an internal sync_pull request whose
  * cursor carries the subscribers' epoch.  Answers r with sync_changes
  * (cursor (to_xid, to_seq)), with resync if the epoch is no longer the

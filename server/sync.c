@@ -369,11 +369,26 @@ static const char *sync_resync_reason(const char *current, const char *given)
 	return "the cursor belongs to another database; start with a new snapshot";
 }
 
+/* Answers r (a pull, or a shared push render) with resync: the cursor's
+ * epoch is not current (the account's epoch now being current) or the
+ * feed no longer reaches back to it. */
+static void sync_reply_resync(req_t *r, const char *current)
+{
+	Quartier__V1__SyncChanges *out = req_alloc(r, sizeof(*out));
+
+	quartier__v1__sync_changes__init(out);
+	out->has_resync = 1;
+	out->resync = 1;
+	out->reason = (char *)sync_resync_reason(current, r->rq->sync_pull->cursor->epoch);
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_SYNC_CHANGES;
+	r->resp.sync_changes = out;
+	req_reply(r);
+}
+
 static void sync_pull_cb(const PGresult *res, const db_error_t *err, void *arg)
 {
 	req_t *r = arg;
 	sync_ctx_t *ctx = r->ctx;
-	Quartier__V1__SyncChanges *out;
 	int rows;
 	unsigned long long horizon = 0, x;
 	long long sq, rid;
@@ -392,14 +407,7 @@ static void sync_pull_cb(const PGresult *res, const db_error_t *err, void *arg)
 		return;
 	snprintf(ctx->epoch, sizeof(ctx->epoch), "%s", PQgetvalue(res, 0, 0));
 	if (PQgetvalue(res, 0, 1)[0] == 't') {
-		out = req_alloc(r, sizeof(*out));
-		quartier__v1__sync_changes__init(out);
-		out->has_resync = 1;
-		out->resync = 1;
-		out->reason = (char *)sync_resync_reason(ctx->epoch, r->rq->sync_pull->cursor->epoch);
-		r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_SYNC_CHANGES;
-		r->resp.sync_changes = out;
-		req_reply(r);
+		sync_reply_resync(r, ctx->epoch);
 		return;
 	}
 	(void)sscanf(PQgetvalue(res, 0, 2), "%llu", &horizon);
@@ -418,12 +426,9 @@ static void sync_pull_cb(const PGresult *res, const db_error_t *err, void *arg)
 		ctx->cur_xid = x;
 		ctx->cur_seq = (uint64_t)sq;
 		/* One record per (type, id) and page, at its last change. */
-		for (size_t k = 0; k < ctx->n; k++) {
-			if (ctx->items[k].type == t && ctx->items[k].id == rid) {
+		for (size_t k = 0; k < ctx->n && it == NULL; k++)
+			if (ctx->items[k].type == t && ctx->items[k].id == rid)
 				it = &ctx->items[k];
-				break;
-			}
-		}
 		if (it == NULL) {
 			it = &ctx->items[ctx->n++];
 			it->type = t;
@@ -490,7 +495,6 @@ static void sync_push_cb(const PGresult *res, const db_error_t *err, void *arg)
 	req_t *r = arg;
 	sync_ctx_t *ctx = r->ctx;
 	const sync_push_t *push = ctx->push;
-	Quartier__V1__SyncChanges *out;
 	const char *given = r->rq->sync_pull->cursor->epoch;
 
 	if (err != NULL) {
@@ -505,34 +509,17 @@ static void sync_push_cb(const PGresult *res, const db_error_t *err, void *arg)
 		return;
 	snprintf(ctx->epoch, sizeof(ctx->epoch), "%s", PQgetvalue(res, 0, 0));
 	if (strcmp(ctx->epoch, given) != 0) {
-		out = req_alloc(r, sizeof(*out));
-		quartier__v1__sync_changes__init(out);
-		out->has_resync = 1;
-		out->resync = 1;
-		out->reason = (char *)sync_resync_reason(ctx->epoch, given);
-		r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_SYNC_CHANGES;
-		r->resp.sync_changes = out;
-		req_reply(r);
+		sync_reply_resync(r, ctx->epoch);
 		return;
 	}
-	/* One record per (type, id), at its last change in the round. */
+	/* The feed hands one row per (type, id), at its last change. */
 	ctx->items = req_alloc(r, (push->n + 1) * sizeof(*ctx->items));
-	ctx->n = 0;
-	for (size_t i = 0; i < push->n; i++) {
-		const feed_row_t *row = &push->rows[i];
-		sync_item_t *it = NULL;
+	for (ctx->n = 0; ctx->n < push->n; ctx->n++) {
+		const feed_row_t *row = &push->rows[ctx->n];
+		sync_item_t *it = &ctx->items[ctx->n];
 
-		for (size_t k = 0; k < ctx->n; k++) {
-			if (ctx->items[k].type == row->type && ctx->items[k].id == row->id) {
-				it = &ctx->items[k];
-				break;
-			}
-		}
-		if (it == NULL) {
-			it = &ctx->items[ctx->n++];
-			it->type = row->type;
-			it->id = row->id;
-		}
+		it->type = row->type;
+		it->id = row->id;
 		it->xid = row->xid;
 		it->seq = row->seq;
 		it->tombstone = row->deleted;
