@@ -911,9 +911,13 @@ Test(sync, a_change_of_the_accounts_rights_makes_its_replica_resync)
 	quartier__v1__person__free_unpacked(pe, NULL);
 	snprintf(old_epoch, sizeof(old_epoch), "%s", c.rep.epoch);
 
-	/* Behind this server's back (as another instance would): its
-	 * connection still holds the old office and must not sync with it. */
-	snprintf(sql, sizeof(sql), "UPDATE account SET office_id = %" PRId64 " WHERE id = %" PRId64,
+	/* Behind this server's back: with triggers off, no notification tells
+	 * the server (as when it has not heard yet); its connection still holds
+	 * the old office and must not sync with it. */
+	snprintf(sql, sizeof(sql),
+	         "SET session_replication_role = replica; "
+	         "UPDATE account SET office_id = %" PRId64 " WHERE id = %" PRId64 "; "
+	         "SET session_replication_role = origin",
 	         h->seed.office_social, acct);
 	harness_sql_exec(h, sql);
 	in = sc_pull_once(&c, 50);
