@@ -337,7 +337,12 @@ static void account_revoked_cb(const PGresult *res, const db_error_t *err, void 
 	quartier__v1__sessions_revoked__init(out);
 	out->account_id = id;
 	out->sessions = (uint32_t)pgrow_i64(res, 0, 0);
+	/* The revocation is announced to every instance, this one included:
+	 * its listener may have logged them out before this answer, so the
+	 * count is of those logged in when the request came. */
 	out->connections = session_unbind_account(r->srv, id);
+	if (out->connections < *(unsigned *)r->ctx)
+		out->connections = *(unsigned *)r->ctx;
 	log_notice(&r->srv->log,
 	           "event=account_revoke_sessions conn=%llu acct=%lld target=%lld sessions=%u "
 	           "connections=%u",
@@ -360,5 +365,7 @@ void account_revoke_sessions(req_t *r)
 	p = req_alloc(r, 2 * sizeof(*p));
 	p[0] = req_i64(r, r->actor.account_id);
 	p[1] = req_i64(r, r->rq->account_revoke_sessions->id);
+	r->ctx = req_alloc(r, sizeof(unsigned));
+	*(unsigned *)r->ctx = session_count_account(r->srv, r->rq->account_revoke_sessions->id);
 	req_query(r, ACCOUNT_REVOKE_SESSIONS_SQL, 2, p, account_revoked_cb);
 }

@@ -15,6 +15,8 @@ void session_whoami(req_t *r);
  * account_id (its sessions were revoked or the account disabled), so its
  * next request is answered STATUS_UNAUTHENTICATED; returns how many. */
 unsigned session_unbind_account(server_t *srv, int64_t account_id);
+/* How many connections of this server are logged in as account_id. */
+unsigned session_count_account(const server_t *srv, int64_t account_id);
 /* Gives the connections of this server logged in as a->id the account's
  * current role and scope (a is borrowed), after an admin changed them. */
 void session_refresh_account(server_t *srv, const Quartier__V1__Account *a);

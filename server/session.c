@@ -222,6 +222,15 @@ unsigned session_unbind_account(server_t *srv, int64_t account_id)
 	return n;
 }
 
+unsigned session_count_account(const server_t *srv, int64_t account_id)
+{
+	unsigned n = 0;
+
+	for (const conn_t *c = srv->conns; c != NULL; c = c->next)
+		n += c->state == CONN_AUTHENTICATED && c->actor.account_id == account_id;
+	return n;
+}
+
 void session_refresh_account(server_t *srv, const Quartier__V1__Account *a)
 {
 	for (conn_t *c = srv->conns; c != NULL; c = c->next) {
