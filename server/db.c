@@ -5,18 +5,50 @@
  * after sending, PQflush until it returns 0, polling for writable only
  * while it returns 1; on readable, PQconsumeInput and collect results until
  * PQisBusy says more input is needed.  Work is started from an idle
- * handle so that db_query() never runs a callback before it returns. */
+ * handle so that db_query() never runs a callback before it returns.
+ *
+ * Connections run in libpq's pipeline mode: a query is sent as
+ * [Parse] Bind/Execute Sync, so every query is still its own implicit
+ * transaction and an error aborts nothing but that query, while a
+ * connection may have several queries in flight (the next one is already
+ * on the wire while PostgreSQL works on the current one).  A query goes to
+ * an idle connection if there is one, and is queued behind others only
+ * when every connection is busy, at most DB_PIPELINE_MAX deep.
+ *
+ * Each connection prepares every statement text it sees (up to
+ * DB_STMT_MAX) the first time and executes the prepared statement from
+ * then on, so PostgreSQL parses and plans the registry's views once per
+ * connection rather than once per request.  A statement whose Prepare has
+ * not been confirmed yet runs unnamed, so no query depends on another
+ * query's Prepare. */
 #include "db.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define DB_PIPELINE_MAX 16   /* queries in flight on one connection */
+#define DB_STMT_MAX 512      /* prepared statements per connection */
+#define DB_STMT_BUCKETS 256
+
+/* States and their transitions:
+ *   DBC_DOWN       -> DBC_CONNECTING  connect started (at once, or by the retry timer)
+ *   DBC_CONNECTING -> DBC_READY       connected, pipeline mode entered
+ *   any            -> DBC_DOWN        connection failed or lost */
 typedef enum {
 	DBC_DOWN,        /* no connection; retry timer may be running */
 	DBC_CONNECTING,  /* PQconnectPoll in progress */
-	DBC_IDLE,        /* connected, no query */
-	DBC_BUSY,        /* a query was sent, results pending */
+	DBC_READY,       /* connected; 0..DB_PIPELINE_MAX queries in flight */
 } dbc_state_t;
+
+/* A statement text prepared (or being prepared) on one connection. */
+typedef struct db_stmt {
+	struct db_stmt *next;        /* hash chain */
+	char *sql;                   /* owned copy */
+	uint64_t hash;
+	unsigned id;                 /* the statement's name is "qt<id>" */
+	int ready;                   /* PostgreSQL confirmed the Prepare */
+} db_stmt_t;
 
 typedef struct db_job {
 	struct db_job *next;
@@ -25,6 +57,10 @@ typedef struct db_job {
 	const char *const *values;   /* borrowed until cb */
 	db_result_cb cb;
 	void *arg;
+	db_stmt_t *preparing;        /* its Prepare went out in front of it, or NULL */
+	unsigned segment;            /* query results finished so far (the Prepare's is 0) */
+	PGresult *last;              /* last result of the query */
+	PGresult *error;             /* first error result of the query */
 } db_job_t;
 
 typedef struct db_conn db_conn_t;
@@ -46,9 +82,11 @@ struct db_conn {
 	PGconn *pg;          /* owned; NULL when DBC_DOWN */
 	db_poll_t *poll;     /* owned until closed; NULL if none */
 	uv_timer_t retry;    /* reconnect timer */
-	db_job_t *job;       /* query in flight (DBC_BUSY) */
-	PGresult *last;      /* last result of the query in flight */
-	PGresult *error;     /* first error result of the query in flight */
+	db_job_t *head, *tail; /* owned: queries in flight, in the order sent */
+	unsigned inflight;
+	int flush_pending;   /* PQflush returned 1: watch for writable */
+	db_stmt_t *stmts[DB_STMT_BUCKETS]; /* owned: this session's statements */
+	unsigned n_stmts, next_stmt_id;
 	int ever_connected;
 };
 
@@ -61,7 +99,7 @@ struct db_pool {
 	db_job_t *head, *tail;
 	unsigned queued;     /* jobs waiting in head..tail */
 	unsigned running;    /* jobs in flight */
-	unsigned connected;  /* connections in IDLE or BUSY */
+	unsigned connected;  /* connections in DBC_READY */
 	uv_idle_t kick;      /* runs db_pool_work on the next loop turn */
 	int kick_active;
 	int closing;
@@ -148,12 +186,21 @@ static int dbc_watch(db_conn_t *dc, int events)
 
 /* ------------------------------------------------------------ jobs */
 
+static void db_job_free(db_job_t *job)
+{
+	if (job->last != NULL)
+		PQclear(job->last);
+	if (job->error != NULL)
+		PQclear(job->error);
+	free(job);
+}
+
 static void db_job_fail(db_pool_t *pool, db_job_t *job, qt_status_t st, const char *msg)
 {
 	db_error_t err = {st, msg, NULL, NULL, NULL};
 	pool->errors++;
 	job->cb(NULL, &err, job->arg);
-	free(job);
+	db_job_free(job);
 }
 
 static void db_pool_fail_queue(db_pool_t *pool, qt_status_t st, const char *msg)
@@ -168,13 +215,68 @@ static void db_pool_fail_queue(db_pool_t *pool, qt_status_t st, const char *msg)
 	}
 }
 
-static void dbc_clear_results(db_conn_t *dc)
+/* ------------------------------------------------------------ statements */
+
+static uint64_t db_hash(const char *s)
 {
-	if (dc->last != NULL)
-		PQclear(dc->last);
-	if (dc->error != NULL)
-		PQclear(dc->error);
-	dc->last = dc->error = NULL;
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static db_stmt_t **dbc_stmt_slot(db_conn_t *dc, const char *sql, uint64_t h)
+{
+	db_stmt_t **pp = &dc->stmts[h % DB_STMT_BUCKETS];
+
+	while (*pp != NULL && ((*pp)->hash != h || strcmp((*pp)->sql, sql) != 0))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static void dbc_stmt_remove(db_conn_t *dc, db_stmt_t *st)
+{
+	db_stmt_t **pp = dbc_stmt_slot(dc, st->sql, st->hash);
+
+	if (*pp == st) {
+		*pp = st->next;
+		dc->n_stmts--;
+	}
+	free(st->sql);
+	free(st);
+}
+
+/* Forgets every statement (the session that held them is gone). */
+static void dbc_stmts_clear(db_conn_t *dc)
+{
+	for (unsigned b = 0; b < DB_STMT_BUCKETS; b++) {
+		while (dc->stmts[b] != NULL) {
+			db_stmt_t *st = dc->stmts[b];
+			dc->stmts[b] = st->next;
+			free(st->sql);
+			free(st);
+		}
+	}
+	dc->n_stmts = 0;
+}
+
+/* Fails every query in flight on dc. */
+static void dbc_fail_inflight(db_conn_t *dc, qt_status_t st, const char *msg)
+{
+	db_pool_t *pool = dc->pool;
+
+	while (dc->head != NULL) {
+		db_job_t *job = dc->head;
+		dc->head = job->next;
+		if (dc->head == NULL)
+			dc->tail = NULL;
+		dc->inflight--;
+		pool->running--;
+		db_job_fail(pool, job, st, msg);
+	}
 }
 
 /* ------------------------------------------------------------ connection */
@@ -191,9 +293,8 @@ static void dbc_retry_cb(uv_timer_t *t)
 static void dbc_lost(db_conn_t *dc, const char *why)
 {
 	db_pool_t *pool = dc->pool;
-	db_job_t *job = dc->job;
 
-	if (dc->state == DBC_IDLE || dc->state == DBC_BUSY) {
+	if (dc->state == DBC_READY) {
 		pool->connected--;
 		log_warning(pool->log, "event=db_lost conn=%u error=\"%s\"", dc->idx, why);
 	} else if (dc->ever_connected || dc->idx == 0) {
@@ -206,13 +307,10 @@ static void dbc_lost(db_conn_t *dc, const char *why)
 		PQfinish(dc->pg);
 		dc->pg = NULL;
 	}
-	dbc_clear_results(dc);
-	dc->job = NULL;
 	dc->state = DBC_DOWN;
-	if (job != NULL) {
-		pool->running--;
-		db_job_fail(pool, job, QT_UNAVAILABLE, "the database connection was lost");
-	}
+	dc->flush_pending = 0;
+	dbc_stmts_clear(dc);
+	dbc_fail_inflight(dc, QT_UNAVAILABLE, "the database connection was lost");
 	if (pool->connected == 0)
 		db_pool_fail_queue(pool, QT_UNAVAILABLE, "the database is unavailable");
 	if (!pool->closing)
@@ -261,7 +359,11 @@ static void dbc_connect_step(db_conn_t *dc)
 			dbc_lost(dc, "cannot watch the database socket");
 		return;
 	case PGRES_POLLING_OK:
-		dc->state = DBC_IDLE;
+		if (PQenterPipelineMode(dc->pg) != 1) {
+			dbc_lost(dc, PQerrorMessage(dc->pg));
+			return;
+		}
+		dc->state = DBC_READY;
 		if (dc->ever_connected)
 			pool->reconnects++;
 		dc->ever_connected = 1;
@@ -280,39 +382,88 @@ static void dbc_connect_step(db_conn_t *dc)
 	}
 }
 
+/* The head query's Sync arrived: its results are complete. */
 static void dbc_complete(db_conn_t *dc)
 {
 	db_pool_t *pool = dc->pool;
-	db_job_t *job = dc->job;
+	db_job_t *job = dc->head;
 	db_error_t err = {QT_OK, NULL, NULL, NULL, NULL};
 
-	dc->job = NULL;
-	dc->state = DBC_IDLE;
+	dc->head = job->next;
+	if (dc->head == NULL)
+		dc->tail = NULL;
+	dc->inflight--;
 	pool->running--;
-	if (dc->error != NULL) {
+	if (job->error != NULL) {
 		pool->errors++;
-		db_error_from_result(dc->error, &err);
+		db_error_from_result(job->error, &err);
 		job->cb(NULL, &err, job->arg);
-	} else if (dc->last == NULL) {
+	} else if (job->last == NULL) {
 		err.status = QT_INTERNAL;
 		err.message = "the database returned no result";
 		job->cb(NULL, &err, job->arg);
 	} else {
-		job->cb(dc->last, NULL, job->arg);
+		job->cb(job->last, NULL, job->arg);
 	}
-	free(job);
-	dbc_clear_results(dc);
-	if (dc->pg != NULL && dbc_watch(dc, UV_READABLE) != 0) {
-		dbc_lost(dc, "cannot watch the database socket");
-		return;
-	}
+	db_job_free(job);
 	db_pool_kick(pool);
 }
 
-/* Reads what has arrived and collects results; completes the job when the
- * last result is in. */
+/* Files one result under the head query. */
+static void dbc_result(db_conn_t *dc, PGresult *res)
+{
+	db_job_t *job = dc->head;
+	int ok;
+
+	switch (PQresultStatus(res)) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+	case PGRES_SINGLE_TUPLE:
+		ok = 1;
+		break;
+	case PGRES_PIPELINE_ABORTED:
+		/* Follows the error that aborted it, which was kept. */
+		PQclear(res);
+		return;
+	default:
+		ok = 0;
+		break;
+	}
+	if (job->preparing != NULL && job->segment == 0) {
+		/* The Prepare in front of the query. */
+		db_stmt_t *st = job->preparing;
+		if (ok) {
+			st->ready = 1;
+		} else {
+			dbc_stmt_remove(dc, st);
+			job->preparing = NULL;
+			job->segment = 1; /* what follows is the query's own (aborted) result */
+			if (job->error == NULL) {
+				job->error = res;
+				return;
+			}
+		}
+		PQclear(res);
+		return;
+	}
+	if (ok) {
+		if (job->last != NULL)
+			PQclear(job->last);
+		job->last = res;
+	} else if (job->error == NULL) {
+		job->error = res;
+	} else {
+		PQclear(res);
+	}
+}
+
+/* Reads what has arrived and collects results; completes each query when
+ * its Sync is in. */
 static void dbc_read(db_conn_t *dc)
 {
+	db_pool_t *pool = dc->pool;
+	int nulls = 0;
+
 	if (PQconsumeInput(dc->pg) == 0) {
 		dbc_lost(dc, PQerrorMessage(dc->pg));
 		return;
@@ -320,34 +471,26 @@ static void dbc_read(db_conn_t *dc)
 	/* Notifications are not used yet; drop them so they do not pile up. */
 	for (PGnotify *n; (n = PQnotifies(dc->pg)) != NULL;)
 		PQfreemem(n);
-	if (dc->state != DBC_BUSY) {
-		if (PQstatus(dc->pg) == CONNECTION_BAD)
-			dbc_lost(dc, PQerrorMessage(dc->pg));
-		return;
-	}
-	while (!PQisBusy(dc->pg)) {
+	while (dc->state == DBC_READY && dc->head != NULL && !pool->closing && !PQisBusy(dc->pg)) {
 		PGresult *res = PQgetResult(dc->pg);
+
 		if (res == NULL) {
+			/* The end of one query's results (the Prepare's or the
+			 * query's); two in a row would mean nothing more is there. */
+			if (nulls++ > 0)
+				break;
+			dc->head->segment++;
+			continue;
+		}
+		nulls = 0;
+		if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
 			dbc_complete(dc);
-			return;
+			continue;
 		}
-		switch (PQresultStatus(res)) {
-		case PGRES_COMMAND_OK:
-		case PGRES_TUPLES_OK:
-		case PGRES_SINGLE_TUPLE:
-			if (dc->last != NULL)
-				PQclear(dc->last);
-			dc->last = res;
-			break;
-		default:
-			if (dc->error == NULL)
-				dc->error = res;
-			else
-				PQclear(res);
-			break;
-		}
+		dbc_result(dc, res);
 	}
-	if (PQstatus(dc->pg) == CONNECTION_BAD)
+	if (dc->state == DBC_READY && PQstatus(dc->pg) == CONNECTION_BAD)
 		dbc_lost(dc, PQerrorMessage(dc->pg));
 }
 
@@ -360,6 +503,7 @@ static void dbc_flush(db_conn_t *dc)
 		dbc_lost(dc, PQerrorMessage(dc->pg));
 		return;
 	}
+	dc->flush_pending = f == 1;
 	if (dbc_watch(dc, f == 1 ? (UV_READABLE | UV_WRITABLE) : UV_READABLE) != 0)
 		dbc_lost(dc, "cannot watch the database socket");
 }
@@ -377,22 +521,17 @@ static void dbc_poll_cb(uv_poll_t *h, int status, int events)
 	case DBC_CONNECTING:
 		dbc_connect_step(dc);
 		return;
-	case DBC_IDLE:
-		if (events & UV_READABLE)
-			dbc_read(dc);
-		return;
-	case DBC_BUSY:
-		if (events & UV_WRITABLE) {
+	case DBC_READY:
+		if ((events & UV_WRITABLE) && dc->flush_pending) {
 			dbc_flush(dc);
-			if (dc->state != DBC_BUSY)
+			if (dc->state != DBC_READY)
 				return;
 		}
 		if (events & UV_READABLE) {
 			dbc_read(dc);
 			/* The server may have stopped reading until we read; now
-			 * that we have, push the rest of the query. */
-			if (dc->state == DBC_BUSY && dc->pg != NULL &&
-			    dc->poll != NULL && (dc->poll->events & UV_WRITABLE))
+			 * that we have, push the rest of the queries. */
+			if (dc->state == DBC_READY && dc->pg != NULL && dc->flush_pending)
 				dbc_flush(dc);
 		}
 		return;
@@ -401,38 +540,92 @@ static void dbc_poll_cb(uv_poll_t *h, int status, int events)
 	}
 }
 
-static void dbc_start(db_conn_t *dc, db_job_t *job)
+/* Puts job on the wire of dc (prepared, preparing or unnamed) with its
+ * Sync.  Returns 0, or -1 after dc was lost (job is then failed). */
+static int dbc_send(db_conn_t *dc, db_job_t *job)
 {
 	db_pool_t *pool = dc->pool;
+	uint64_t h = db_hash(job->sql);
+	db_stmt_t **slot = dbc_stmt_slot(dc, job->sql, h);
+	db_stmt_t *st = *slot;
+	char name[16];
+	int ok;
 
-	dc->job = job;
-	dc->state = DBC_BUSY;
+	job->next = NULL;
+	if (dc->tail != NULL)
+		dc->tail->next = job;
+	else
+		dc->head = job;
+	dc->tail = job;
+	dc->inflight++;
 	pool->running++;
-	if (!PQsendQueryParams(dc->pg, job->sql, job->nparams, NULL, job->values,
-	                       NULL, NULL, 0)) {
-		dbc_lost(dc, PQerrorMessage(dc->pg));
-		return;
+	if (st == NULL && dc->n_stmts < DB_STMT_MAX) {
+		st = calloc(1, sizeof(*st));
+		if (st == NULL || (st->sql = strdup(job->sql)) == NULL)
+			abort();
+		st->hash = h;
+		st->id = ++dc->next_stmt_id;
+		*slot = st;
+		dc->n_stmts++;
+		snprintf(name, sizeof(name), "qt%u", st->id);
+		job->preparing = st;
+		ok = PQsendPrepare(dc->pg, name, job->sql, job->nparams, NULL) &&
+		     PQsendQueryPrepared(dc->pg, name, job->nparams, job->values, NULL, NULL, 0);
+	} else if (st != NULL && st->ready) {
+		snprintf(name, sizeof(name), "qt%u", st->id);
+		ok = PQsendQueryPrepared(dc->pg, name, job->nparams, job->values, NULL, NULL, 0);
+	} else {
+		/* Its Prepare is still on the way (or the cache is full). */
+		ok = PQsendQueryParams(dc->pg, job->sql, job->nparams, NULL, job->values, NULL, NULL, 0);
 	}
-	dbc_flush(dc);
+	if (!ok || !PQpipelineSync(dc->pg)) {
+		dbc_lost(dc, PQerrorMessage(dc->pg));
+		return -1;
+	}
+	return 0;
 }
 
-/* Starts queued jobs on idle connections. */
+/* The connection the next query goes to: an idle one if there is one,
+ * else the one with the fewest queries in flight below DB_PIPELINE_MAX. */
+static db_conn_t *db_pool_pick(db_pool_t *pool)
+{
+	db_conn_t *best = NULL;
+
+	for (unsigned i = 0; i < pool->size; i++) {
+		db_conn_t *dc = &pool->conns[i];
+		if (dc->state != DBC_READY || dc->inflight >= DB_PIPELINE_MAX)
+			continue;
+		if (best == NULL || dc->inflight < best->inflight)
+			best = dc;
+		if (best->inflight == 0)
+			break;
+	}
+	return best;
+}
+
+/* Sends queued jobs, then flushes every connection that got some. */
 static void db_pool_work(db_pool_t *pool)
 {
-	for (unsigned i = 0; i < pool->size && pool->head != NULL; i++) {
-		db_conn_t *dc = &pool->conns[i];
-		db_job_t *job;
+	db_conn_t *dc;
+	int sent[64] = {0};
+	int many = pool->size > 64;
 
-		if (dc->state != DBC_IDLE)
-			continue;
-		job = pool->head;
+	while (pool->head != NULL && (dc = db_pool_pick(pool)) != NULL) {
+		db_job_t *job = pool->head;
 		pool->head = job->next;
 		if (pool->head == NULL)
 			pool->tail = NULL;
 		pool->queued--;
-		job->next = NULL;
-		dbc_start(dc, job);
+		if (dbc_send(dc, job) == 0) {
+			if (many)
+				dbc_flush(dc);
+			else
+				sent[dc->idx] = 1;
+		}
 	}
+	for (unsigned i = 0; i < pool->size && !many; i++)
+		if (sent[i] && pool->conns[i].state == DBC_READY)
+			dbc_flush(&pool->conns[i]);
 	if (pool->connected == 0)
 		db_pool_fail_queue(pool, QT_UNAVAILABLE, "the database is unavailable");
 }
@@ -498,17 +691,14 @@ void db_pool_close(db_pool_t *pool)
 	db_pool_fail_queue(pool, QT_UNAVAILABLE, "the server is shutting down");
 	for (unsigned i = 0; i < pool->size; i++) {
 		db_conn_t *dc = &pool->conns[i];
-		db_job_t *job = dc->job;
 		dbc_unwatch(dc);
 		if (dc->pg != NULL) {
 			PQfinish(dc->pg);
 			dc->pg = NULL;
 		}
-		dbc_clear_results(dc);
-		dc->job = NULL;
 		dc->state = DBC_DOWN;
-		if (job != NULL)
-			db_job_fail(pool, job, QT_UNAVAILABLE, "the server is shutting down");
+		dbc_stmts_clear(dc);
+		dbc_fail_inflight(dc, QT_UNAVAILABLE, "the server is shutting down");
 		uv_timer_stop(&dc->retry);
 		uv_close((uv_handle_t *)&dc->retry, db_timer_close_cb);
 	}
@@ -555,9 +745,13 @@ unsigned db_pool_pending(const db_pool_t *pool)
 
 void db_pool_stats(const db_pool_t *pool, db_pool_stats_t *out)
 {
+	unsigned busy = 0;
+
+	for (unsigned i = 0; i < pool->size; i++)
+		busy += pool->conns[i].inflight > 0;
 	out->size = pool->size;
 	out->connected = pool->connected;
-	out->in_use = pool->running;
+	out->in_use = busy;
 	out->waiting = pool->queued;
 	out->errors = pool->errors;
 	out->reconnects = pool->reconnects;
