@@ -1,9 +1,10 @@
 /* Asynchronous PostgreSQL pool: a fixed number of libpq connections in
- * non-blocking mode, each registered with the event loop through a
- * uv_poll_t.  Queries wait in a FIFO queue for a free connection; a lost
- * connection fails its query with a retryable QT_UNAVAILABLE and is
- * re-established in the background.  The loop never blocks on the
- * database. */
+ * non-blocking pipeline mode, each registered with the event loop through
+ * a uv_poll_t.  Every query is its own implicit transaction, sent as a
+ * prepared statement of its connection; queries wait in a FIFO queue until
+ * a connection has room in its pipeline.  A lost connection fails its
+ * queries with a retryable QT_UNAVAILABLE and is re-established in the
+ * background.  The loop never blocks on the database. */
 #ifndef QUARTIERD_DB_H
 #define QUARTIERD_DB_H
 
