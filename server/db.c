@@ -58,6 +58,7 @@ typedef struct db_job {
 	db_result_cb cb;
 	void *arg;
 	db_stmt_t *preparing;        /* its Prepare went out in front of it, or NULL */
+	unsigned used_id;            /* the prepared statement it ran, or 0 */
 	unsigned segment;            /* query results finished so far (the Prepare's is 0) */
 	PGresult *last;              /* last result of the query */
 	PGresult *error;             /* first error result of the query */
@@ -249,6 +250,19 @@ static void dbc_stmt_remove(db_conn_t *dc, db_stmt_t *st)
 	free(st);
 }
 
+/* A statement entry for sql, or NULL without memory (the query then runs
+ * unnamed). */
+static db_stmt_t *db_stmt_new(const char *sql)
+{
+	db_stmt_t *st = calloc(1, sizeof(*st));
+
+	if (st != NULL && (st->sql = strdup(sql)) == NULL) {
+		free(st);
+		st = NULL;
+	}
+	return st;
+}
+
 /* Forgets every statement (the session that held them is gone). */
 static void dbc_stmts_clear(db_conn_t *dc)
 {
@@ -261,6 +275,22 @@ static void dbc_stmts_clear(db_conn_t *dc)
 		}
 	}
 	dc->n_stmts = 0;
+}
+
+/* After job's prepared statement failed: if the statement itself is no
+ * longer usable (its result type changed under it, e.g. a view replaced
+ * by a migration while the server ran, or the session lost it), forget it
+ * so that the next query with that text prepares it again. */
+static void dbc_stmt_check_stale(db_conn_t *dc, const db_job_t *job, const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	db_stmt_t **slot;
+
+	if (state == NULL || (strcmp(state, "0A000") != 0 && strcmp(state, "26000") != 0))
+		return;
+	slot = dbc_stmt_slot(dc, job->sql, db_hash(job->sql));
+	if (*slot != NULL && (*slot)->id == job->used_id)
+		dbc_stmt_remove(dc, *slot);
 }
 
 /* Fails every query in flight on dc. */
@@ -446,6 +476,8 @@ static void dbc_result(db_conn_t *dc, PGresult *res)
 		PQclear(res);
 		return;
 	}
+	if (!ok && job->used_id != 0)
+		dbc_stmt_check_stale(dc, job, res);
 	if (ok) {
 		if (job->last != NULL)
 			PQclear(job->last);
@@ -573,10 +605,7 @@ static int dbc_send(db_conn_t *dc, db_job_t *job)
 	dc->tail = job;
 	dc->inflight++;
 	pool->running++;
-	if (st == NULL && dc->n_stmts < DB_STMT_MAX) {
-		st = calloc(1, sizeof(*st));
-		if (st == NULL || (st->sql = strdup(job->sql)) == NULL)
-			abort();
+	if (st == NULL && dc->n_stmts < DB_STMT_MAX && (st = db_stmt_new(job->sql)) != NULL) {
 		st->hash = h;
 		st->id = ++dc->next_stmt_id;
 		*slot = st;
@@ -587,6 +616,7 @@ static int dbc_send(db_conn_t *dc, db_job_t *job)
 		     PQsendQueryPrepared(dc->pg, name, job->nparams, job->values, NULL, NULL, 0);
 	} else if (st != NULL && st->ready) {
 		snprintf(name, sizeof(name), "qt%u", st->id);
+		job->used_id = st->id;
 		ok = PQsendQueryPrepared(dc->pg, name, job->nparams, job->values, NULL, NULL, 0);
 	} else {
 		/* Its Prepare is still on the way (or the cache is full). */
