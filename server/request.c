@@ -201,28 +201,181 @@ static void req_free(req_t *r)
 
 /* ------------------------------------------------------------ client mutation ids */
 
-typedef struct store_ctx {
-	char *params[4];
-	req_t *r;                   /* borrowed: the request whose reply waits */
-} store_ctx_t;
+/* One answer waiting to be stored; its request waits for the commit. */
+struct req_answer {
+	req_answer_t *next;
+	req_t *r;            /* borrowed: the request whose reply waits */
+	char *hex;           /* owned: the packed Response as hex */
+	size_t hex_len;
+};
 
-static void req_store_done(const PGresult *res, const db_error_t *err, void *arg)
+#define REQ_ANSWERS_BATCH 256          /* answers per statement */
+#define REQ_ANSWERS_BYTES (4u << 20)   /* hex bytes per statement */
+
+typedef struct answers_batch {
+	server_t *srv;
+	req_answer_t *list;  /* owned, oldest first */
+	char *params[4];     /* owned array literals */
+} answers_batch_t;
+
+static void req_answers_flush(server_t *srv);
+
+/* The answer's row is committed (or could not be written): the reply goes
+ * out now.  The change itself is committed either way; a lost answer only
+ * means that a replay is answered without the record. */
+static void req_answer_done(req_answer_t *a, const db_error_t *err)
 {
-	store_ctx_t *ctx = arg;
-	req_t *r = ctx->r;
+	req_t *r = a->r;
 
-	(void)res;
-	for (size_t i = 0; i < 4; i++)
-		free(ctx->params[i]);
-	free(ctx);
-	/* The change is committed either way; a lost answer only means that a
-	 * replay is answered without the record. */
+	free(a->hex);
+	free(a);
 	if (err != NULL)
 		log_warning(&r->srv->log, "event=mutation_answer_lost conn=%llu acct=%lld type=%s msg=\"%s\"",
 		            (unsigned long long)r->conn->id, (long long)r->actor.account_id, r->type,
-		            err->message);
+		            err->message != NULL ? err->message : "?");
 	r->claimed = 0;
 	req_reply(r);
+}
+
+static void req_answers_done(const PGresult *res, const db_error_t *err, void *arg)
+{
+	answers_batch_t *b = arg;
+	server_t *srv = b->srv;
+
+	(void)res;
+	for (size_t i = 0; i < 4; i++)
+		free(b->params[i]);
+	srv->answers.busy = 0;
+	/* The next batch goes out before these replies: their connections
+	 * read on, and new answers join the next batch after it. */
+	req_answers_flush(srv);
+	while (b->list != NULL) {
+		req_answer_t *a = b->list;
+		b->list = a->next;
+		req_answer_done(a, err);
+	}
+	free(b);
+}
+
+/* A growing string for a batch's array literals; s stays NULL once a
+ * realloc failed. */
+typedef struct req_sb {
+	char *s;
+	size_t len, cap;
+	int failed;
+} req_sb_t;
+
+static void req_sb_put(req_sb_t *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *p;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		p = realloc(b->s, cap);
+		if (p == NULL) {
+			free(b->s);
+			b->s = NULL;
+			b->failed = 1;
+			return;
+		}
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* Appends one answer's key and body to the batch's four arrays. */
+static void req_answers_put(req_sb_t arr[4], const req_answer_t *a, int first)
+{
+	const char *sep = first ? "{" : ",";
+	char num[32];
+	const req_t *r = a->r;
+
+	req_sb_put(&arr[0], sep, 1);
+	snprintf(num, sizeof(num), "%lld", (long long)r->actor.account_id);
+	req_sb_put(&arr[0], num, strlen(num));
+	req_sb_put(&arr[1], sep, 1);
+	req_sb_put(&arr[1], "\"", 1);
+	/* Inside quotes only '"' and '\\' need a backslash. */
+	for (const char *c = r->conn->instance_id; *c != '\0'; c++) {
+		if (*c == '"' || *c == '\\')
+			req_sb_put(&arr[1], "\\", 1);
+		req_sb_put(&arr[1], c, 1);
+	}
+	req_sb_put(&arr[1], "\"", 1);
+	req_sb_put(&arr[2], sep, 1);
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->rq->mutation_seq);
+	req_sb_put(&arr[2], num, strlen(num));
+	req_sb_put(&arr[3], sep, 1);
+	req_sb_put(&arr[3], a->hex, a->hex_len);
+}
+
+/* Writes the waiting answers (up to a batch) in one statement, so one
+ * commit makes them all durable; their replies go out after it.  Only
+ * one batch is written at a time: answers that come meanwhile wait for
+ * the next one, so under load many share a commit. */
+static void req_answers_flush(server_t *srv)
+{
+	req_answers_t *q = &srv->answers;
+	answers_batch_t *b;
+	req_sb_t arr[4] = {{0}};
+	req_answer_t *list, **tailp;
+	size_t n = 0, bytes = 0;
+	int failed = 0;
+
+	if (q->busy || q->head == NULL)
+		return;
+	list = q->head;
+	tailp = &list;
+	while (*tailp != NULL && n < REQ_ANSWERS_BATCH &&
+	       (n == 0 || bytes + (*tailp)->hex_len <= REQ_ANSWERS_BYTES)) {
+		req_answers_put(arr, *tailp, n == 0);
+		bytes += (*tailp)->hex_len;
+		n++;
+		tailp = &(*tailp)->next;
+	}
+	q->head = *tailp;
+	if (q->head == NULL)
+		q->tail = NULL;
+	*tailp = NULL;
+	q->waiting -= (unsigned)n;
+	for (size_t i = 0; i < 4; i++) {
+		req_sb_put(&arr[i], "}", 1);
+		failed |= arr[i].failed;
+	}
+	b = failed ? NULL : calloc(1, sizeof(*b));
+	if (b == NULL) {
+		/* Without memory to store them the answers go out unstored: the
+		 * changes are committed; a replay is answered as applied. */
+		db_error_t err = {QT_RESOURCE_EXHAUSTED, "no memory to store the answer", NULL, NULL, NULL};
+		for (size_t i = 0; i < 4; i++)
+			free(arr[i].s);
+		while (list != NULL) {
+			req_answer_t *a = list;
+			list = a->next;
+			req_answer_done(a, &err);
+		}
+		return;
+	}
+	b->srv = srv;
+	b->list = list;
+	for (size_t i = 0; i < 4; i++)
+		b->params[i] = arr[i].s;
+	q->busy = 1;
+	if (db_query(srv->db,
+	             "UPDATE client_mutation c SET response = decode(v.hex, 'hex') "
+	             "FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[]) "
+	             "AS v(account_id, client_id, seq, hex) "
+	             "WHERE c.account_id = v.account_id AND c.client_id = v.client_id AND c.seq = v.seq",
+	             4, (const char *const *)b->params, req_answers_done, b) != QT_OK) {
+		db_error_t err = {QT_UNAVAILABLE, "the database is unavailable", NULL, NULL, NULL};
+		req_answers_done(NULL, &err, b);
+	}
 }
 
 static char *req_hex(const uint8_t *b, size_t n)
@@ -242,45 +395,40 @@ static char *req_hex(const uint8_t *b, size_t n)
 
 /* Stores the answer of a mutation whose id was recorded, so that a replay
  * gets the original answer, and then sends it (req_reply again): an
- * acknowledged mutation always has its answer stored.  The change itself
- * is already committed; if the server stops in between, a replay is
- * answered as applied, without the record. */
+ * acknowledged mutation always has its answer stored.  The answer joins
+ * the next batch (req_answers_flush); each reply waits for the commit of
+ * the batch that holds its own answer.  The change itself is already
+ * committed; if the server stops in between, a replay is answered as
+ * applied, without the record. */
 static void req_store_answer(req_t *r)
 {
-	store_ctx_t *ctx;
+	req_answers_t *q = &r->srv->answers;
 	size_t n = quartier__v1__response__get_packed_size(&r->resp);
 	uint8_t *buf = malloc(n + 1);
-	char tmp[32];
+	req_answer_t *a = calloc(1, sizeof(*a));
 
-	ctx = calloc(1, sizeof(*ctx));
-	if (buf == NULL || ctx == NULL) {
+	if (buf != NULL && a != NULL) {
+		quartier__v1__response__pack(&r->resp, buf);
+		a->hex = req_hex(buf, n);
+	}
+	free(buf);
+	if (a == NULL || a->hex == NULL) {
 		/* Without memory to store it the answer goes out unstored: the
 		 * change is committed; a replay is answered as applied. */
-		free(buf);
-		free(ctx);
+		free(a);
 		r->claimed = 0;
 		req_reply(r);
 		return;
 	}
-	quartier__v1__response__pack(&r->resp, buf);
-	ctx->r = r;
-	snprintf(tmp, sizeof(tmp), "%lld", (long long)r->actor.account_id);
-	ctx->params[0] = strdup(tmp);
-	ctx->params[1] = strdup(r->conn->instance_id);
-	snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)r->rq->mutation_seq);
-	ctx->params[2] = strdup(tmp);
-	ctx->params[3] = req_hex(buf, n);
-	free(buf);
-	if (ctx->params[0] == NULL || ctx->params[1] == NULL || ctx->params[2] == NULL ||
-	    ctx->params[3] == NULL) {
-		req_store_done(NULL, NULL, ctx);
-		return;
-	}
-	if (db_query(r->srv->db,
-	             "UPDATE client_mutation SET response = decode($4, 'hex') "
-	             "WHERE account_id = $1 AND client_id = $2 AND seq = $3",
-	             4, (const char *const *)ctx->params, req_store_done, ctx) != QT_OK)
-		req_store_done(NULL, NULL, ctx);
+	a->r = r;
+	a->hex_len = 2 * n;
+	if (q->tail != NULL)
+		q->tail->next = a;
+	else
+		q->head = a;
+	q->tail = a;
+	q->waiting++;
+	req_answers_flush(r->srv);
 }
 
 static int req_unhex(const char *s, uint8_t *out, size_t n)

@@ -25,6 +25,16 @@
 
 typedef struct conn conn_t;
 typedef struct hash_job hash_job_t;
+typedef struct req_answer req_answer_t;
+
+/* Answers of client mutations waiting to be stored for replays (their
+ * requests wait too); request.c writes them in batches, one statement and
+ * one commit per batch, and replies to each after that commit. */
+typedef struct req_answers {
+	req_answer_t *head, *tail;   /* owned, oldest first */
+	unsigned waiting;
+	int busy;                    /* a batch is being written */
+} req_answers_t;
 
 typedef struct server {
 	uv_loop_t *loop;             /* borrowed */
@@ -59,6 +69,7 @@ typedef struct server {
 	feed_t feed;                 /* change feed subscriptions and watcher */
 	listen_t *listen;            /* owned: LISTEN connection for account changes; NULL when closed */
 	session_check_t session_check; /* checks logged-in connections on those changes */
+	req_answers_t answers;       /* mutation answers waiting to be stored */
 	metrics_t metrics;           /* counters for the Prometheus endpoint */
 	metrics_http_t *metrics_http; /* owned; NULL when metrics_port = 0 */
 	int exit_code;
