@@ -49,7 +49,7 @@ Test(config, defaults)
 	cr_assert_not_null(strstr(c.tls_ciphers, "ECDHE-ECDSA-AES128-GCM-SHA256"));
 	cr_assert_not_null(strstr(c.tls_ciphersuites, "TLS_AES_128_GCM_SHA256"));
 	cr_assert_str_eq(c.db_conninfo, "dbname=quartier");
-	cr_assert_eq(c.db_pool_size, 4);
+	cr_assert_eq(c.db_pool_size, 16);
 	cr_assert_eq(c.db_queue_max, 10000);
 	cr_assert_eq(c.db_reconnect_ms, 500);
 	cr_assert_eq(c.auto_migrate, 1);
@@ -188,7 +188,7 @@ Test(config, out_of_range_numbers)
 	}
 	/* Nothing changed. */
 	cr_assert_eq(c.listen_port, 7433);
-	cr_assert_eq(c.db_pool_size, 4);
+	cr_assert_eq(c.db_pool_size, 16);
 	cr_assert_eq(c.max_frame, 1048576);
 	cr_assert_eq(c.max_frame_preauth, 8192);
 	/* Bounds themselves are fine. */
