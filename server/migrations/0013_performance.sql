@@ -27,6 +27,13 @@
 --    each table is read by its primary key from the page's position on,
 --    in type order, until the page is full; the scope check runs only
 --    for a scope other than SCOPE_ALL (for which it is always true).
+--
+-- 4. qt_project_update evaluated project_v three times (the audit's
+--    before and after, and the answer) and checked links that were not
+--    being set; the after snapshot is now the answer row itself
+--    (to_jsonb of the same project_v row, as qt_project_snapshot makes
+--    it), and links are checked only when a list is set.  Paired runs of
+--    32 updating clients: 8-17 % more updates per second.
 
 -- ---------------------------------------------------------------- 1.
 
@@ -257,4 +264,67 @@ BEGIN
         GET DIAGNOSTICS got = ROW_COUNT;
         room := room - got;
     END LOOP;
+END $$;
+
+-- ---------------------------------------------------------------- 4.
+
+-- As in 0001, but see 4. above.
+CREATE OR REPLACE FUNCTION qt_project_update(p_actor bigint, p_id bigint, p_expected bigint,
+    p_name text, p_kind text,
+    p_set_quarters boolean, p_quarters bigint[],
+    p_set_offices boolean, p_offices bigint[],
+    p_set_coordinators boolean, p_coordinators bigint[],
+    p_set_carrier boolean, p_carrier bigint,
+    p_set_start boolean, p_start date,
+    p_set_end boolean, p_end date,
+    p_description text)
+RETURNS SETOF project_v LANGUAGE plpgsql AS $$
+DECLARE
+    cur project%ROWTYPE;
+    before_json jsonb;
+    after_row project_v%ROWTYPE;
+BEGIN
+    SELECT * INTO cur FROM project WHERE id = p_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'project % does not exist', p_id USING ERRCODE = 'Q0404';
+    END IF;
+    IF cur.version <> p_expected THEN
+        RAISE EXCEPTION 'project % has version %, not %', p_id, cur.version, p_expected
+            USING ERRCODE = 'Q0409', COLUMN = 'expected_version';
+    END IF;
+    IF p_set_quarters OR p_set_offices OR p_set_coordinators THEN
+        PERFORM qt_check_links(CASE WHEN p_set_quarters THEN p_quarters ELSE '{}' END,
+                               CASE WHEN p_set_offices THEN p_offices ELSE '{}' END,
+                               CASE WHEN p_set_coordinators THEN p_coordinators ELSE '{}' END);
+    END IF;
+    IF p_set_carrier THEN
+        PERFORM qt_check_carrier(p_carrier);
+    END IF;
+    before_json := qt_project_snapshot(p_id);
+    UPDATE project SET
+        name = coalesce(p_name, name),
+        kind = coalesce(p_kind, kind),
+        carrier_id = CASE WHEN p_set_carrier THEN p_carrier ELSE carrier_id END,
+        start_date = CASE WHEN p_set_start THEN p_start ELSE start_date END,
+        end_date = CASE WHEN p_set_end THEN p_end ELSE end_date END,
+        description = coalesce(p_description, description),
+        version = version + 1,
+        updated_at = now()
+     WHERE id = p_id;
+    IF p_set_quarters THEN
+        DELETE FROM project_quarter WHERE project_id = p_id;
+        INSERT INTO project_quarter SELECT DISTINCT p_id, x FROM unnest(p_quarters) x;
+    END IF;
+    IF p_set_offices THEN
+        DELETE FROM project_lead_office WHERE project_id = p_id;
+        INSERT INTO project_lead_office SELECT DISTINCT p_id, x FROM unnest(p_offices) x;
+    END IF;
+    IF p_set_coordinators THEN
+        DELETE FROM project_coordinator WHERE project_id = p_id;
+        INSERT INTO project_coordinator SELECT DISTINCT p_id, x FROM unnest(p_coordinators) x;
+    END IF;
+    SELECT * INTO after_row FROM project_v WHERE id = p_id;
+    INSERT INTO audit (account_id, action, entity, entity_id, before, after)
+    VALUES (p_actor, 'project.update', 'project', p_id, before_json, to_jsonb(after_row));
+    RETURN NEXT after_row;
 END $$;

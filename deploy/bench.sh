@@ -1,0 +1,282 @@
+#!/usr/bin/env bash
+# Quartier benchmark: quartierd (TLS + protobuf + permission check + audit
+# row + change-feed row) against pgbench with the equivalent SQL, on the
+# same machine, the same private PostgreSQL and at the same concurrency,
+# in one run.  Builds into ./build-bench, loads a registry of realistic
+# size (deploy/bench-data.sql), runs every goal of the performance issue
+# and ends with one line per goal:
+#
+#   goal <workload> measured <value> target <value> PASS|FAIL
+#
+# Everything (cluster, certificates, server, logs) lives in a temporary
+# directory that is removed at the end; the raw results (quartier-bench
+# JSON, pgbench output, the server log) are copied to build-bench/bench/.
+#
+# Environment:
+#   QT_BENCH_SECONDS   measured seconds per throughput run (8, as the
+#                      issue's pgbench figures)
+#   QT_BENCH_CLIENTS   concurrency of the throughput goals (32)
+#   QT_BENCH_THREADS   threads of pgbench and quartier-bench (2)
+#   QT_BENCH_BIG       connections of the idle and big fanout goals (10000)
+#   QT_BENCH_PROJECTS, QT_BENCH_PERSONS, QT_BENCH_MEMBERSHIPS, QT_BENCH_AGENDA
+#                      size of the registry (10000, 20000, 100000, 5000)
+#   QT_BENCH_LOG_LEVEL quartierd's log_level (info, as in production)
+# shellcheck disable=SC2317 # teardown runs from the EXIT trap
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+# shellcheck source=deploy/lib.sh
+. "$ROOT/deploy/lib.sh"
+cd "$ROOT"
+
+SECONDS_RUN=${QT_BENCH_SECONDS:-8}
+CLIENTS=${QT_BENCH_CLIENTS:-32}
+THREADS=${QT_BENCH_THREADS:-2}
+BIG=${QT_BENCH_BIG:-10000}
+PROJECTS=${QT_BENCH_PROJECTS:-10000}
+PERSONS=${QT_BENCH_PERSONS:-20000}
+MEMBERSHIPS=${QT_BENCH_MEMBERSHIPS:-100000}
+AGENDA=${QT_BENCH_AGENDA:-5000}
+LOG_LEVEL=${QT_BENCH_LOG_LEVEL:-info}
+
+BUILD=$ROOT/build-bench
+OUT=$BUILD/bench
+TMP=
+QT_PID=
+
+teardown() {
+	local rc=$?
+	trap - EXIT
+	set +e
+	if [[ -n $QT_PID ]] && kill -0 "$QT_PID" 2>/dev/null; then
+		kill -TERM "$QT_PID"
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$QT_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$QT_PID" 2>/dev/null
+		wait "$QT_PID" 2>/dev/null
+	fi
+	if [[ -n $TMP && -d $TMP ]]; then
+		[[ -f $TMP/quartierd.log ]] && cp -- "$TMP/quartierd.log" "$OUT/" 2>/dev/null
+		[[ -f $TMP/pg/postgresql.log ]] && cp -- "$TMP/pg/postgresql.log" "$OUT/" 2>/dev/null
+		qt_pg_stop "$TMP/pg" >/dev/null 2>&1
+		rm -rf -- "$TMP"
+	fi
+	exit "$rc"
+}
+
+# json FILE EXPR: a value from quartier-bench's JSON output (python3).
+json() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$1" "$2"
+}
+
+# calc EXPR: floating-point arithmetic.
+calc() {
+	python3 -c "print($1)"
+}
+
+# goal NAME MEASURED TARGET UNIT CMP: prints the goal line; CMP is ge or le.
+GOALS=()
+goal() {
+	local name=$1 measured=$2 target=$3 unit=$4 cmp=$5 verdict
+	if [[ $(calc "int(($measured) $([[ $cmp == ge ]] && echo '>=' || echo '<=') ($target))") == 1 ]]; then
+		verdict=PASS
+	else
+		verdict=FAIL
+	fi
+	GOALS+=("$(printf 'goal %s measured %s%s target %s%s %s' "$name" \
+		"$(calc "'%.2f' % ($measured)")" "$unit" "$(calc "'%.2f' % ($target)")" "$unit" "$verdict")")
+}
+
+# pgbench_tps NAME CLIENTS SCRIPT: runs pgbench and prints its tps.
+pgbench_tps() {
+	local name=$1 clients=$2 script=$3 threads=$THREADS
+	((threads <= clients)) || threads=$clients
+	"$PG_BIN/pgbench" -n -M prepared -h "$QT_PG_SOCK" -p "$PG_PORT" -U postgres \
+		-c "$clients" -j "$threads" -T "$SECONDS_RUN" -f "$script" quartier \
+		>"$OUT/pgbench-$name.txt" 2>&1 || {
+		cat "$OUT/pgbench-$name.txt" >&2
+		qt_die "pgbench $name failed"
+	}
+	sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p' "$OUT/pgbench-$name.txt"
+}
+
+# qbench NAME ARGS...: runs quartier-bench with JSON output into OUT/NAME.json
+# and shows its text summary; a failed run (exit 1) is reported, not fatal.
+qbench() {
+	local name=$1 rc=0
+	shift
+	"$BENCH" "${BENCH_ARGS[@]}" --json "$@" >"$OUT/$name.json" 2>"$OUT/$name.err" || rc=$?
+	if ((rc == 2)) || [[ ! -s $OUT/$name.json ]]; then
+		cat "$OUT/$name.err" >&2
+		qt_die "quartier-bench $name could not run"
+	fi
+	printf '  %-16s %s\n' "$name" "$(python3 - "$OUT/$name.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+if "throughput" in d:
+    l = d["latency_ms"]
+    print(f'{d["throughput"]:.1f}/s ok {d["ok"]} errors {d["errors"]} conflicts {d["conflicts"]} '
+          f'p50 {l["p50"]:.2f} p99 {l["p99"]:.2f} p99.9 {l["p999"]:.2f} ms')
+elif "push_latency_ms" in d:
+    l = d["push_latency_ms"]
+    print(f'{d["subscribers"]} subscribers, {d["writes"]} writes, missed {d["missed"]}, '
+          f'push p50 {l["p50"]:.1f} p99 {l["p99"]:.1f} p99.9 {l["p999"]:.1f} ms')
+elif "rss_growth_mib" in d:
+    print(f'{d["held"]}/{d["connections"]} held, RSS +{d["rss_growth_mib"]:.1f} MiB '
+          f'({d["per_connection_kib"]:.1f} KiB per connection)')
+if d.get("first_error"):
+    print("    first error: " + d["first_error"])
+EOF
+)"
+	return 0
+}
+
+qt_install_deps
+qt_build "$BUILD" -DQT_TESTS=OFF -DQT_WERROR=ON
+mkdir -p -- "$OUT"
+rm -f -- "$OUT"/*.json "$OUT"/*.err "$OUT"/*.txt "$OUT"/*.log
+
+TMP=$(mktemp -d /tmp/quartier-bench.XXXXXX)
+trap teardown EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+chmod 755 "$TMP"
+
+# Ten thousand connections: descriptors for the server and the client.
+ulimit -Hn 65536 2>/dev/null || true
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+if (($(ulimit -n) < BIG + 200)); then
+	qt_warn "only $(ulimit -n) file descriptors; the $BIG-connection goals will fail"
+fi
+
+PG_BIN=$(qt_pg_bindir)
+PG_PORT=$(qt_free_port)
+qt_pg_init "$TMP/pg" "$TMP/run" "$PG_PORT"
+qt_pg_start "$TMP/pg"
+qt_make_certs "$TMP/tls"
+PSQL=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$QT_PG_SOCK" -p "$PG_PORT" -U postgres)
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE quartier"
+
+QT_PORT=$(qt_free_port)
+cat >"$TMP/quartierd.conf" <<EOF
+# written by deploy/bench.sh
+listen_addr = 127.0.0.1
+listen_port = $QT_PORT
+tls_cert_file = "$TMP/tls/server.pem"
+tls_key_file = "$TMP/tls/server.key"
+db_conninfo = "host=$QT_PG_SOCK port=$PG_PORT user=postgres dbname=quartier"
+log_level = $LOG_LEVEL
+metrics_port = 0
+max_connections = $((BIG + 1000))
+idle_timeout = 900
+EOF
+qt_log "starting quartierd (port $QT_PORT, log_level $LOG_LEVEL)"
+"$BUILD/server/quartierd" -c "$TMP/quartierd.conf" >"$TMP/quartierd.log" 2>&1 &
+QT_PID=$!
+for ((i = 0; i < 200; i++)); do
+	qt_port_open 127.0.0.1 "$QT_PORT" && break
+	kill -0 "$QT_PID" 2>/dev/null || {
+		cat "$TMP/quartierd.log" >&2
+		qt_die "quartierd did not start"
+	}
+	sleep 0.1
+done
+for ((i = 0; i < 200; i++)); do
+	[[ $("${PSQL[@]}" -d quartier -Atc "SELECT to_regclass('public.change_log') IS NOT NULL") == t ]] && break
+	sleep 0.1
+done
+
+qt_log "loading the registry: $PROJECTS projects, $PERSONS persons, $MEMBERSHIPS memberships, $AGENDA agenda items"
+t0=$(date +%s.%N)
+"${PSQL[@]}" -d quartier -v projects="$PROJECTS" -v persons="$PERSONS" \
+	-v memberships="$MEMBERSHIPS" -v agenda="$AGENDA" -f "$ROOT/deploy/bench-data.sql"
+qt_log "loaded in $(calc "'%.1f' % ($(date +%s.%N) - $t0)") s"
+
+PASSWORD="bench-$(openssl rand -hex 12)"
+printf '%s\n' "$PASSWORD" >"$TMP/password"
+chmod 600 "$TMP/password"
+printf '%s\n' "$PASSWORD" | "$BUILD/server/quartierd" account-create -c "$TMP/quartierd.conf" \
+	--login bench --name "Benchmark" --role admin >/dev/null
+
+BENCH=$BUILD/client/bench/quartier-bench
+BENCH_ARGS=(-H 127.0.0.1 -p "$QT_PORT" --ca-file "$TMP/tls/ca.pem" -U bench
+	--password-file "$TMP/password")
+
+# pgbench's tables: a 10,000-row table of ~200-byte rows for the upsert;
+# the select reads the real project table by primary key.
+"${PSQL[@]}" -d quartier <<'EOF'
+CREATE TABLE pgbench_upsert (id bigint PRIMARY KEY, payload text NOT NULL);
+INSERT INTO pgbench_upsert SELECT g, repeat('x', 200) FROM generate_series(1, 10000) g;
+ANALYZE pgbench_upsert;
+EOF
+cat >"$TMP/upsert.sql" <<'EOF'
+\set id random(1, 10000)
+INSERT INTO pgbench_upsert (id, payload) VALUES (:id, left(repeat(md5(random()::text), 7), 200)) ON CONFLICT (id) DO UPDATE SET payload = EXCLUDED.payload;
+EOF
+cat >"$TMP/select.sql" <<EOF
+\\set id random(1, $PROJECTS)
+SELECT id, version, name, kind, status, carrier_id, start_date, end_date, description FROM project WHERE id = :id;
+EOF
+
+W=2
+qt_log "throughput at $CLIENTS clients, $SECONDS_RUN s each (pgbench -M prepared, quartier-bench after ${W} s warm-up)"
+PGB_UPSERT=$(pgbench_tps upsert-$CLIENTS "$CLIENTS" "$TMP/upsert.sql")
+printf '  %-16s %s tx/s\n' "pgbench upsert" "$PGB_UPSERT"
+qbench update-$CLIENTS -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_RUN" -W "$W" update
+PGB_SELECT=$(pgbench_tps select-$CLIENTS "$CLIENTS" "$TMP/select.sql")
+printf '  %-16s %s tx/s\n' "pgbench select" "$PGB_SELECT"
+qbench get-$CLIENTS -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_RUN" -W "$W" get
+
+UPDATE_TPS=$(json "$OUT/update-$CLIENTS.json" 'd["throughput"]')
+HALF=$(calc "'%.0f' % max(1, $UPDATE_TPS / 2)")
+qt_log "update at half the measured maximum ($HALF/s, open loop)"
+qbench update-half -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_RUN" -W "$W" -R "$HALF" update
+
+qt_log "initial sync of the whole registry against psql \\copy of the same rows"
+qbench sync-initial -c 1 sync-initial
+t0=$(date +%s.%N)
+"${PSQL[@]}" -d quartier >/dev/null <<'EOF'
+\copy (SELECT * FROM district ORDER BY id) to stdout
+\copy (SELECT * FROM quarter ORDER BY id) to stdout
+\copy (SELECT * FROM office ORDER BY id) to stdout
+\copy (SELECT * FROM organisation ORDER BY id) to stdout
+\copy (SELECT * FROM project_v ORDER BY id) to stdout
+\copy (SELECT * FROM person_v ORDER BY id) to stdout
+\copy (SELECT * FROM membership_v ORDER BY id) to stdout
+\copy (SELECT * FROM agenda_item_v ORDER BY id) to stdout
+EOF
+COPY_S=$(calc "$(date +%s.%N) - $t0")
+SYNC_S=$(json "$OUT/sync-initial.json" 'd["latency_ms"]["max"] / 1000')
+printf '  %-16s %.2f s\n' "psql \\copy" "$COPY_S"
+
+qt_log "idle: $BIG TLS connections"
+qbench idle-$BIG -c "$BIG" -j "$THREADS" -T 10 --server-pid "$QT_PID" idle
+
+qt_log "fanout: one writer, 1000 and $BIG subscribers"
+qbench fanout-1000 -c 1000 -j "$THREADS" --writes 20 --interval-ms 500 --drain 60 fanout
+qbench fanout-$BIG -c "$BIG" -j "$THREADS" --writes 10 --interval-ms 2000 --drain 120 fanout
+
+# Every goal, measured in this run.
+GET_TPS=$(json "$OUT/get-$CLIENTS.json" 'd["throughput"]')
+goal "update-$CLIENTS" "$UPDATE_TPS / $PGB_UPSERT" 1.0 x ge
+goal "get-$CLIENTS" "$GET_TPS / $PGB_SELECT" 1.0 x ge
+goal sync-initial "$SYNC_S" 2.0 s le
+goal sync-initial-vs-copy "$SYNC_S / $COPY_S" 2.0 x le
+# A fanout or idle run that lost pushes or connections fails its goal
+# whatever its latency or memory.
+FAN1=$(json "$OUT/fanout-1000.json" \
+	'd["push_latency_ms"]["p99"] if d["missed"] == 0 and d["errors"] == 0 else 1e9')
+FANB=$(json "$OUT/fanout-$BIG.json" \
+	'd["push_latency_ms"]["p99"] if d["missed"] == 0 and d["errors"] == 0 else 1e9')
+goal fanout-1000-p99 "$FAN1" 20 ms le
+goal "fanout-$BIG-p99" "$FANB" 100 ms le
+IDLE=$(json "$OUT/idle-$BIG.json" \
+	'd["rss_growth_mib"] if d["held"] == d["connections"] else 1e9')
+goal "idle-$BIG-rss" "$IDLE" "320 * $BIG / 10000" MiB le
+goal update-half-p99 "$(json "$OUT/update-half.json" 'd["latency_ms"]["p99"]')" 5 ms le
+
+printf '%s\n' "${GOALS[@]}" >"$OUT/goals.txt"
+echo
+printf '%s\n' "${GOALS[@]}"
