@@ -115,7 +115,10 @@ qbench() {
 	printf '  %-16s %s\n' "$name" "$(python3 - "$OUT/$name.json" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-if "throughput" in d:
+if d["workload"] == "sync-initial":
+    print(f'{d["records"]} records in {d["latency_ms"]["max"] / 1000:.2f} s '
+          f'({d["ok"]} snapshot(s), errors {d["errors"]})')
+elif "throughput" in d:
     l = d["latency_ms"]
     print(f'{d["throughput"]:.1f}/s ok {d["ok"]} errors {d["errors"]} conflicts {d["conflicts"]} '
           f'p50 {l["p50"]:.2f} p99 {l["p99"]:.2f} p99.9 {l["p999"]:.2f} ms')
