@@ -222,6 +222,22 @@ cat >"$TMP/select.sql" <<EOF
 \\set id random(1, $PROJECTS)
 SELECT id, version, name, kind, status, carrier_id, start_date, end_date, description FROM project WHERE id = :id;
 EOF
+# For context (no goal): pgbench running quartierd's own SQL for a get (the
+# project_v row) and for an update (the load, then the change wrapped as
+# req_mutate wraps it; the row is locked first so the version always fits).
+ACTOR=$("${PSQL[@]}" -d quartier -Atc "SELECT id FROM account WHERE login = 'bench'")
+PROJECT_COLS="id, version, name, kind, status, carrier_id, carrier_name, start_date, end_date,
+description, created_at, updated_at, quarter_ids, quarter_names, lead_office_ids,
+lead_office_names, coordinator_ids, district_names"
+cat >"$TMP/get-sql.sql" <<EOF
+\\set id random(1, $PROJECTS)
+SELECT ${PROJECT_COLS//$'\n'/ } FROM project_v WHERE id = :id;
+EOF
+cat >"$TMP/update-sql.sql" <<EOF
+\\set id random(1, $PROJECTS)
+SELECT ${PROJECT_COLS//$'\n'/ } FROM project_v WHERE id = :id;
+SELECT qt_q.*, qt_feed_mark() AS qt_cursor FROM (SELECT * FROM qt_project_update($ACTOR, :id, (SELECT version FROM project WHERE id = :id FOR UPDATE), NULL, NULL, false, '{}', false, '{}', false, '{}', false, NULL, false, NULL, false, NULL, left(repeat(md5(random()::text), 7), 200)) OFFSET 0) qt_q;
+EOF
 
 W=2
 qt_log "throughput at $CLIENTS clients, $SECONDS_RUN s each (pgbench -M prepared, quartier-bench after ${W} s warm-up)"
@@ -231,6 +247,12 @@ qbench update-$CLIENTS -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_RUN" -W "$W" upd
 PGB_SELECT=$(pgbench_tps select-$CLIENTS "$CLIENTS" "$TMP/select.sql")
 printf '  %-16s %s tx/s\n' "pgbench select" "$PGB_SELECT"
 qbench get-$CLIENTS -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_RUN" -W "$W" get
+qt_log "context (no goal): pgbench with quartierd's own SQL, and updates without mutation ids"
+printf '  %-16s %s tx/s\n' "pgbench get SQL" \
+	"$(pgbench_tps get-sql-$CLIENTS "$CLIENTS" "$TMP/get-sql.sql")"
+printf '  %-16s %s tx/s\n' "pgbench upd. SQL" \
+	"$(pgbench_tps update-sql-$CLIENTS "$CLIENTS" "$TMP/update-sql.sql")"
+qbench update-nomid -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_RUN" -W "$W" --no-mutation-ids update
 
 UPDATE_TPS=$(json "$OUT/update-$CLIENTS.json" 'd["throughput"]')
 HALF=$(calc "'%.0f' % max(1, $UPDATE_TPS / 2)")
