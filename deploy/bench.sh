@@ -89,10 +89,17 @@ goal() {
 		"$(calc "'%.2f' % ($measured)")" "$unit" "$(calc "'%.2f' % ($target)")" "$unit" "$verdict")")
 }
 
+# checkpoint: writes out what the previous run left dirty, so that no run
+# pays for its predecessor's checkpoint (pgbench and quartier-bench alike).
+checkpoint() {
+	"${PSQL[@]}" -d quartier -c CHECKPOINT >/dev/null
+}
+
 # pgbench_tps NAME CLIENTS SCRIPT: runs pgbench and prints its tps.
 pgbench_tps() {
 	local name=$1 clients=$2 script=$3 threads=$THREADS
 	((threads <= clients)) || threads=$clients
+	checkpoint
 	"$PG_BIN/pgbench" -n -M prepared -h "$QT_PG_SOCK" -p "$PG_PORT" -U postgres \
 		-c "$clients" -j "$threads" -T "$SECONDS_RUN" -f "$script" quartier \
 		>"$OUT/pgbench-$name.txt" 2>&1 || {
@@ -107,6 +114,7 @@ pgbench_tps() {
 qbench() {
 	local name=$1 rc=0
 	shift
+	checkpoint
 	"$BENCH" "${BENCH_ARGS[@]}" --json "$@" >"$OUT/$name.json" 2>"$OUT/$name.err" || rc=$?
 	if ((rc == 2)) || [[ ! -s $OUT/$name.json ]]; then
 		cat "$OUT/$name.err" >&2
