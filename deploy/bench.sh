@@ -244,7 +244,7 @@ EOF
 cat >"$TMP/update-sql.sql" <<EOF
 \\set id random(1, $PROJECTS)
 SELECT ${PROJECT_COLS//$'\n'/ } FROM project_v WHERE id = :id;
-SELECT qt_q.*, qt_feed_mark() AS qt_cursor FROM (SELECT * FROM qt_project_update($ACTOR, :id, (SELECT version FROM project WHERE id = :id FOR UPDATE), NULL, NULL, false, '{}', false, '{}', false, '{}', false, NULL, false, NULL, false, NULL, left(repeat(md5(random()::text), 7), 200)) OFFSET 0) qt_q;
+SELECT qt_q.*, qt_feed_mark($ACTOR) AS qt_cursor FROM (SELECT * FROM qt_project_update($ACTOR, :id, (SELECT version FROM project WHERE id = :id FOR UPDATE), NULL, NULL, false, '{}', false, '{}', false, '{}', false, NULL, false, NULL, false, NULL, left(repeat(md5(random()::text), 7), 200)) OFFSET 0) qt_q;
 EOF
 
 W=2
