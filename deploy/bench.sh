@@ -181,6 +181,7 @@ db_conninfo = "host=$QT_PG_SOCK port=$PG_PORT user=postgres dbname=quartier"
 log_level = $LOG_LEVEL
 metrics_port = 0
 max_connections = $((BIG + 1000))
+max_connections_per_address = $((BIG + 1000))
 idle_timeout = 900
 EOF
 qt_log "starting quartierd (port $QT_PORT, log_level $LOG_LEVEL)"
