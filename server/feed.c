@@ -644,7 +644,11 @@ static void feed_watch_cb(const PGresult *res, const db_error_t *err, void *arg)
 		f->head_xid = hx;
 		f->head_seq = 0;
 	}
-	feed_share_round(f, from_xid, from_seq);
+	/* A round that found nothing and did not move the head leaves every
+	 * subscription where the last round left it (level, or pulling up to
+	 * at least that head): no need to visit them all again. */
+	if (f->n_rows > 0 || f->head_xid != from_xid || f->head_seq != from_seq)
+		feed_share_round(f, from_xid, from_seq);
 out:
 	if (more)
 		f->kicked = 1;
