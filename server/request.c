@@ -257,62 +257,55 @@ static void req_answers_done(const PGresult *res, const db_error_t *err, void *a
 	free(b);
 }
 
-/* A growing string for a batch's array literals; s stays NULL once a
- * realloc failed. */
-typedef struct req_sb {
-	char *s;
-	size_t len, cap;
-	int failed;
-} req_sb_t;
-
-static void req_sb_put(req_sb_t *b, const char *s, size_t n)
+/* Writes the batch's four array literals (account ids, client ids, seqs,
+ * hex bodies) into arr, each allocated once at its largest possible size.
+ * Returns 0, or -1 without memory (arr is then freed). */
+static int req_answers_arrays(const req_answer_t *list, char *arr[4])
 {
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *p;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->s, cap);
-		if (p == NULL) {
-			free(b->s);
-			b->s = NULL;
-			b->failed = 1;
-			return;
+	size_t cap[4] = {3, 3, 3, 3};
+	char *p[4];
+	const req_answer_t *a;
+
+	for (a = list; a != NULL; a = a->next) {
+		cap[0] += 21;
+		cap[1] += 2 * strlen(a->r->conn->instance_id) + 3;
+		cap[2] += 21;
+		cap[3] += a->hex_len + 1;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		arr[i] = malloc(cap[i]);
+		if (arr[i] == NULL) {
+			for (size_t k = 0; k < i; k++)
+				free(arr[k]);
+			return -1;
 		}
-		b->s = p;
-		b->cap = cap;
+		p[i] = arr[i];
+		*p[i]++ = '{';
 	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
+	for (a = list; a != NULL; a = a->next) {
+		const req_t *r = a->r;
 
-/* Appends one answer's key and body to the batch's four arrays. */
-static void req_answers_put(req_sb_t arr[4], const req_answer_t *a, int first)
-{
-	const char *sep = first ? "{" : ",";
-	char num[32];
-	const req_t *r = a->r;
-
-	req_sb_put(&arr[0], sep, 1);
-	snprintf(num, sizeof(num), "%lld", (long long)r->actor.account_id);
-	req_sb_put(&arr[0], num, strlen(num));
-	req_sb_put(&arr[1], sep, 1);
-	req_sb_put(&arr[1], "\"", 1);
-	/* Inside quotes only '"' and '\\' need a backslash. */
-	for (const char *c = r->conn->instance_id; *c != '\0'; c++) {
-		if (*c == '"' || *c == '\\')
-			req_sb_put(&arr[1], "\\", 1);
-		req_sb_put(&arr[1], c, 1);
+		if (a != list)
+			for (size_t i = 0; i < 4; i++)
+				*p[i]++ = ',';
+		p[0] += snprintf(p[0], 21, "%lld", (long long)r->actor.account_id);
+		*p[1]++ = '"';
+		/* Inside quotes only '"' and '\\' need a backslash. */
+		for (const char *c = r->conn->instance_id; *c != '\0'; c++) {
+			if (*c == '"' || *c == '\\')
+				*p[1]++ = '\\';
+			*p[1]++ = *c;
+		}
+		*p[1]++ = '"';
+		p[2] += snprintf(p[2], 21, "%llu", (unsigned long long)r->rq->mutation_seq);
+		memcpy(p[3], a->hex, a->hex_len);
+		p[3] += a->hex_len;
 	}
-	req_sb_put(&arr[1], "\"", 1);
-	req_sb_put(&arr[2], sep, 1);
-	snprintf(num, sizeof(num), "%llu", (unsigned long long)r->rq->mutation_seq);
-	req_sb_put(&arr[2], num, strlen(num));
-	req_sb_put(&arr[3], sep, 1);
-	req_sb_put(&arr[3], a->hex, a->hex_len);
+	for (size_t i = 0; i < 4; i++) {
+		*p[i]++ = '}';
+		*p[i] = '\0';
+	}
+	return 0;
 }
 
 /* Writes the waiting answers (up to a batch) in one statement, so one
@@ -323,10 +316,8 @@ static void req_answers_flush(server_t *srv)
 {
 	req_answers_t *q = &srv->answers;
 	answers_batch_t *b;
-	req_sb_t arr[4] = {{0}};
 	req_answer_t *list, **tailp;
 	size_t n = 0, bytes = 0;
-	int failed = 0;
 
 	if (q->busy || q->head == NULL)
 		return;
@@ -334,7 +325,6 @@ static void req_answers_flush(server_t *srv)
 	tailp = &list;
 	while (*tailp != NULL && n < REQ_ANSWERS_BATCH &&
 	       (n == 0 || bytes + (*tailp)->hex_len <= REQ_ANSWERS_BYTES)) {
-		req_answers_put(arr, *tailp, n == 0);
 		bytes += (*tailp)->hex_len;
 		n++;
 		tailp = &(*tailp)->next;
@@ -344,17 +334,12 @@ static void req_answers_flush(server_t *srv)
 		q->tail = NULL;
 	*tailp = NULL;
 	q->waiting -= (unsigned)n;
-	for (size_t i = 0; i < 4; i++) {
-		req_sb_put(&arr[i], "}", 1);
-		failed |= arr[i].failed;
-	}
-	b = failed ? NULL : calloc(1, sizeof(*b));
-	if (b == NULL) {
+	b = calloc(1, sizeof(*b));
+	if (b == NULL || req_answers_arrays(list, b->params) != 0) {
 		/* Without memory to store them the answers go out unstored: the
 		 * changes are committed; a replay is answered as applied. */
 		db_error_t err = {QT_RESOURCE_EXHAUSTED, "no memory to store the answer", NULL, NULL, NULL};
-		for (size_t i = 0; i < 4; i++)
-			free(arr[i].s);
+		free(b);
 		while (list != NULL) {
 			req_answer_t *a = list;
 			list = a->next;
@@ -364,8 +349,6 @@ static void req_answers_flush(server_t *srv)
 	}
 	b->srv = srv;
 	b->list = list;
-	for (size_t i = 0; i < 4; i++)
-		b->params[i] = arr[i].s;
 	q->busy = 1;
 	if (db_query(srv->db,
 	             "UPDATE client_mutation c SET response = decode(v.hex, 'hex') "
