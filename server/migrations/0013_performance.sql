@@ -187,80 +187,30 @@ RETURNS TABLE (rtype smallint, rid bigint)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     t smallint;
+    tbl text;
+    col text;
     room integer := coalesce(p_limit, 2147483647); -- LIMIT NULL: no limit
     got integer;
 BEGIN
     -- (t, id) > (p_after_type, p_after_id), as a row comparison: types
-    -- after p_after_type whole, p_after_type from p_after_id on.
-    FOREACH t IN ARRAY '{1,2,3,4,10,11,12,13,14,15,16,17,18,19,20,21}'::smallint[] LOOP
-        EXIT WHEN room IS NULL OR room <= 0;
+    -- after p_after_type whole, p_after_type from p_after_id on.  Each
+    -- query is planned with the page's values (a page reads one or two
+    -- tables), so its position becomes a primary-key range.
+    FOR t, tbl, col IN VALUES
+        (1::smallint, 'district', 'id'), (2, 'quarter', 'id'), (3, 'office', 'id'),
+        (4, 'organisation', 'id'), (10, 'project', 'id'), (11, 'person', 'id'),
+        (12, 'membership', 'id'), (13, 'fund', 'id'), (14, 'fund_entry', 'id'),
+        (15, 'assessment', 'id'), (16, 'continuation', 'project_id'), (17, 'meeting', 'id'),
+        (18, 'agenda_item', 'id'), (19, 'handover', 'id'), (20, 'goal', 'id'),
+        (21, 'progress_update', 'id')
+    LOOP
+        EXIT WHEN room <= 0;
         CONTINUE WHEN NOT (t >= p_after_type);
-        CASE t
-        WHEN 1 THEN RETURN QUERY SELECT t, x.id FROM district x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 2 THEN RETURN QUERY SELECT t, x.id FROM quarter x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 3 THEN RETURN QUERY SELECT t, x.id FROM office x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 4 THEN RETURN QUERY SELECT t, x.id FROM organisation x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 10 THEN RETURN QUERY SELECT t, x.id FROM project x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 11 THEN RETURN QUERY SELECT t, x.id FROM person x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 12 THEN RETURN QUERY SELECT t, x.id FROM membership x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 13 THEN RETURN QUERY SELECT t, x.id FROM fund x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 14 THEN RETURN QUERY SELECT t, x.id FROM fund_entry x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 15 THEN RETURN QUERY SELECT t, x.id FROM assessment x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 16 THEN RETURN QUERY SELECT t, x.project_id FROM continuation x
-            WHERE (t > p_after_type OR x.project_id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.project_id))
-            ORDER BY x.project_id LIMIT room;
-        WHEN 17 THEN RETURN QUERY SELECT t, x.id FROM meeting x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 18 THEN RETURN QUERY SELECT t, x.id FROM agenda_item x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 19 THEN RETURN QUERY SELECT t, x.id FROM handover x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 20 THEN RETURN QUERY SELECT t, x.id FROM goal x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        WHEN 21 THEN RETURN QUERY SELECT t, x.id FROM progress_update x
-            WHERE (t > p_after_type OR x.id > p_after_id)
-              AND (p_kind = 0 OR qt_record_in_scope(p_kind, p_scope, t, x.id))
-            ORDER BY x.id LIMIT room;
-        END CASE;
+        RETURN QUERY EXECUTE format(
+            'SELECT $1, x.%2$I FROM %1$I x WHERE ($1 > $2 OR x.%2$I > $3) '
+            'AND ($4 = 0 OR qt_record_in_scope($4, $5, $1, x.%2$I)) ORDER BY x.%2$I LIMIT $6',
+            tbl, col)
+            USING t, p_after_type, p_after_id, p_kind, p_scope, room;
         GET DIAGNOSTICS got = ROW_COUNT;
         room := room - got;
     END LOOP;
