@@ -622,11 +622,15 @@ static int sync_ids_page(req_t *r, sync_ctx_t *ctx, const PGresult *res, const d
 /* The ids query: the account's feed epoch, horizon, whether the given
  * cursor can no longer be continued ($3/$4: pruned, or in a restore's
  * gap), then up to $7 records in scope after ($5, $6); in column 5 whether
- * the actor's rights ($8..$12) are current. */
+ * the actor's rights ($8..$12) are current.  The page's own columns are
+ * computed once in a subquery (OFFSET 0 keeps it from being pulled up into
+ * the join), not once per record: that cost 20 ms per page of 1,000. */
 #define SYNC_IDS_SQL                                                                          \
-	"SELECT qt_feed_epoch($8::bigint), pg_snapshot_xmin(pg_current_snapshot())::text, "       \
-	"($3::text IS NOT NULL AND qt_feed_cursor_lost($3::xid8, $4::bigint)), "                  \
-	"s.rtype, s.rid, qt_account_rights_are($8, $9, $10, $11, $12) FROM feed_meta m "          \
+	"SELECT h.epoch, h.horizon, h.lost, s.rtype, s.rid, h.rights FROM ("                      \
+	" SELECT qt_feed_epoch($8::bigint) AS epoch, "                                            \
+	" pg_snapshot_xmin(pg_current_snapshot())::text AS horizon, "                             \
+	" ($3::text IS NOT NULL AND qt_feed_cursor_lost($3::xid8, $4::bigint)) AS lost, "         \
+	" qt_account_rights_are($8, $9, $10, $11, $12) AS rights FROM feed_meta m OFFSET 0) h "   \
 	"LEFT JOIN LATERAL qt_sync_ids($1::smallint, $2::bigint, $5::smallint, $6::bigint, $7::int) s " \
 	"ON true ORDER BY s.rtype, s.rid"
 
