@@ -205,6 +205,7 @@ void conn_unauthenticate(conn_t *c)
 	if (c->state != CONN_AUTHENTICATED)
 		return;
 	c->state = CONN_OPEN;
+	c->cert_office = 0;
 	feed_unsubscribe(&c->srv->feed, c);
 	c->reader.max = c->srv->cfg.max_frame_preauth;
 	memset(&c->actor, 0, sizeof(c->actor));
@@ -322,7 +323,7 @@ static void conn_start_reading(conn_t *c)
 
 static int conn_input_paused(const conn_t *c)
 {
-	return c->in_flight >= c->srv->cfg.max_in_flight ||
+	return c->in_flight >= c->srv->cfg.max_in_flight || c->held > 0 ||
 	       c->out_bytes >= c->srv->cfg.max_output_queue ||
 	       c->srv->shutting_down;
 }
@@ -352,6 +353,24 @@ static void conn_tls_failed(conn_t *c, int ssl_err, const char *stage)
 	conn_close(c, QT_OK, NULL);
 }
 
+/* Notes the client certificate, if one was presented (it verified, or
+ * the handshake would have failed). */
+static void conn_client_cert(conn_t *c)
+{
+	char fp[65], ou[TLS_OU_MAX + 1];
+
+	c->cert = tls_client_identity(c->ssl, c->cert_ou, fp);
+	if (!c->cert)
+		return;
+	/* The OU goes into a quoted log field: no double quotes in it. */
+	snprintf(ou, sizeof(ou), "%s", c->cert_ou);
+	for (char *p = ou; *p != '\0'; p++)
+		if (*p == '"')
+			*p = '\'';
+	log_info(&c->srv->log, "event=client_cert conn=%llu peer=%s sha256=%s ou=\"%s\"",
+	         (unsigned long long)c->id, c->peer, fp, ou);
+}
+
 void conn_process(conn_t *c)
 {
 	uint8_t buf[CONN_READ_CHUNK];
@@ -376,6 +395,7 @@ void conn_process(conn_t *c)
 				log_debug(&c->srv->log, "event=tls_ready conn=%llu version=%s cipher=%s",
 				          (unsigned long long)c->id, SSL_get_version(c->ssl),
 				          SSL_get_cipher_name(c->ssl));
+				conn_client_cert(c);
 				continue;
 			}
 			e = SSL_get_error(c->ssl, n);

@@ -53,7 +53,8 @@ static void usage(FILE *out)
 	        "or viewer.  account-reset-password reads the new password the same way.\n"
 	        "account-disable also revokes the account's sessions; the last enabled\n"
 	        "admin is neither disabled nor demoted (exit status 3, as for an unknown\n"
-	        "LOGIN).\n\n");
+	        "LOGIN).  account-lockouts lists the accounts with failed logins counted or\n"
+	        "a locked login; account-unlock lifts the lock and forgets the failures.\n\n");
 	config_print_help(out);
 }
 

@@ -30,6 +30,8 @@ typedef struct metrics {
 	uint64_t tls_failures;       /* failed handshakes and TLS errors */
 	uint64_t protocol_errors;    /* connections closed for protocol errors */
 	uint64_t logins_failed;
+	uint64_t logins_delayed;     /* login attempts made to wait (throttling) */
+	uint64_t login_lockouts;     /* logins locked after too many failures */
 	metrics_type_t types[METRICS_MAX_TYPES];
 	unsigned ntypes;
 	uint64_t started_at;         /* unix seconds */
@@ -41,6 +43,7 @@ typedef struct metrics_gauges {
 	unsigned db_connected, db_size, db_in_use, db_waiting;
 	uint64_t db_errors, db_reconnects;
 	unsigned hash_running, hash_queued;
+	unsigned logins_waiting;     /* login attempts waiting out their delay now */
 	int ready;
 } metrics_gauges_t;
 

@@ -503,6 +503,8 @@ void harness_opts(const harness_t *h, qt_connect_opts_t *opts)
 	opts->ca_file = h->ca_file;
 	opts->client_name = "quartier-tests";
 	opts->timeout_ms = 15000;
+	opts->cert_file = h->client_cert;
+	opts->key_file = h->client_key;
 }
 
 static void write_config(harness_t *h, const char *extra)

@@ -80,6 +80,10 @@ typedef struct harness {
 	/* Set after harness_begin(): another build of the server to start
 	 * (e.g. quartierd-fault); NULL = QUARTIERD_PATH. */
 	const char *server_exe;
+	/* Set after harness_begin(): the client certificate and key that
+	 * harness_opts() offers (servers with tls_client_cert = require);
+	 * NULL = none. */
+	const char *client_cert, *client_key;
 } harness_t;
 
 /* The harness of the running test (one per test process). */
@@ -146,7 +150,8 @@ void harness_seed(harness_t *h);
 int64_t harness_account(harness_t *h, const char *login, const char *role, int64_t office_id,
                         int64_t organisation_id, const char *password);
 
-/* Connection options for the running server (host 127.0.0.1, test CA). */
+/* Connection options for the running server (host 127.0.0.1, test CA,
+ * h->client_cert if set). */
 void harness_opts(const harness_t *h, qt_connect_opts_t *opts);
 
 /* Connects (and asserts success); the caller frees the client. */
