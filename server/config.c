@@ -125,6 +125,9 @@ static const cf_key_t cf_keys[] = {
 	 16u * 1024 * 1024, CF_RELOAD,
 	 "source addresses whose failed logins are remembered at once; beyond that the least "
 	 "recently seen are forgotten"},
+	{"login_waiting_max", CF_UINT, CF_OFF(login_waiting_max), "1000", 1, 1000000, CF_RELOAD,
+	 "login attempts that may wait out their delay at once; further ones that would have to "
+	 "wait are refused as retryable without checking the password"},
 	{"argon2_memory_kib", CF_UINT, CF_OFF(argon2_memory_kib), "19456", 8, 4u * 1024 * 1024, CF_RELOAD,
 	 "Argon2id memory per password hash in KiB (OWASP minimum 19456)"},
 	{"argon2_iterations", CF_UINT, CF_OFF(argon2_iterations), "2", 1, 100, CF_RELOAD,

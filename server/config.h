@@ -51,6 +51,7 @@ typedef struct config {
 	uint32_t login_lockout_failures; /* failures of one login that lock it; 0 = never */
 	uint32_t login_lockout_seconds; /* how long a lock lasts; 0 = until unlocked */
 	uint32_t login_throttle_addresses; /* source addresses remembered at once */
+	uint32_t login_waiting_max; /* logins waiting out a delay at once */
 	uint32_t argon2_memory_kib; /* KiB per password hash */
 	uint32_t argon2_iterations;
 	uint32_t argon2_parallelism;

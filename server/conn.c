@@ -14,6 +14,7 @@
 
 #define CONN_CLOSE_GRACE_MS 3000   /* time to deliver a goodbye before a hard close */
 #define CONN_READ_CHUNK 16384      /* plaintext bytes taken from TLS at once */
+#define CONN_HELD_READ_MAX 16384   /* bytes read ahead while a login holds the input */
 
 typedef struct conn_write {
 	uv_write_t req;
@@ -321,11 +322,27 @@ static void conn_start_reading(conn_t *c)
 	conn_close(c, QT_INTERNAL, "the server cannot read from this connection");
 }
 
+/* Whether the connection's frames wait (back-pressure, or a login that
+ * holds its input). */
 static int conn_input_paused(const conn_t *c)
 {
 	return c->in_flight >= c->srv->cfg.max_in_flight || c->held > 0 ||
 	       c->out_bytes >= c->srv->cfg.max_output_queue ||
 	       c->srv->shutting_down;
+}
+
+/* Whether the socket is left unread.  While only a login holds the input,
+ * up to CONN_HELD_READ_MAX bytes are still taken in (not processed), so
+ * that a client leaving during a login's delay is noticed and the login
+ * given up (session_throttle_tick()). */
+static int conn_read_paused(const conn_t *c)
+{
+	if (!conn_input_paused(c))
+		return 0;
+	if (c->held > 0 && c->in_flight < c->srv->cfg.max_in_flight &&
+	    c->out_bytes < c->srv->cfg.max_output_queue && !c->srv->shutting_down)
+		return BIO_ctrl_pending(c->rbio) >= CONN_HELD_READ_MAX;
+	return 1;
 }
 
 static void conn_tls_failed(conn_t *c, int ssl_err, const char *stage)
@@ -452,9 +469,10 @@ void conn_process(conn_t *c)
 				conn_on_frame(c, frame, flen);
 		}
 	}
-	/* Read from the socket only while frames can be processed. */
+	/* Read from the socket only while frames can be processed (or a
+	 * little ahead, while a login holds them). */
 	if (!c->handle_closed && c->state != CONN_CLOSING) {
-		int paused = c->state != CONN_TLS_HANDSHAKE && conn_input_paused(c);
+		int paused = c->state != CONN_TLS_HANDSHAKE && conn_read_paused(c);
 		if (paused && c->reading) {
 			uv_read_stop((uv_stream_t *)&c->tcp);
 			c->reading = 0;

@@ -26,8 +26,9 @@ void session_cert_recheck(conn_t *c);
 /* Answers every login waiting out its delay with STATUS_UNAVAILABLE
  * (shutdown). */
 void session_login_cancel_all(server_t *srv);
-/* Called once a second (now: uv_now()): now and then forgets login
- * failures that no longer count, in memory and in the database. */
+/* Called once a second (now: uv_now()): ends waiting logins whose
+ * connection is gone, and now and then forgets login failures that no
+ * longer count, in memory and in the database. */
 void session_throttle_tick(server_t *srv, uint64_t now);
 
 /* account.c */

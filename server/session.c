@@ -321,6 +321,8 @@ static void login_delay(req_t *r, uint32_t delay_ms)
 		return;
 	}
 	srv->metrics.logins_delayed++;
+	log_info(&srv->log, "event=login_delayed conn=%llu peer=%s delay_ms=%u",
+	         (unsigned long long)r->conn->id, r->conn->peer, delay_ms);
 	d->r = r;
 	uv_timer_init(srv->loop, &d->timer);
 	d->timer.data = d;
@@ -349,6 +351,10 @@ static void login_account_cb(const PGresult *res, const db_error_t *err, void *a
 		login_abort(r, err->status, NULL, err);
 		return;
 	}
+	if (PQntuples(res) != 1) {
+		login_abort(r, QT_INTERNAL, "cannot count the login attempt", NULL);
+		return;
+	}
 	if (!pgrow_null(res, 0, 0)) {
 		ctx->account = pgrow_account(r, res, 0, 0);
 		ctx->encoded = req_strdup(r, PQgetvalue(res, 0, PGROW_ACCOUNT_NCOLS));
@@ -362,10 +368,15 @@ static void login_account_cb(const PGresult *res, const db_error_t *err, void *a
 	delay = throttle_attempt_delay_ms(&r->srv->throttle,
 	                                  ctx->failures > 0 ? ctx->failures - 1 : 0,
 	                                  ctx->address_failures);
-	if (delay > 0)
-		login_delay(r, delay);
-	else
+	if (delay == 0)
 		login_check(r);
+	else if (r->srv->n_login_delays >= r->srv->throttle.max_waiting)
+		/* Memory for waiting logins is bounded; the password is not
+		 * checked, so nothing is learnt from this answer. */
+		login_abort(r, QT_RESOURCE_EXHAUSTED, "too many logins are waiting; try again later",
+		            NULL);
+	else
+		login_delay(r, delay);
 }
 
 void session_login(req_t *r)
@@ -421,7 +432,17 @@ static void session_throttle_maint_cb(const PGresult *res, const db_error_t *err
 void session_throttle_tick(server_t *srv, uint64_t now)
 {
 	const char *params[1];
+	login_delay_t *next;
 
+	/* A login whose client has gone waits no longer: so a client cannot
+	 * pile up waiting logins by connecting, sending one and leaving.  Its
+	 * failure stays counted for the login name. */
+	for (login_delay_t *d = srv->login_delays; d != NULL; d = next) {
+		next = d->next;
+		if (d->r->conn->state == CONN_CLOSING)
+			login_abort(login_delay_end(srv, d), QT_UNAVAILABLE, "the connection is closed",
+			            NULL);
+	}
 	if (now < srv->throttle_maint_at || srv->shutting_down || srv->db == NULL)
 		return;
 	srv->throttle_maint_at = now + SESSION_THROTTLE_MAINT_MS;

@@ -14,6 +14,7 @@ void throttle_policy_from_config(const config_t *cfg, throttle_policy_t *out)
 	out->lockout_failures = cfg->login_lockout_failures;
 	out->lockout_s = cfg->login_lockout_seconds;
 	out->max_addresses = cfg->login_throttle_addresses;
+	out->max_waiting = cfg->login_waiting_max;
 }
 
 uint32_t throttle_delay_ms(const throttle_policy_t *p, uint32_t failures, uint32_t after)

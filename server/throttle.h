@@ -26,6 +26,7 @@ typedef struct throttle_policy {
 	uint32_t lockout_failures;    /* failures of one login in a row that lock it; 0 = never */
 	uint32_t lockout_s;           /* how long a lock lasts; 0 = until an admin lifts it */
 	uint32_t max_addresses;       /* source addresses remembered at once */
+	uint32_t max_waiting;         /* attempts waiting out a delay at once */
 } throttle_policy_t;
 
 /* The policy of a configuration (cfg is borrowed). */

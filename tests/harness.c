@@ -912,6 +912,75 @@ void harness_write_foreign_ca(const char *path)
 	EVP_PKEY_free(key);
 }
 
+uint64_t harness_now_ms(void)
+{
+	return now_ms();
+}
+
+int harness_log_contains(const char *path, const char *needle)
+{
+	return log_contains(path, needle);
+}
+
+void harness_wait_log(const char *path, const char *needle, unsigned timeout_ms)
+{
+	uint64_t deadline = now_ms() + timeout_ms;
+
+	while (!log_contains(path, needle)) {
+		cr_assert_lt(now_ms(), deadline, "\"%s\" did not appear in %s", needle, path);
+		harness_sleep_ms(20);
+	}
+}
+
+/* Runs `quartierd SUB -c CONFIG [ARG]` (see harness.h). */
+int harness_run_quartierd(harness_t *h, const char *sub, const char *arg, const char *input,
+                          char **out)
+{
+	char log_path[PATH_MAX + 32];
+	int in_pipe[2];
+	pid_t pid;
+	int status = 0;
+	FILE *f;
+	long len;
+
+	snprintf(log_path, sizeof(log_path), "%s/%s.out", h->dir, sub);
+	cr_assert_eq(pipe(in_pipe), 0);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(in_pipe[0], 0);
+		close(in_pipe[0]);
+		close(in_pipe[1]);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execl(QUARTIERD_PATH, "quartierd", sub, "-c", h->config_path, arg, (char *)NULL);
+		_exit(127);
+	}
+	close(in_pipe[0]);
+	if (input != NULL && write(in_pipe[1], input, strlen(input)) != (ssize_t)strlen(input))
+		cr_assert_fail("cannot write to quartierd %s", sub);
+	close(in_pipe[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	f = fopen(log_path, "r");
+	cr_assert_not_null(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	*out = calloc(1, (size_t)len + 1);
+	cr_assert_not_null(*out);
+	cr_assert_eq(fread(*out, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* ------------------------------------------------------------ raw TLS client */
 
 static void raw_set_timeout(raw_conn_t *r, unsigned ms)

@@ -172,6 +172,23 @@ int64_t harness_sql_int(harness_t *h, const char *sql, int nparams, const char *
 /* Runs a statement; fails the test on error. */
 void harness_sql_exec(harness_t *h, const char *sql);
 
+/* Runs `quartierd sub -c <the server's config> [arg]` (arg may be NULL)
+ * with input (may be NULL) on its standard input; its output (stdout and
+ * stderr) goes to *out (malloc, caller frees).  Returns the exit status,
+ * or -1 if it did not exit normally. */
+int harness_run_quartierd(harness_t *h, const char *sub, const char *arg, const char *input,
+                          char **out);
+
+/* Milliseconds of a monotonic clock. */
+uint64_t harness_now_ms(void);
+
+/* Whether the file at path (a server log) has a line containing needle. */
+int harness_log_contains(const char *path, const char *needle);
+
+/* Waits until needle occurs in the log file at path (asserts within
+ * timeout_ms). */
+void harness_wait_log(const char *path, const char *needle, unsigned timeout_ms);
+
 /* Sleeps ms milliseconds. */
 void harness_sleep_ms(unsigned ms);
 

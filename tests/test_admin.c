@@ -78,56 +78,6 @@ static int64_t audit_count(const char *action, int64_t id)
 	                       2, action, ids, NULL);
 }
 
-/* Runs quartierd with args (after the subcommand name and -c FILE), input
- * on its standard input; its output goes to *out (malloc, caller frees).
- * Returns the exit status, or -1 if it did not exit normally. */
-static int run_quartierd(const char *sub, const char *arg, const char *input, char **out)
-{
-	char log_path[PATH_MAX + 32];
-	int in_pipe[2];
-	pid_t pid;
-	int status = 0;
-	FILE *f;
-	long len;
-
-	snprintf(log_path, sizeof(log_path), "%s/%s.out", H.dir, sub);
-	cr_assert_eq(pipe(in_pipe), 0);
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(in_pipe[0], 0);
-		close(in_pipe[0]);
-		close(in_pipe[1]);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execl(QUARTIERD_PATH, "quartierd", sub, "-c", H.config_path, arg, (char *)NULL);
-		_exit(127);
-	}
-	close(in_pipe[0]);
-	if (input != NULL && write(in_pipe[1], input, strlen(input)) != (ssize_t)strlen(input))
-		cr_assert_fail("cannot write to quartierd %s", sub);
-	close(in_pipe[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	f = fopen(log_path, "r");
-	cr_assert_not_null(f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	*out = calloc(1, (size_t)len + 1);
-	cr_assert_not_null(*out);
-	cr_assert_eq(fread(*out, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* Milliseconds of the test's monotonic clock. */
 static uint64_t ms_now(void)
 {
@@ -135,29 +85,6 @@ static uint64_t ms_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-/* Waits until needle occurs in the log file at path (asserts within
- * timeout_ms). */
-static void wait_log(const char *path, const char *needle, unsigned timeout_ms)
-{
-	uint64_t deadline = ms_now() + timeout_ms;
-
-	for (;;) {
-		FILE *f = fopen(path, "r");
-		char line[4096];
-		int found = 0;
-
-		if (f != NULL) {
-			while (!found && fgets(line, sizeof(line), f) != NULL)
-				found = strstr(line, needle) != NULL;
-			fclose(f);
-		}
-		if (found)
-			return;
-		cr_assert_lt(ms_now(), deadline, "\"%s\" did not appear in %s", needle, path);
-		harness_sleep_ms(20);
-	}
 }
 
 /* Polls whoami on c until the server answers QT_UNAUTHENTICATED; returns
@@ -525,7 +452,7 @@ Test(admin, host_subcommands)
 	harness_standard(&H, NULL);
 	id = harness_account(&H, "erin", "viewer", 0, 0, HARNESS_PASSWORD);
 
-	cr_assert_eq(run_quartierd("account-list", NULL, NULL, &out), 0, "%s", out);
+	cr_assert_eq(harness_run_quartierd(&H, "account-list", NULL, NULL, &out), 0, "%s", out);
 	cr_assert_not_null(strstr(out, "erin"), "%s", out);
 	cr_assert_not_null(strstr(out, "admin"), "%s", out);
 	free(out);
@@ -533,21 +460,21 @@ Test(admin, host_subcommands)
 	/* Disable: login refused, sessions revoked. */
 	erin = login_as("erin", HARNESS_PASSWORD, &token);
 	qt_client_free(erin);
-	cr_assert_eq(run_quartierd("account-disable", "erin", NULL, &out), 0, "%s", out);
+	cr_assert_eq(harness_run_quartierd(&H, "account-disable", "erin", NULL, &out), 0, "%s", out);
 	free(out);
 	cr_assert_eq(try_login("erin", HARNESS_PASSWORD), QT_PERMISSION_DENIED);
 	cr_assert_eq(try_resume(token), QT_UNAUTHENTICATED);
-	cr_assert_eq(run_quartierd("account-list", NULL, NULL, &out), 0);
+	cr_assert_eq(harness_run_quartierd(&H, "account-list", NULL, NULL, &out), 0);
 	cr_assert_not_null(strstr(out, "yes"), "erin shows as disabled: %s", out);
 	free(out);
-	cr_assert_eq(run_quartierd("account-enable", "erin", NULL, &out), 0, "%s", out);
+	cr_assert_eq(harness_run_quartierd(&H, "account-enable", "erin", NULL, &out), 0, "%s", out);
 	free(out);
 	cr_assert_eq(try_login("erin", HARNESS_PASSWORD), QT_OK);
 
 	/* Reset the password from standard input. */
-	cr_assert_eq(run_quartierd("account-reset-password", "erin", "short\n", &out), 2, "%s", out);
+	cr_assert_eq(harness_run_quartierd(&H, "account-reset-password", "erin", "short\n", &out), 2, "%s", out);
 	free(out);
-	cr_assert_eq(run_quartierd("account-reset-password", "erin", NEW_PASSWORD "\n", &out), 0,
+	cr_assert_eq(harness_run_quartierd(&H, "account-reset-password", "erin", NEW_PASSWORD "\n", &out), 0,
 	             "%s", out);
 	cr_assert_null(strstr(out, "argon2"), "no hash in the output: %s", out);
 	free(out);
@@ -560,17 +487,17 @@ Test(admin, host_subcommands)
 	token = NULL;
 	qt_client_free(erin);
 	erin = login_as("erin", NEW_PASSWORD, &token);
-	cr_assert_eq(run_quartierd("account-revoke-sessions", "erin", NULL, &out), 0, "%s", out);
+	cr_assert_eq(harness_run_quartierd(&H, "account-revoke-sessions", "erin", NULL, &out), 0, "%s", out);
 	cr_assert_not_null(strstr(out, "revoked"), "%s", out);
 	free(out);
 	cr_assert_eq(try_resume(token), QT_UNAUTHENTICATED);
 
 	/* Unknown login, the last admin, no login given. */
-	cr_assert_eq(run_quartierd("account-disable", "nobody", NULL, &out), 3, "%s", out);
+	cr_assert_eq(harness_run_quartierd(&H, "account-disable", "nobody", NULL, &out), 3, "%s", out);
 	free(out);
-	cr_assert_eq(run_quartierd("account-disable", "admin", NULL, &out), 3, "%s", out);
+	cr_assert_eq(harness_run_quartierd(&H, "account-disable", "admin", NULL, &out), 3, "%s", out);
 	free(out);
-	cr_assert_eq(run_quartierd("account-enable", NULL, NULL, &out), 2, "%s", out);
+	cr_assert_eq(harness_run_quartierd(&H, "account-enable", NULL, NULL, &out), 2, "%s", out);
 	free(out);
 	/* The running server hears of the revocation (NOTIFY) and logs erin's
 	 * open connection out. */
@@ -611,7 +538,7 @@ static void second_instance(harness_t *h2)
 	snprintf(h2->config_path, sizeof(h2->config_path), "%s/quartierd.conf", h2->dir);
 	snprintf(h2->log_path, sizeof(h2->log_path), "%s/server.log", h2->dir);
 	harness_server_start(h2, NULL);
-	wait_log(h2->log_path, "event=listen_ready", 10000);
+	harness_wait_log(h2->log_path, "event=listen_ready", 10000);
 }
 
 /* The limit for a change to reach another instance's connection: it takes
@@ -630,7 +557,7 @@ Test(admin, host_disable_and_revoke_reach_every_running_instance)
 	harness_account(&H, "alice", "office", H.seed.office_social, 0, HARNESS_PASSWORD);
 	harness_account(&H, "bob", "viewer", 0, 0, HARNESS_PASSWORD);
 	harness_account(&H, "carol", "viewer", 0, 0, HARNESS_PASSWORD);
-	wait_log(H.log_path, "event=listen_ready", 10000);
+	harness_wait_log(H.log_path, "event=listen_ready", 10000);
 	second_instance(&h2);
 	alice_a = harness_login(&H, "alice", HARNESS_PASSWORD);
 	alice_b = harness_login(&h2, "alice", HARNESS_PASSWORD);
@@ -639,7 +566,7 @@ Test(admin, host_disable_and_revoke_reach_every_running_instance)
 
 	/* Revoked on the host: both instances log alice's connections out at
 	 * once; nobody else is touched. */
-	cr_assert_eq(run_quartierd("account-revoke-sessions", "alice", NULL, &out), 0, "%s", out);
+	cr_assert_eq(harness_run_quartierd(&H, "account-revoke-sessions", "alice", NULL, &out), 0, "%s", out);
 	free(out);
 	ms = wait_unauthenticated(alice_b, REACH_MS);
 	cr_assert_geq(ms, 0, "the revocation did not reach instance B within %d ms", REACH_MS);
@@ -656,7 +583,7 @@ Test(admin, host_disable_and_revoke_reach_every_running_instance)
 	cr_assert_eq(qt_login(alice_b, "alice", HARNESS_PASSWORD, NULL, NULL), QT_OK);
 
 	/* Disabled on the host. */
-	cr_assert_eq(run_quartierd("account-disable", "bob", NULL, &out), 0, "%s", out);
+	cr_assert_eq(harness_run_quartierd(&H, "account-disable", "bob", NULL, &out), 0, "%s", out);
 	free(out);
 	ms = wait_unauthenticated(bob_b, REACH_MS);
 	cr_assert_geq(ms, 0, "the disable did not reach instance B within %d ms", REACH_MS);
@@ -676,7 +603,7 @@ Test(admin, host_disable_and_revoke_reach_every_running_instance)
 	ms = wait_unauthenticated(carol_b, REACH_MS);
 	cr_assert_geq(ms, 0, "after the listener came back, carol was not logged out");
 	cr_log_info("with the listener away, the change arrived after about %d ms", ms);
-	wait_log(h2.log_path, "event=listen_lost", 1000);
+	harness_wait_log(h2.log_path, "event=listen_lost", 1000);
 	{
 		qt_account_t a;
 		memset(&a, 0, sizeof(a));
@@ -706,7 +633,7 @@ Test(admin, changes_through_one_instance_reach_connections_of_another)
 	harness_standard(&H, NULL);
 	alice = harness_account(&H, "alice", "office", H.seed.office_social, 0, HARNESS_PASSWORD);
 	bob = harness_account(&H, "bob", "viewer", 0, 0, HARNESS_PASSWORD);
-	wait_log(H.log_path, "event=listen_ready", 10000);
+	harness_wait_log(H.log_path, "event=listen_ready", 10000);
 	second_instance(&h2);
 	admin = harness_login(&H, "admin", HARNESS_PASSWORD);
 	alice_b = harness_login(&h2, "alice", HARNESS_PASSWORD);

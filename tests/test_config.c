@@ -83,6 +83,7 @@ Test(config, defaults)
 	cr_assert_eq(c.login_lockout_failures, 10);
 	cr_assert_eq(c.login_lockout_seconds, 3600);
 	cr_assert_eq(c.login_throttle_addresses, 65536);
+	cr_assert_eq(c.login_waiting_max, 1000);
 	config_free(&c);
 	cr_assert_null(c.listen_addr, "config_free clears the pointers");
 	config_free(&c); /* twice is harmless */
@@ -325,7 +326,7 @@ Test(config, help_lists_every_key)
 	    "tls_client_ca",     "tls_client_cert",   "login_delay_after",
 	    "login_address_delay_after", "login_delay_ms", "login_delay_max_ms",
 	    "login_failure_window", "login_lockout_failures", "login_lockout_seconds",
-	    "login_throttle_addresses",
+	    "login_throttle_addresses", "login_waiting_max",
 	};
 	char *text = NULL;
 	size_t len = 0;

@@ -1145,6 +1145,21 @@ static void b_admin_stats(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
 	MX_BODY(m, rq, ADMIN_STATS, Quartier__V1__AdminStatsRequest);
 }
 
+static void b_account_unlock(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	Quartier__V1__AccountUnlockRequest *b =
+	    MX_BODY(m, rq, ACCOUNT_UNLOCK, Quartier__V1__AccountUnlockRequest);
+
+	(void)col;
+	b->id = m->spare;
+}
+
+static void b_account_lockouts(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	(void)col;
+	MX_BODY(m, rq, ACCOUNT_LOCKOUTS, Quartier__V1__AccountLockoutsRequest);
+}
+
 /* Sync requests: what an account receives is filtered by what it may read
  * (test_sync.c checks that); asking is open to everyone logged in.  The
  * cursors name no real feed epoch, so pulls answer "resync". */
@@ -1371,6 +1386,10 @@ static const mx_row_t mx_rows[] = {
 	 "of a spare account"},
 	{B(ADMIN_STATS),        "uynnnnnnn", MX_READ,    MX_OWN,         b_admin_stats,
 	 "of this server"},
+	{B(ACCOUNT_UNLOCK),     "uynnnnnnn", MX_WRITE,   MX_OWN,         b_account_unlock,
+	 "of a spare account"},
+	{B(ACCOUNT_LOCKOUTS),   "uynnnnnnn", MX_READ,    MX_OWN,         b_account_lockouts,
+	 "all accounts"},
 	{B(SYNC_SNAPSHOT),      READ,        MX_READ,    MX_OWN,         b_sync_snapshot,
 	 "first page, 5 records"},
 	{B(SYNC_PULL),          READ,        MX_READ,    MX_OWN,         b_sync_pull,

@@ -44,6 +44,7 @@ Test(throttle, policy_follows_the_configuration)
 	cr_assert_eq(p.lockout_failures, 10);
 	cr_assert_eq(p.lockout_s, 3600);
 	cr_assert_eq(p.max_addresses, 65536);
+	cr_assert_eq(p.max_waiting, 1000);
 }
 
 Test(throttle, delay_starts_at_the_threshold_and_doubles_to_the_cap)
