@@ -258,10 +258,11 @@ char *db_checksum(harness_t *h)
 	    "SELECT string_agg(format('SELECT %L::text AS t, (SELECT md5(coalesce(string_agg("
 	    "x::text, '','' ORDER BY x::text), '''')) FROM %I x) AS h', tablename, tablename), "
 	    "' UNION ALL ' ORDER BY tablename) "
-	    /* session rows are logins; feed_meta is the change feed's
-	     * bookkeeping, updated by the server's maintenance timer. */
+	    /* session rows are logins, login_throttle rows count failed
+	     * ones (test_throttle checks them); feed_meta is the change
+	     * feed's bookkeeping, updated by the server's maintenance timer. */
 	    "FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('session', "
-	    "'feed_meta')";
+	    "'login_throttle', 'feed_meta')";
 	PGresult *res = PQexec(harness_pg(h), build);
 	char *sql, *out;
 	size_t len;

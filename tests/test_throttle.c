@@ -516,3 +516,31 @@ Test(throttle, a_login_whose_client_left_stops_waiting)
 	cr_assert_eq(failures_of("ivan"), 1);
 	harness_finish(&H);
 }
+
+/* Migration numbers are handed out to work done side by side: a database
+ * that already has later migrations still gets 0010 when it lacks it. */
+Test(throttle, a_database_with_later_migrations_gets_0010)
+{
+	char *out = NULL;
+	attempt_t a;
+
+	harness_standard(&H, NULL);
+	cr_assert_gt(harness_sql_int(&H, "SELECT max(version) FROM schema_migrations", 0, NULL, NULL,
+	                             NULL),
+	             10);
+	harness_sql_exec(&H, "DROP TABLE login_throttle; "
+	                     "DROP FUNCTION qt_login_attempt, qt_login_failed, "
+	                     "qt_login_throttle_prune; "
+	                     "DELETE FROM schema_migrations WHERE version = 10");
+	cr_assert_eq(harness_run_quartierd(&H, "migrate", NULL, NULL, &out), 0, "%s", out);
+	cr_assert_not_null(strstr(out, "version=10"), "%s", out);
+	free(out);
+	cr_assert_eq(harness_sql_int(&H, "SELECT count(*) FROM schema_migrations WHERE version = 10",
+	                             0, NULL, NULL, NULL),
+	             1);
+	a = try_login("admin", HARNESS_PASSWORD);
+	cr_assert_eq(a.status, QT_OK, "%s", a.message);
+	fail_login("admin");
+	cr_assert_eq(failures_of("admin"), 1);
+	harness_finish(&H);
+}
