@@ -12,12 +12,13 @@ QT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # postgresql-contrib brings btree_gist for the exclusion constraint on
 # support group memberships (server/migrations/0002_support_groups.sql);
 # clang with libclang-rt-dev (libFuzzer, the sanitizer runtimes) for the
-# fuzz targets and llvm for llvm-symbolizer (readable sanitizer reports).
+# fuzz targets and llvm for llvm-symbolizer (readable sanitizer reports);
+# testssl.sh for tests/test_tls.c's scan.
 QT_DEPS=(build-essential cmake pkg-config libuv1-dev libprotobuf-c-dev
 	protobuf-c-compiler libpq-dev libssl-dev libcriterion-dev libargon2-dev
 	libsystemd-dev postgresql postgresql-contrib postgresql-client openssl
 	ca-certificates python3 python3-protobuf protobuf-compiler procps iproute2
-	util-linux systemd man-db dpkg-dev libsqlite3-dev clang libclang-rt-dev llvm)
+	util-linux systemd man-db dpkg-dev libsqlite3-dev clang libclang-rt-dev llvm testssl.sh)
 
 # ------------------------------------------------------------------ messages
 
