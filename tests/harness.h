@@ -133,6 +133,10 @@ int harness_server_alive(harness_t *h);
  * wait status or -1 on timeout. */
 int harness_server_wait(harness_t *h, unsigned timeout_ms);
 
+/* How many lines of the server log (all runs of the test) contain needle;
+ * 0 if there is no log yet. */
+unsigned harness_log_count(const harness_t *h, const char *needle);
+
 /* Prints the last lines of the server log to stderr. */
 void harness_dump_log(const harness_t *h, int lines);
 

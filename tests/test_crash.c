@@ -413,20 +413,6 @@ static int64_t make_fund(void)
 	return id;
 }
 
-/* Lines of the server log (all runs of the test) that contain needle. */
-static unsigned log_count(const char *needle)
-{
-	FILE *f = fopen(H.log_path, "r");
-	char line[4096];
-	unsigned n = 0;
-
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		n += strstr(line, needle) != NULL;
-	fclose(f);
-	return n;
-}
 
 static unsigned rand_between(unsigned lo, unsigned hi)
 {
@@ -469,7 +455,7 @@ Test(crash, server_killed_while_clients_write_through_outboxes)
 	verify(ws, nw, fund, &t);
 	/* Queued writes the server had committed before it died: their
 	 * replay was answered from the stored mutation id, not applied again. */
-	replayed = log_count("event=mutation_replayed");
+	replayed = harness_log_count(&H, "event=mutation_replayed");
 	check_line("kill9-server",
 	           t.lost == 0 && t.dup == 0 && t.phantom == 0 && t.bad == 0 &&
 	               t.ledger_cents == t.booked_cents,
