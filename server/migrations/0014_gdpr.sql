@@ -136,15 +136,14 @@ CREATE FUNCTION qt_person_export(p_actor bigint, p_id bigint) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
     acct bigint;
-    member_ids bigint[];
+    audit_ids bigint[];
     doc jsonb;
 BEGIN
     SELECT p.account_id INTO acct FROM person p WHERE p.id = p_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'person % does not exist', p_id USING ERRCODE = 'Q0404', COLUMN = 'id';
     END IF;
-    SELECT coalesce(array_agg(m.id), '{}') INTO member_ids FROM membership m
-     WHERE m.person_id = p_id;
+    audit_ids := qt_person_audit_ids(p_id);
     doc := jsonb_build_object(
         'format', 'quartier-person-export/1',
         'legal_basis', 'GDPR Art. 15 (right of access)',
@@ -224,7 +223,7 @@ BEGIN
                                 END
                          ORDER BY a.id), '[]')
                     FROM audit a
-                   WHERE a.id = ANY (qt_person_audit_ids(p_id))
+                   WHERE a.id = ANY (audit_ids)
                       OR (a.entity = 'person' AND a.entity_id = p_id)
                       OR (a.entity = 'account' AND a.entity_id = acct)));
     INSERT INTO audit (account_id, action, entity, entity_id, before, after)
