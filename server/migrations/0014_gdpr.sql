@@ -310,6 +310,10 @@ BEGIN
                 'reason', p_reason, 'redacted_audit_ids', to_jsonb(redact),
                 'cleared_answers', answers_cleared))
     RETURNING id INTO erase_id;
+    -- Says, for the rest of the transaction, which erasure changes audit
+    -- rows: a guard of the audit log (an append-only rule, a hash chain)
+    -- can allow exactly this change and nothing else.
+    PERFORM set_config('quartier.audit_redaction', erase_id::text, true);
     UPDATE audit a
        SET before = qt_audit_redact_person(a.entity, a.before, p_id, pseudonym,
                         jsonb_build_object('by_audit_id', erase_id, 'person_id', p_id)),
