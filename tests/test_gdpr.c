@@ -30,17 +30,17 @@ TestSuite(gdpr, .fini = harness_fini, .timeout = 300);
 /* ------------------------------------------------------------ fixture */
 
 typedef struct world {
-	qt_client_t *admin;   /* with a store: its changes carry mutation ids */
+	qt_client_t *admin; /* with a store: its changes carry mutation ids */
 	qt_store_t *admin_store;
-	qt_client_t *office;  /* staff of the lead office: sees contact data */
-	qt_store_t *replica;  /* the office's replica */
+	qt_client_t *office; /* staff of the lead office: sees contact data */
+	qt_store_t *replica; /* the office's replica */
 	int64_t office_account;
 	int64_t project;
-	int64_t person;       /* NAME, with contact data, in the project's group */
-	int64_t deputy;       /* DEPUTY, deputising for the person */
-	int64_t membership;   /* of the person */
+	int64_t person;     /* NAME, with contact data, in the project's group */
+	int64_t deputy;     /* DEPUTY, deputising for the person */
+	int64_t membership; /* of the person */
 	int64_t deputy_membership;
-	int64_t meeting;      /* the person is invited */
+	int64_t meeting; /* the person is invited */
 	char pseudonym[64];
 } world_t;
 
@@ -84,8 +84,8 @@ static qt_client_t *client_with_store(const char *login, const char *instance, q
 	return c;
 }
 
-static int64_t new_person(world_t *w, const char *name, const char *function,
-                          const char *email, const char *phone)
+static int64_t new_person(world_t *w, const char *name, const char *function, const char *email,
+                          const char *phone)
 {
 	qt_person_new_t in;
 	qt_person_t p;
@@ -150,8 +150,8 @@ static void world_setup(world_t *w)
 
 	memset(w, 0, sizeof(*w));
 	harness_standard(&H, NULL);
-	w->office_account = harness_account(&H, "amt", "office", H.seed.office_social, 0,
-	                                    HARNESS_PASSWORD);
+	w->office_account =
+	    harness_account(&H, "amt", "office", H.seed.office_social, 0, HARNESS_PASSWORD);
 	harness_account(&H, "leser", "viewer", 0, 0, HARNESS_PASSWORD);
 	w->admin = client_with_store("admin", "test-gdpr-admin-0001", &w->admin_store);
 
@@ -193,7 +193,8 @@ static void world_setup(world_t *w)
 	cr_assert_eq(st, QT_OK, "meeting: %s (field %s)", err_msg(w->admin), err_field(w->admin));
 	w->meeting = m.id;
 	qt_meeting_clear(&m);
-	snprintf(w->pseudonym, sizeof(w->pseudonym), "Person %lld (gelöscht)", (long long)w->person);
+	snprintf(w->pseudonym, sizeof(w->pseudonym), "Person %lld (gelöscht)",
+	         (long long)w->person);
 }
 
 static void world_free(world_t *w)
@@ -237,8 +238,8 @@ static int64_t rows_holding(const char *s, char *where, size_t len)
 
 	where[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\" x WHERE strpos(x::text, $1) > 0",
-		         tables[i]);
+		snprintf(sql, sizeof(sql),
+		         "SELECT count(*) FROM \"%s\" x WHERE strpos(x::text, $1) > 0", tables[i]);
 		k = harness_sql_int(&H, sql, 1, s, NULL, NULL);
 		if (k > 0)
 			snprintf(where + strlen(where), len - strlen(where), " %s(%lld)", tables[i],
@@ -252,8 +253,8 @@ static int64_t rows_holding(const char *s, char *where, size_t len)
 	                    "WHERE position(convert_to($1, 'UTF8') IN response) > 0",
 	                    1, s, NULL, NULL);
 	if (k > 0)
-		snprintf(where + strlen(where), len - strlen(where), " client_mutation.response(%lld)",
-		         (long long)k);
+		snprintf(where + strlen(where), len - strlen(where),
+		         " client_mutation.response(%lld)", (long long)k);
 	return total + k;
 }
 
@@ -376,14 +377,17 @@ Test(gdpr, export_holds_everything_about_the_person_as_valid_json)
 	         "assert p[\"function\"] == \"%s\" and p[\"erased_at\"] is None, p\n"
 	         "ms = d[\"memberships\"]\n"
 	         "assert [m[\"id\"] for m in ms] == [%lld], ms\n"
-	         "assert ms[0][\"project_name\"] == \"KUGEL Heslach\" and ms[0][\"role\"] == \"civic\", ms\n"
-	         "assert [x[\"person_id\"] for x in d[\"deputised_by\"]] == [%lld], d[\"deputised_by\"]\n"
+	         "assert ms[0][\"project_name\"] == \"KUGEL Heslach\" and ms[0][\"role\"] == "
+	         "\"civic\", ms\n"
+	         "assert [x[\"person_id\"] for x in d[\"deputised_by\"]] == [%lld], "
+	         "d[\"deputised_by\"]\n"
 	         "assert [x[\"meeting_id\"] for x in d[\"meetings\"]] == [%lld], d[\"meetings\"]\n"
 	         "assert d[\"meetings\"][0][\"title\"] == \"AGSP Süd, Frühjahr\"\n"
 	         "assert d[\"account\"] is None\n"
 	         "acts = [(a[\"entity\"], a[\"action\"]) for a in d[\"audit\"]]\n"
 	         "for want in [(\"person\", \"person.create\"), (\"person\", \"person.update\"),\n"
-	         "             (\"membership\", \"membership.add\"), (\"meeting\", \"meeting.create\")]:\n"
+	         "             (\"membership\", \"membership.add\"), (\"meeting\", "
+	         "\"meeting.create\")]:\n"
 	         "    assert want in acts, (want, acts)\n"
 	         "old = [a for a in d[\"audit\"] if a[\"action\"] == \"person.update\"][0]\n"
 	         "assert old[\"before\"][\"email\"] == \"%s\", old\n"
@@ -486,8 +490,8 @@ Test(gdpr, erase_removes_the_data_everywhere_and_reaches_the_replica)
 	          "the stored answers should hold the name before the erasure:%s", where);
 
 	audit_before = harness_sql_int(&H, "SELECT count(*) FROM audit", 0, NULL, NULL, NULL);
-	memberships_before = harness_sql_int(&H, "SELECT count(*) FROM membership", 0, NULL, NULL,
-	                                     NULL);
+	memberships_before =
+	    harness_sql_int(&H, "SELECT count(*) FROM membership", 0, NULL, NULL, NULL);
 	memset(&e, 0, sizeof(e));
 	st = qt_person_erase(w.admin, w.person, REASON, &e);
 	cr_assert_eq(st, QT_OK, "erase: %s: %s (field %s)", qt_status_name(st), err_msg(w.admin),
@@ -525,10 +529,10 @@ Test(gdpr, erase_removes_the_data_everywhere_and_reaches_the_replica)
 	cr_expect_eq(harness_sql_int(&H, "SELECT count(*) FROM membership WHERE deputy_of_id = $1",
 	                             1, ids, NULL, NULL),
 	             1);
-	cr_expect_eq(harness_sql_int(&H,
-	                             "SELECT count(*) FROM meeting_participant WHERE person_id = $1",
-	                             1, ids, NULL, NULL),
-	             1);
+	cr_expect_eq(
+	    harness_sql_int(&H, "SELECT count(*) FROM meeting_participant WHERE person_id = $1", 1,
+	                    ids, NULL, NULL),
+	    1);
 	memset(&g, 0, sizeof(g));
 	cr_assert_eq(qt_group_members(w.admin, w.project, NULL, 0, &g), QT_OK, "%s",
 	             err_msg(w.admin));
@@ -545,18 +549,21 @@ Test(gdpr, erase_removes_the_data_everywhere_and_reaches_the_replica)
 	 * rows name it, and it names them. */
 	cr_expect_eq(harness_sql_int(&H, "SELECT count(*) FROM audit", 0, NULL, NULL, NULL),
 	             audit_before + 1);
-	erase_row = harness_sql_int(&H,
-	                            "SELECT id FROM audit WHERE action = 'person.erase' "
-	                            "AND entity_id = $1 AND before IS NULL AND after->>'reason' = $2",
-	                            2, ids, REASON, NULL);
-	snprintf(sql, sizeof(sql),
-	         "SELECT count(*) FROM audit WHERE id <> %lld AND (before->'_redacted' @> "
-	         "'[{\"by_audit_id\": %lld}]' OR after->'_redacted' @> '[{\"by_audit_id\": %lld}]')",
-	         (long long)erase_row, (long long)erase_row, (long long)erase_row);
+	erase_row =
+	    harness_sql_int(&H,
+	                    "SELECT id FROM audit WHERE action = 'person.erase' "
+	                    "AND entity_id = $1 AND before IS NULL AND after->>'reason' = $2",
+	                    2, ids, REASON, NULL);
+	snprintf(
+	    sql, sizeof(sql),
+	    "SELECT count(*) FROM audit WHERE id <> %lld AND (before->'_redacted' @> "
+	    "'[{\"by_audit_id\": %lld}]' OR after->'_redacted' @> '[{\"by_audit_id\": %lld}]')",
+	    (long long)erase_row, (long long)erase_row, (long long)erase_row);
 	cr_expect_eq(harness_sql_int(&H, sql, 0, NULL, NULL, NULL), (int64_t)e.audit_rows_redacted);
-	snprintf(sql, sizeof(sql),
-	         "SELECT jsonb_array_length(after->'redacted_audit_ids') FROM audit WHERE id = %lld",
-	         (long long)erase_row);
+	snprintf(
+	    sql, sizeof(sql),
+	    "SELECT jsonb_array_length(after->'redacted_audit_ids') FROM audit WHERE id = %lld",
+	    (long long)erase_row);
 	cr_expect_eq(harness_sql_int(&H, sql, 0, NULL, NULL, NULL), (int64_t)e.audit_rows_redacted);
 
 	/* The replica that held the person receives the pseudonymised
@@ -643,8 +650,9 @@ Test(gdpr, a_person_of_an_enabled_account_is_not_erased)
 	memset(&e, 0, sizeof(e));
 	cr_expect_eq(qt_person_erase(w.admin, w.person, REASON, &e), QT_FAILED_PRECONDITION);
 	cr_expect_str_eq(err_field(w.admin), "id");
-	cr_expect_eq(harness_sql_int(&H, "SELECT count(*) FROM person WHERE id = $1 AND erased_at "
-	                                 "IS NULL AND account_id IS NOT NULL",
+	cr_expect_eq(harness_sql_int(&H,
+	                             "SELECT count(*) FROM person WHERE id = $1 AND erased_at "
+	                             "IS NULL AND account_id IS NOT NULL",
 	                             1, ids, NULL, NULL),
 	             1);
 
@@ -657,8 +665,9 @@ Test(gdpr, a_person_of_an_enabled_account_is_not_erased)
 	cr_assert_eq(qt_person_erase(w.admin, w.person, REASON, &e), QT_OK, "%s", err_msg(w.admin));
 	cr_expect_eq(e.person.account_id, 0);
 	qt_person_erasure_clear(&e);
-	cr_expect_eq(harness_sql_int(&H, "SELECT count(*) FROM person WHERE id = $1 "
-	                                 "AND account_id IS NULL AND erased_at IS NOT NULL",
+	cr_expect_eq(harness_sql_int(&H,
+	                             "SELECT count(*) FROM person WHERE id = $1 "
+	                             "AND account_id IS NULL AND erased_at IS NOT NULL",
 	                             1, ids, NULL, NULL),
 	             1);
 	world_free(&w);
@@ -677,28 +686,29 @@ Test(gdpr, an_append_only_guard_of_the_audit_log_allows_exactly_the_redaction)
 	qt_status_t st;
 
 	world_setup(&w);
-	harness_sql_exec(&H,
-	                 "CREATE FUNCTION test_audit_guard() RETURNS trigger LANGUAGE plpgsql AS $$ "
-	                 "DECLARE r text := nullif(current_setting('quartier.audit_redaction', true), ''); "
-	                 "BEGIN "
-	                 "  IF TG_OP = 'UPDATE' AND r IS NOT NULL "
-	                 "     AND NEW.id = OLD.id AND NEW.at = OLD.at "
-	                 "     AND NEW.account_id IS NOT DISTINCT FROM OLD.account_id "
-	                 "     AND NEW.action = OLD.action AND NEW.entity = OLD.entity "
-	                 "     AND NEW.entity_id = OLD.entity_id "
-	                 "     AND EXISTS (SELECT 1 FROM audit x WHERE x.id = r::bigint "
-	                 "                 AND x.action = 'person.erase' "
-	                 "                 AND x.after->'redacted_audit_ids' @> to_jsonb(OLD.id)) THEN "
-	                 "    RETURN NEW; "
-	                 "  END IF; "
-	                 "  RAISE EXCEPTION 'the audit log is append-only'; "
-	                 "END $$; "
-	                 "CREATE TRIGGER test_audit_guard BEFORE UPDATE OR DELETE ON audit "
-	                 "FOR EACH ROW EXECUTE FUNCTION test_audit_guard();");
+	harness_sql_exec(
+	    &H, "CREATE FUNCTION test_audit_guard() RETURNS trigger LANGUAGE plpgsql AS $$ "
+	        "DECLARE r text := nullif(current_setting('quartier.audit_redaction', true), ''); "
+	        "BEGIN "
+	        "  IF TG_OP = 'UPDATE' AND r IS NOT NULL "
+	        "     AND NEW.id = OLD.id AND NEW.at = OLD.at "
+	        "     AND NEW.account_id IS NOT DISTINCT FROM OLD.account_id "
+	        "     AND NEW.action = OLD.action AND NEW.entity = OLD.entity "
+	        "     AND NEW.entity_id = OLD.entity_id "
+	        "     AND EXISTS (SELECT 1 FROM audit x WHERE x.id = r::bigint "
+	        "                 AND x.action = 'person.erase' "
+	        "                 AND x.after->'redacted_audit_ids' @> to_jsonb(OLD.id)) THEN "
+	        "    RETURN NEW; "
+	        "  END IF; "
+	        "  RAISE EXCEPTION 'the audit log is append-only'; "
+	        "END $$; "
+	        "CREATE TRIGGER test_audit_guard BEFORE UPDATE OR DELETE ON audit "
+	        "FOR EACH ROW EXECUTE FUNCTION test_audit_guard();");
 
 	memset(&e, 0, sizeof(e));
 	st = qt_person_erase(w.admin, w.person, REASON, &e);
-	cr_assert_eq(st, QT_OK, "erase under the guard: %s: %s", qt_status_name(st), err_msg(w.admin));
+	cr_assert_eq(st, QT_OK, "erase under the guard: %s: %s", qt_status_name(st),
+	             err_msg(w.admin));
 	cr_expect_geq(e.audit_rows_redacted, 4);
 	qt_person_erasure_clear(&e);
 
