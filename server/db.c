@@ -371,8 +371,22 @@ static void dbc_poll_cb(uv_poll_t *h, int status, int events)
 
 	if (dc == NULL || dc->pg == NULL)
 		return;
-	if (status < 0)
-		events = UV_READABLE | UV_WRITABLE; /* let libpq find the error */
+	if (status < 0) {
+		/* libuv has already stopped this handle (POLLERR, e.g. the
+		 * database died with our query unread): nothing would wake the
+		 * connection again.  While connecting, let libpq judge and
+		 * watch anew; a connection in use is given up after taking what
+		 * libpq can still read, failing its query as retryable. */
+		p->events = 0;
+		if (dc->state == DBC_CONNECTING) {
+			dbc_connect_step(dc);
+		} else if (dc->state == DBC_IDLE || dc->state == DBC_BUSY) {
+			dbc_read(dc);
+			if (dc->state == DBC_IDLE || dc->state == DBC_BUSY)
+				dbc_lost(dc, "the database socket reported an error");
+		}
+		return;
+	}
 	switch (dc->state) {
 	case DBC_CONNECTING:
 		dbc_connect_step(dc);

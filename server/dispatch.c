@@ -84,6 +84,9 @@ static const route_t routes[] = {
 	{QUARTIER__V1__REQUEST__BODY_SYNC_SUBSCRIBE, "sync.subscribe", sync_subscribe, 1},
 	{QUARTIER__V1__REQUEST__BODY_SYNC_UNSUBSCRIBE, "sync.unsubscribe", sync_unsubscribe, 1},
 	{QUARTIER__V1__REQUEST__BODY_SYNC_VERIFY, "sync.verify", sync_verify, 1},
+	/* personal data under the GDPR (gdpr.c) */
+	{QUARTIER__V1__REQUEST__BODY_PERSON_EXPORT, "person.export", person_export, 1},
+	{QUARTIER__V1__REQUEST__BODY_PERSON_ERASE, "person.erase", person_erase, 1},
 };
 
 void dispatch_request(conn_t *c, qt_envelope_t *env)

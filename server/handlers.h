@@ -65,6 +65,10 @@ void person_get(req_t *r);
 void person_list(req_t *r);
 void person_update(req_t *r);
 
+/* gdpr.c: a person's data under the GDPR (admins) */
+void person_export(req_t *r);
+void person_erase(req_t *r);
+
 /* support_group.c */
 void membership_add(req_t *r);
 void membership_end(req_t *r);

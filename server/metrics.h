@@ -10,7 +10,7 @@
 
 #include "qt_status.h"
 
-#define METRICS_MAX_TYPES 64       /* request types tracked */
+#define METRICS_MAX_TYPES 128      /* request types tracked (more than the dispatch table holds) */
 #define METRICS_BUCKETS 12         /* latency histogram buckets (+Inf apart) */
 #define METRICS_NSTATUS (QT_STATUS_WIRE_MAX + 1)
 

@@ -177,11 +177,6 @@ void server_shutdown(server_t *srv)
 	session_login_cancel_all(srv);
 	/* Idle connections go now; busy ones when their last answer is out
 	 * (checked by the sweep) or at the deadline. */
-	/* A connection that could not be accepted for want of memory. */
-	if (srv->accept_deferred && !srv->shutting_down) {
-		srv->accept_deferred = 0;
-		conn_accept(srv);
-	}
 	conn_sweep(srv, uv_now(srv->loop));
 	server_maybe_finish(srv);
 }

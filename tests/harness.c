@@ -616,11 +616,10 @@ static int log_contains(const char *path, const char *needle)
 	return found;
 }
 
-/* How many lines of the log at path contain needle. */
-static unsigned log_count(const char *path, const char *needle)
+unsigned harness_log_count(const harness_t *h, const char *needle)
 {
-	FILE *f = fopen(path, "r");
-	char line[2048];
+	FILE *f = fopen(h->log_path, "r");
+	char line[4096];
 	unsigned n = 0;
 
 	if (f == NULL)
@@ -640,7 +639,7 @@ void harness_server_start(harness_t *h, const char *extra_config)
 	for (int attempt = 0; attempt < 3; attempt++) {
 		uint64_t deadline;
 		int status;
-		unsigned readies = log_count(h->log_path, "event=ready");
+		unsigned readies = harness_log_count(h, "event=ready");
 
 		h->port = free_port();
 		write_config(h, extra_config);
@@ -666,7 +665,7 @@ void harness_server_start(harness_t *h, const char *extra_config)
 			}
 			harness_opts(h, &o);
 			o.timeout_ms = 2000;
-			if (log_count(h->log_path, "event=ready") > readies &&
+			if (harness_log_count(h, "event=ready") > readies &&
 			    qt_client_connect(&o, &c, NULL, 0) == QT_OK) {
 				qt_client_free(c);
 				return;
@@ -917,17 +916,17 @@ uint64_t harness_now_ms(void)
 	return now_ms();
 }
 
-int harness_log_contains(const char *path, const char *needle)
+int harness_log_has(const harness_t *h, const char *needle)
 {
-	return log_contains(path, needle);
+	return log_contains(h->log_path, needle);
 }
 
-void harness_wait_log(const char *path, const char *needle, unsigned timeout_ms)
+void harness_wait_log(const harness_t *h, const char *needle, unsigned timeout_ms)
 {
 	uint64_t deadline = now_ms() + timeout_ms;
 
-	while (!log_contains(path, needle)) {
-		cr_assert_lt(now_ms(), deadline, "\"%s\" did not appear in %s", needle, path);
+	while (!log_contains(h->log_path, needle)) {
+		cr_assert_lt(now_ms(), deadline, "\"%s\" did not appear in %s", needle, h->log_path);
 		harness_sleep_ms(20);
 	}
 }

@@ -137,6 +137,10 @@ int harness_server_alive(harness_t *h);
  * wait status or -1 on timeout. */
 int harness_server_wait(harness_t *h, unsigned timeout_ms);
 
+/* How many lines of the server log (all runs of the test) contain needle;
+ * 0 if there is no log yet. */
+unsigned harness_log_count(const harness_t *h, const char *needle);
+
 /* Prints the last lines of the server log to stderr. */
 void harness_dump_log(const harness_t *h, int lines);
 
@@ -182,12 +186,12 @@ int harness_run_quartierd(harness_t *h, const char *sub, const char *arg, const 
 /* Milliseconds of a monotonic clock. */
 uint64_t harness_now_ms(void);
 
-/* Whether the file at path (a server log) has a line containing needle. */
-int harness_log_contains(const char *path, const char *needle);
+/* Whether a line of h's server log contains needle. */
+int harness_log_has(const harness_t *h, const char *needle);
 
-/* Waits until needle occurs in the log file at path (asserts within
+/* Waits until a line of h's server log contains needle (asserts within
  * timeout_ms). */
-void harness_wait_log(const char *path, const char *needle, unsigned timeout_ms);
+void harness_wait_log(const harness_t *h, const char *needle, unsigned timeout_ms);
 
 /* Sleeps ms milliseconds. */
 void harness_sleep_ms(unsigned ms);

@@ -538,7 +538,7 @@ static void second_instance(harness_t *h2)
 	snprintf(h2->config_path, sizeof(h2->config_path), "%s/quartierd.conf", h2->dir);
 	snprintf(h2->log_path, sizeof(h2->log_path), "%s/server.log", h2->dir);
 	harness_server_start(h2, NULL);
-	harness_wait_log(h2->log_path, "event=listen_ready", 10000);
+	harness_wait_log(h2, "event=listen_ready", 10000);
 }
 
 /* The limit for a change to reach another instance's connection: it takes
@@ -557,7 +557,7 @@ Test(admin, host_disable_and_revoke_reach_every_running_instance)
 	harness_account(&H, "alice", "office", H.seed.office_social, 0, HARNESS_PASSWORD);
 	harness_account(&H, "bob", "viewer", 0, 0, HARNESS_PASSWORD);
 	harness_account(&H, "carol", "viewer", 0, 0, HARNESS_PASSWORD);
-	harness_wait_log(H.log_path, "event=listen_ready", 10000);
+	harness_wait_log(&H, "event=listen_ready", 10000);
 	second_instance(&h2);
 	alice_a = harness_login(&H, "alice", HARNESS_PASSWORD);
 	alice_b = harness_login(&h2, "alice", HARNESS_PASSWORD);
@@ -603,7 +603,7 @@ Test(admin, host_disable_and_revoke_reach_every_running_instance)
 	ms = wait_unauthenticated(carol_b, REACH_MS);
 	cr_assert_geq(ms, 0, "after the listener came back, carol was not logged out");
 	cr_log_info("with the listener away, the change arrived after about %d ms", ms);
-	harness_wait_log(h2.log_path, "event=listen_lost", 1000);
+	harness_wait_log(&h2, "event=listen_lost", 1000);
 	{
 		qt_account_t a;
 		memset(&a, 0, sizeof(a));
@@ -633,7 +633,7 @@ Test(admin, changes_through_one_instance_reach_connections_of_another)
 	harness_standard(&H, NULL);
 	alice = harness_account(&H, "alice", "office", H.seed.office_social, 0, HARNESS_PASSWORD);
 	bob = harness_account(&H, "bob", "viewer", 0, 0, HARNESS_PASSWORD);
-	harness_wait_log(H.log_path, "event=listen_ready", 10000);
+	harness_wait_log(&H, "event=listen_ready", 10000);
 	second_instance(&h2);
 	admin = harness_login(&H, "admin", HARNESS_PASSWORD);
 	alice_b = harness_login(&h2, "alice", HARNESS_PASSWORD);

@@ -413,3 +413,58 @@ Test(cli_i18n, account_lockouts_and_unlock)
 	cli_run_clear(&r);
 	harness_finish(&H);
 }
+
+/* `quartier admin person-export|person-erase` (GDPR): the export goes to a
+ * file only its owner may read and is valid JSON; the erasure reports the
+ * pseudonym in German, a second one says that nothing changed, and a
+ * missing reason is a usage error. */
+Test(cli_i18n, admin_person_export_and_erase)
+{
+	char ids[24], path[PATH_MAX + 32], cmd[PATH_MAX + 256], want[128];
+	qt_person_new_t in;
+	qt_person_t p;
+	qt_client_t *c;
+	struct stat sb;
+	cli_run_t de, en;
+
+	setup();
+	c = harness_login(&H, "admin", HARNESS_PASSWORD);
+	memset(&in, 0, sizeof(in));
+	in.name = "Gülsüm Öztürk";
+	in.email = "guelsuem@example.org";
+	memset(&p, 0, sizeof(p));
+	cr_assert_eq(qt_person_create(c, &in, &p), QT_OK, "%s", qt_client_last_error(c)->message);
+	snprintf(ids, sizeof(ids), "%lld", (long long)p.id);
+	qt_person_clear(&p);
+	qt_client_free(c);
+
+	snprintf(path, sizeof(path), "%s/auskunft.json", H.dir);
+	de = cli(DE, NULL, NULL, ARGS("admin", "person-export", ids, "-o", path));
+	cr_assert_eq(de.exit_code, 0, "%s", de.err);
+	expect_out(de, "nur für Sie lesbar");
+	cli_run_clear(&de);
+	cr_assert_eq(stat(path, &sb), 0, "%s", strerror(errno));
+	cr_expect_eq(sb.st_mode & 0777, 0600, "mode %o", (unsigned)(sb.st_mode & 0777));
+	snprintf(cmd, sizeof(cmd),
+	         "python3 -c 'import json, sys; d = json.load(open(sys.argv[1], encoding=\"utf-8\")); "
+	         "assert d[\"person\"][\"email\"] == \"guelsuem@example.org\"' '%s'",
+	         path);
+	cr_expect_eq(system(cmd), 0, "the exported file is not the person as JSON");
+
+	de = cli(DE, NULL, NULL, ARGS("admin", "person-erase", ids));
+	cr_expect_eq(de.exit_code, 2, "%s", de.err);
+	expect_err(de, "--reason TEXT fehlt");
+	cli_run_clear(&de);
+
+	de = cli(DE, NULL, NULL, ARGS("admin", "person-erase", ids, "--reason", "Antrag vom 1.3."));
+	cr_assert_eq(de.exit_code, 0, "%s", de.err);
+	snprintf(want, sizeof(want), "der Name lautet jetzt „Person %s (gelöscht)“", ids);
+	expect_out(de, want);
+	expect_out(de, "Geschwärzte Einträge im Änderungsprotokoll: ");
+	cli_run_clear(&de);
+	en = cli(EN, NULL, NULL, ARGS("admin", "person-erase", ids, "--reason", "again"));
+	cr_assert_eq(en.exit_code, 0, "%s", en.err);
+	snprintf(want, sizeof(want), "Person %s was already erased on ", ids);
+	expect_out(en, want);
+	cli_run_clear(&en);
+}

@@ -1160,6 +1160,26 @@ static void b_account_lockouts(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
 	MX_BODY(m, rq, ACCOUNT_LOCKOUTS, Quartier__V1__AccountLockoutsRequest);
 }
 
+/* Personal data under the GDPR: the export of the member of P1's group
+ * (audited), the erasure of a fresh member with contact data per cell. */
+static void b_person_export(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	(void)col;
+	MX_BODY(m, rq, PERSON_EXPORT, Quartier__V1__PersonExportRequest)->id = m->person;
+}
+
+static void b_person_erase(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	Quartier__V1__PersonEraseRequest *b;
+	int64_t person = mx_new_person(m, "erase-me@example.org");
+
+	(void)col;
+	mx_new_membership(m, person);
+	b = MX_BODY(m, rq, PERSON_ERASE, Quartier__V1__PersonEraseRequest);
+	b->id = person;
+	b->reason = "Antrag nach Art. 17 DSGVO";
+}
+
 /* Sync requests: what an account receives is filtered by what it may read
  * (test_sync.c checks that); asking is open to everyone logged in.  The
  * cursors name no real feed epoch, so pulls answer "resync". */
@@ -1390,6 +1410,10 @@ static const mx_row_t mx_rows[] = {
 	 "of a spare account"},
 	{B(ACCOUNT_LOCKOUTS),   "uynnnnnnn", MX_READ,    MX_OWN,         b_account_lockouts,
 	 "all accounts"},
+	{B(PERSON_EXPORT),      "uynnnnnnn", MX_WRITE,   MX_OWN,         b_person_export,
+	 "member of P1's group (the export is audited)"},
+	{B(PERSON_ERASE),       "uynnnnnnn", MX_WRITE,   MX_OWN,         b_person_erase,
+	 "a member of P1's group"},
 	{B(SYNC_SNAPSHOT),      READ,        MX_READ,    MX_OWN,         b_sync_snapshot,
 	 "first page, 5 records"},
 	{B(SYNC_PULL),          READ,        MX_READ,    MX_OWN,         b_sync_pull,

@@ -82,7 +82,7 @@ static int locked_in_db(const char *login)
 /* Whether a line of the server log mentions needle. */
 static int log_has(const char *needle)
 {
-	return harness_log_contains(H.log_path, needle);
+	return harness_log_has(&H, needle);
 }
 
 /* ------------------------------------------------------------ delays */
@@ -381,7 +381,7 @@ Test(throttle, others_are_served_while_a_login_waits)
 	memset(&w, 0, sizeof(w));
 	w.login = "frank";
 	cr_assert_eq(pthread_create(&w.thread, NULL, waiting_login_main, &w), 0);
-	harness_wait_log(H.log_path, "event=login_delayed", 30000);
+	harness_wait_log(&H, "event=login_delayed", 30000);
 	/* While frank's attempt waits: a logged-in client is served, and a
 	 * new client from the same address connects and logs in. */
 	for (int i = 0; i < 5; i++) {
@@ -473,7 +473,7 @@ Test(throttle, waiting_logins_are_bounded_and_answered_at_shutdown)
 	memset(&w, 0, sizeof(w));
 	w.login = "henry";
 	cr_assert_eq(pthread_create(&w.thread, NULL, waiting_login_main, &w), 0);
-	harness_wait_log(H.log_path, "event=login_delayed", 30000);
+	harness_wait_log(&H, "event=login_delayed", 30000);
 	/* One may wait; the next that would have to is refused at once,
 	 * retryable, its password unchecked. */
 	a = try_login("admin", HARNESS_PASSWORD);
@@ -508,11 +508,11 @@ Test(throttle, a_login_whose_client_left_stops_waiting)
 	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_REQUEST;
 	env.request = &rq;
 	cr_assert_eq(raw_send(&r, &env), 0);
-	harness_wait_log(H.log_path, "event=login_delayed", 30000);
+	harness_wait_log(&H, "event=login_delayed", 30000);
 	raw_close(&r);
 	/* Within a sweep or two, not after ten minutes; the failure stays
 	 * counted. */
-	harness_wait_log(H.log_path, "type=login status=unavailable", 30000);
+	harness_wait_log(&H, "type=login status=unavailable", 30000);
 	cr_assert_eq(failures_of("ivan"), 1);
 	harness_finish(&H);
 }

@@ -280,8 +280,8 @@ static int config_mkdirs(const char *path)
 	return rc;
 }
 
-/* Writes data to path through path.tmp and rename(), with mode. */
-static int config_write_file(const char *path, const char *data, mode_t mode)
+/* See config.h. */
+int config_write_file(const char *path, const char *data, mode_t mode)
 {
 	size_t len = strlen(data), done = 0;
 	char *tmp = malloc(strlen(path) + 5);

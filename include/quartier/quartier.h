@@ -372,6 +372,37 @@ typedef struct qt_person_patch {
 
 qt_status_t qt_person_update(qt_client_t *c, const qt_person_patch_t *patch, qt_person_t *out);
 
+/* ------------------------------------------------------------ personal data (GDPR), admins only */
+
+/* Everything the registry stores about person id (GDPR Art. 15) as one
+ * JSON object: the person, its memberships with project names, the
+ * meetings it was invited to, the account linked to it (with its sessions
+ * and a summary of its actions) and the audit rows about it.  *json (a new
+ * string, caller frees) is written only on success.  The export is
+ * audited (person.export). */
+qt_status_t qt_person_export(qt_client_t *c, int64_t id, char **json);
+
+typedef struct qt_person_erasure {
+	qt_person_t person;            /* the pseudonymised record */
+	int already_erased;            /* 1: erased before; nothing changed now */
+	int64_t erased_at;             /* unix seconds of the erasure */
+	uint32_t audit_rows_redacted;  /* audit rows whose copies of the data were redacted */
+	uint32_t answers_cleared;      /* stored mutation answers that lost their body */
+} qt_person_erasure_t;
+
+/* Frees everything inside e (not e itself); NULL is allowed. */
+void qt_person_erasure_clear(qt_person_erasure_t *e);
+
+/* Erases person id (GDPR Art. 17): function, e-mail, phone and an account
+ * link removed, the name replaced by "Person <id> (gelöscht)", the
+ * person's data redacted in the audit log and in stored answers, in one
+ * transaction; memberships and meeting participation stay.  reason
+ * (1..500 characters, e.g. the request it answers) is audited.  Erasing an
+ * erased person changes nothing (already_erased).  QT_FAILED_PRECONDITION
+ * if the person is linked to an enabled account.  out may be NULL. */
+qt_status_t qt_person_erase(qt_client_t *c, int64_t id, const char *reason,
+                            qt_person_erasure_t *out);
+
 /* ------------------------------------------------------------ support groups */
 
 /* Role categories in a support group (Projektbegleitgruppe). */
