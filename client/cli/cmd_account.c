@@ -350,15 +350,16 @@ out:
 	return rc;
 }
 
-static int cmd_account_revoke_sessions(cli_t *cli, args_t *a)
+/* For subcommands that take just ACCOUNT: parses the arguments, and
+ * unless --help was asked for (*target stays 0), connects and resolves
+ * ACCOUNT to *target.  Returns CLI_EXIT_OK or an exit code after printing
+ * why. */
+static int cmd_account_connect_target(cli_t *cli, args_t *a, int64_t *target)
 {
 	account_admin_args_t in;
-	uint32_t sessions = 0, conns = 0;
-	qt_status_t st;
-	int64_t target;
-	out_json_t j;
 	int rc;
 
+	*target = 0;
 	memset(&in, 0, sizeof(in));
 	rc = cmd_account_admin_args(cli, a, &in);
 	if (rc != CLI_EXIT_OK)
@@ -370,8 +371,19 @@ static int cmd_account_revoke_sessions(cli_t *cli, args_t *a)
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	rc = cmd_account_target(cli, in.target, &target);
-	if (rc != CLI_EXIT_OK)
+	return cmd_account_target(cli, in.target, target);
+}
+
+static int cmd_account_revoke_sessions(cli_t *cli, args_t *a)
+{
+	uint32_t sessions = 0, conns = 0;
+	qt_status_t st;
+	int64_t target;
+	out_json_t j;
+	int rc;
+
+	rc = cmd_account_connect_target(cli, a, &target);
+	if (rc != CLI_EXIT_OK || target == 0)
 		return rc;
 	st = qt_account_revoke_sessions(cli->client, target, &sessions, &conns);
 	if (st != QT_OK)
@@ -473,7 +485,6 @@ static int cmd_account_lockouts(cli_t *cli, args_t *a)
 
 static int cmd_account_unlock(cli_t *cli, args_t *a)
 {
-	account_admin_args_t in;
 	uint32_t failures = 0;
 	int was_locked = 0;
 	qt_status_t st;
@@ -481,19 +492,8 @@ static int cmd_account_unlock(cli_t *cli, args_t *a)
 	out_json_t j;
 	int rc;
 
-	memset(&in, 0, sizeof(in));
-	rc = cmd_account_admin_args(cli, a, &in);
-	if (rc != CLI_EXIT_OK)
-		return rc;
-	if (cli->help) {
-		cli_usage_command(CMD);
-		return CLI_EXIT_OK;
-	}
-	rc = cli_connect(cli, 1);
-	if (rc != CLI_EXIT_OK)
-		return rc;
-	rc = cmd_account_target(cli, in.target, &target);
-	if (rc != CLI_EXIT_OK)
+	rc = cmd_account_connect_target(cli, a, &target);
+	if (rc != CLI_EXIT_OK || target == 0)
 		return rc;
 	st = qt_account_unlock(cli->client, target, &was_locked, &failures);
 	if (st != QT_OK)
