@@ -82,6 +82,8 @@ static const route_t routes[] = {
 	{QUARTIER__V1__REQUEST__BODY_SYNC_SUBSCRIBE, "sync.subscribe", sync_subscribe, 1},
 	{QUARTIER__V1__REQUEST__BODY_SYNC_UNSUBSCRIBE, "sync.unsubscribe", sync_unsubscribe, 1},
 	{QUARTIER__V1__REQUEST__BODY_SYNC_VERIFY, "sync.verify", sync_verify, 1},
+	/* the audit log's hash chain (audit.c) */
+	{QUARTIER__V1__REQUEST__BODY_AUDIT_VERIFY, "audit.verify", audit_verify, 1},
 };
 
 void dispatch_request(conn_t *c, qt_envelope_t *env)
