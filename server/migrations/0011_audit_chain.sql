@@ -130,15 +130,25 @@ END $$;
 
 -- ------------------------------------------------------------------ sealing
 
--- Appends row a at position p_pos after p_prev; returns its hash.
-CREATE FUNCTION qt_audit_seal_row(a audit, p_pos bigint, p_prev bytea) RETURNS bytea
-LANGUAGE plpgsql AS $$
+-- Appends the audit rows p_ids (in this order, with their content digests
+-- p_digests) to the chain after position p_pos with hash p_prev; returns
+-- the new head's hash.  One INSERT for the whole batch.
+CREATE FUNCTION qt_audit_append(p_ids bigint[], p_digests bytea[], p_pos bigint, p_prev bytea)
+RETURNS bytea LANGUAGE plpgsql AS $$
 DECLARE
-    d bytea := qt_audit_digest(a);
-    h bytea := qt_audit_link(p_prev, p_pos, d);
+    n integer := coalesce(array_length(p_ids, 1), 0);
+    prevs bytea[];
+    hashes bytea[];
+    h bytea := p_prev;
 BEGIN
+    FOR i IN 1..n LOOP
+        prevs[i] := h;
+        h := qt_audit_link(h, p_pos + i, p_digests[i]);
+        hashes[i] := h;
+    END LOOP;
     INSERT INTO audit_seal (pos, audit_id, prev_hash, content_hash, hash)
-        VALUES (p_pos, a.id, p_prev, d, h);
+        SELECT p_pos + u.o, u.id, u.prev, u.d, u.h
+          FROM unnest(p_ids, prevs, p_digests, hashes) WITH ORDINALITY AS u(id, prev, d, h, o);
     RETURN h;
 END $$;
 
@@ -161,7 +171,11 @@ DECLARE
     c audit_chain%ROWTYPE;
     here text := (SELECT system_identifier FROM pg_control_system())::text;
     horizon xid8 := pg_snapshot_xmin(pg_current_snapshot());
-    r audit%ROWTYPE;
+    ids bigint[];
+    digests bytea[];
+    last_xid xid8;
+    last_id bigint;
+    moved boolean := false;
 BEGIN
     sealed := 0;
     more := false;
@@ -199,31 +213,39 @@ BEGIN
     horizon := pg_snapshot_xmin(pg_current_snapshot());
 
     IF c.home IS DISTINCT FROM here THEN
-        FOR r IN SELECT a.* FROM audit a
-                  WHERE NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.audit_id = a.id)
-                  ORDER BY a.xid, a.id LOOP
-            c.head_pos := c.head_pos + 1;
-            c.head_hash := qt_audit_seal_row(r, c.head_pos, c.head_hash);
-            sealed := sealed + 1;
-        END LOOP;
+        SELECT array_agg(b.id ORDER BY b.xid, b.id), array_agg(b.d ORDER BY b.xid, b.id)
+          INTO ids, digests
+          FROM (SELECT a.id, a.xid, qt_audit_digest(a) AS d FROM audit a
+                 WHERE NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.audit_id = a.id)) b;
         c.head_xid := horizon;
         c.head_id := 0;
         c.home := here;
+        moved := true;
     ELSE
-        FOR r IN SELECT a.* FROM audit a
-                  WHERE a.xid < horizon AND (a.xid, a.id) > (c.head_xid, c.head_id)
-                    AND NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.audit_id = a.id)
-                  ORDER BY a.xid, a.id LIMIT p_limit LOOP
-            c.head_pos := c.head_pos + 1;
-            c.head_hash := qt_audit_seal_row(r, c.head_pos, c.head_hash);
-            c.head_xid := r.xid;
-            c.head_id := r.id;
-            sealed := sealed + 1;
-        END LOOP;
-        more := p_limit IS NOT NULL AND sealed >= p_limit;
+        SELECT array_agg(b.id ORDER BY b.xid, b.id), array_agg(b.d ORDER BY b.xid, b.id),
+               (array_agg(b.xid ORDER BY b.xid DESC, b.id DESC))[1],
+               (array_agg(b.id ORDER BY b.xid DESC, b.id DESC))[1]
+          INTO ids, digests, last_xid, last_id
+          FROM (SELECT a.id, a.xid, qt_audit_digest(a) AS d FROM audit a
+                 WHERE a.xid < horizon AND (a.xid, a.id) > (c.head_xid, c.head_id)
+                   AND NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.audit_id = a.id)
+                 ORDER BY a.xid, a.id LIMIT p_limit) b;
+        IF last_xid IS NOT NULL THEN
+            c.head_xid := last_xid;
+            c.head_id := last_id;
+        END IF;
+        more := p_limit IS NOT NULL AND coalesce(array_length(ids, 1), 0) >= p_limit;
     END IF;
-    UPDATE audit_chain SET head_pos = c.head_pos, head_hash = c.head_hash, head_xid = c.head_xid,
-                           head_id = c.head_id, home = c.home, sealed_at = now();
+    sealed := coalesce(array_length(ids, 1), 0);
+    IF sealed > 0 THEN
+        c.head_hash := qt_audit_append(ids, digests, c.head_pos, c.head_hash);
+        c.head_pos := c.head_pos + sealed;
+    END IF;
+    IF sealed > 0 OR moved THEN
+        UPDATE audit_chain SET head_pos = c.head_pos, head_hash = c.head_hash,
+                               head_xid = c.head_xid, head_id = c.head_id, home = c.home,
+                               sealed_at = now();
+    END IF;
     head_pos := c.head_pos;
     head_hash := c.head_hash;
 END $$;
