@@ -78,54 +78,12 @@ static int64_t audit_count(const char *action, int64_t id)
 	                       2, action, ids, NULL);
 }
 
-/* Runs quartierd with args (after the subcommand name and -c FILE), input
+/* Runs `quartierd SUB ARG -c FILE` (arg may be NULL), input
  * on its standard input; its output goes to *out (malloc, caller frees).
  * Returns the exit status, or -1 if it did not exit normally. */
 static int run_quartierd(const char *sub, const char *arg, const char *input, char **out)
 {
-	char log_path[PATH_MAX + 32];
-	int in_pipe[2];
-	pid_t pid;
-	int status = 0;
-	FILE *f;
-	long len;
-
-	snprintf(log_path, sizeof(log_path), "%s/%s.out", H.dir, sub);
-	cr_assert_eq(pipe(in_pipe), 0);
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(in_pipe[0], 0);
-		close(in_pipe[0]);
-		close(in_pipe[1]);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execl(QUARTIERD_PATH, "quartierd", sub, "-c", H.config_path, arg, (char *)NULL);
-		_exit(127);
-	}
-	close(in_pipe[0]);
-	if (input != NULL && write(in_pipe[1], input, strlen(input)) != (ssize_t)strlen(input))
-		cr_assert_fail("cannot write to quartierd %s", sub);
-	close(in_pipe[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	f = fopen(log_path, "r");
-	cr_assert_not_null(f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	*out = calloc(1, (size_t)len + 1);
-	cr_assert_not_null(*out);
-	cr_assert_eq(fread(*out, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return harness_quartierd(&H, (const char *const[]){sub, arg, NULL}, input, out);
 }
 
 /* Milliseconds of the test's monotonic clock. */
@@ -599,18 +557,7 @@ Test(admin, host_subcommands)
  * config and log under the test's). */
 static void second_instance(harness_t *h2)
 {
-	size_t dl = strnlen(H.dir, sizeof(H.dir) - 8);
-
-	*h2 = H;
-	h2->server_pid = 0;
-	h2->db = NULL;
-	h2->own_cluster = 0;
-	memcpy(h2->dir, H.dir, dl);
-	memcpy(h2->dir + dl, "/second", 8);
-	cr_assert_eq(mkdir(h2->dir, 0755), 0, "mkdir %s: %s", h2->dir, strerror(errno));
-	snprintf(h2->config_path, sizeof(h2->config_path), "%s/quartierd.conf", h2->dir);
-	snprintf(h2->log_path, sizeof(h2->log_path), "%s/server.log", h2->dir);
-	harness_server_start(h2, NULL);
+	harness_server_second(&H, h2, NULL);
 	wait_log(h2->log_path, "event=listen_ready", 10000);
 }
 
