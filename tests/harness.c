@@ -614,6 +614,20 @@ static int log_contains(const char *path, const char *needle)
 	return found;
 }
 
+void harness_project_in(const harness_t *h, qt_project_new_t *in, const char *name,
+                        int64_t qo[2])
+{
+	qo[0] = h->seed.quarter_heslach;
+	qo[1] = h->seed.office_social;
+	memset(in, 0, sizeof(*in));
+	in->name = name;
+	in->kind = QT_KIND_FOCUSED;
+	in->quarter_ids = &qo[0];
+	in->n_quarter_ids = 1;
+	in->lead_office_ids = &qo[1];
+	in->n_lead_office_ids = 1;
+}
+
 unsigned harness_log_count(const harness_t *h, const char *needle)
 {
 	FILE *f = fopen(h->log_path, "r");

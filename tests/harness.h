@@ -147,6 +147,12 @@ int harness_server_alive(harness_t *h);
  * wait status or -1 on timeout. */
 int harness_server_wait(harness_t *h, unsigned timeout_ms);
 
+/* Fills *in as a focused project called name (not copied) in the seed's
+ * quarter Heslach, led by the social office; qo (the caller's, and it must
+ * outlive *in) holds the quarter's and the office's id. */
+void harness_project_in(const harness_t *h, qt_project_new_t *in, const char *name,
+                        int64_t qo[2]);
+
 /* How many lines of the server log (all runs of the test) contain needle;
  * 0 if there is no log yet. */
 unsigned harness_log_count(const harness_t *h, const char *needle);
