@@ -92,6 +92,8 @@ static const cf_key_t cf_keys[] = {
 	 "days the change feed is kept; older cursors must resync"},
 	{"mutation_retention_days", CF_UINT, CF_OFF(mutation_retention_days), "400", 1, 36500, CF_RELOAD,
 	 "days applied client mutation ids are kept, so that an outbox replayed after a long absence is still applied once"},
+	{"audit_seal_ms", CF_UINT, CF_OFF(audit_seal_ms), "1000", 0, 3600000, CF_RELOAD,
+	 "milliseconds between rounds that append finished audit rows to the audit log's hash chain; 0 turns sealing off"},
 	{"handshake_timeout", CF_UINT, CF_OFF(handshake_timeout), "10", 1, 3600, CF_RELOAD,
 	 "seconds for the TLS handshake and the hello"},
 	{"login_timeout", CF_UINT, CF_OFF(login_timeout), "60", 1, 3600, CF_RELOAD,

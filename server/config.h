@@ -38,6 +38,7 @@ typedef struct config {
 	uint32_t feed_queue_max;    /* unsent bytes before a subscriber overflows */
 	uint32_t feed_retention_days; /* feed rows kept */
 	uint32_t mutation_retention_days; /* applied client mutation ids kept */
+	uint32_t audit_seal_ms;     /* milliseconds between audit sealing rounds; 0 = off */
 	uint32_t handshake_timeout; /* seconds for TLS + hello */
 	uint32_t login_timeout;     /* seconds from accept to successful login */
 	uint32_t idle_timeout;      /* seconds without a frame */

@@ -87,6 +87,8 @@ static const route_t routes[] = {
 	/* personal data under the GDPR (gdpr.c) */
 	{QUARTIER__V1__REQUEST__BODY_PERSON_EXPORT, "person.export", person_export, 1},
 	{QUARTIER__V1__REQUEST__BODY_PERSON_ERASE, "person.erase", person_erase, 1},
+	/* the audit log's hash chain (audit.c) */
+	{QUARTIER__V1__REQUEST__BODY_AUDIT_VERIFY, "audit.verify", audit_verify, 1},
 };
 
 void dispatch_request(conn_t *c, qt_envelope_t *env)

@@ -58,6 +58,8 @@ void project_transition(req_t *r);
 
 /* audit.c */
 void audit_list(req_t *r);
+/* Seals what can be sealed and verifies the audit log's hash chain (admins). */
+void audit_verify(req_t *r);
 
 /* person.c */
 void person_create(req_t *r);

@@ -32,6 +32,9 @@ typedef struct metrics {
 	uint64_t logins_failed;
 	uint64_t logins_delayed;     /* login attempts made to wait (throttling) */
 	uint64_t login_lockouts;     /* logins locked after too many failures */
+	uint64_t audit_sealed;       /* audit rows appended to the hash chain by this server */
+	uint64_t audit_seal_failures; /* sealing rounds that failed */
+	uint64_t audit_breaks;       /* breaks of the audit chain found (sealer or verification) */
 	metrics_type_t types[METRICS_MAX_TYPES];
 	unsigned ntypes;
 	uint64_t started_at;         /* unix seconds */

@@ -72,6 +72,7 @@ static void server_maybe_finish(server_t *srv)
 		srv->listen = NULL;
 		session_check_close(&srv->session_check);
 		feed_close(&srv->feed);
+		audit_seal_close(&srv->audit_seal);
 		db_pool_close(srv->db);
 		srv->db = NULL;
 		uv_timer_stop(&srv->sweep);
@@ -361,6 +362,7 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 	dbo.reconnect_ms = srv->cfg.db_reconnect_ms;
 	db_pool_new(loop, &srv->log, &dbo, &srv->db);
 	feed_init(&srv->feed, srv);
+	audit_seal_init(&srv->audit_seal, srv);
 	session_check_init(&srv->session_check, srv);
 	{
 		static const char *const channels[] = {SESSION_CHECK_CHANNEL, NULL};

@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "addrcount.h"
+#include "audit_seal.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
@@ -66,6 +67,7 @@ typedef struct server {
 	int throttle_maint_running;  /* its query is out */
 	char throttle_maint_param[16]; /* the query's parameter, borrowed by db_query */
 	feed_t feed;                 /* change feed subscriptions and watcher */
+	audit_seal_t audit_seal;     /* appends finished audit rows to the hash chain */
 	listen_t *listen;            /* owned: LISTEN connection for account changes; NULL when closed */
 	session_check_t session_check; /* checks logged-in connections on those changes */
 	metrics_t metrics;           /* counters for the Prometheus endpoint */

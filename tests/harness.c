@@ -616,6 +616,20 @@ static int log_contains(const char *path, const char *needle)
 	return found;
 }
 
+void harness_project_in(const harness_t *h, qt_project_new_t *in, const char *name,
+                        int64_t qo[2])
+{
+	qo[0] = h->seed.quarter_heslach;
+	qo[1] = h->seed.office_social;
+	memset(in, 0, sizeof(*in));
+	in->name = name;
+	in->kind = QT_KIND_FOCUSED;
+	in->quarter_ids = &qo[0];
+	in->n_quarter_ids = 1;
+	in->lead_office_ids = &qo[1];
+	in->n_lead_office_ids = 1;
+}
+
 unsigned harness_log_count(const harness_t *h, const char *needle)
 {
 	FILE *f = fopen(h->log_path, "r");
@@ -681,6 +695,40 @@ void harness_server_start(harness_t *h, const char *extra_config)
 		}
 	}
 	cr_assert_fail("quartierd could not bind a free port");
+}
+
+void harness_server_second(harness_t *h, harness_t *h2, const char *extra_config)
+{
+	size_t dl = strnlen(h->dir, sizeof(h->dir) - 8);
+
+	*h2 = *h;
+	h2->server_pid = 0;
+	h2->db = NULL;
+	h2->own_cluster = 0;
+	memcpy(h2->dir + dl, "/second", 8);
+	cr_assert_eq(mkdir(h2->dir, 0755), 0, "mkdir %s: %s", h2->dir, strerror(errno));
+	snprintf(h2->config_path, sizeof(h2->config_path), "%s/quartierd.conf", h2->dir);
+	snprintf(h2->log_path, sizeof(h2->log_path), "%s/server.log", h2->dir);
+	harness_server_start(h2, extra_config);
+}
+
+int harness_log_has(const harness_t *h, const char *needle)
+{
+	return log_contains(h->log_path, needle);
+}
+
+int64_t harness_wait_audit_sealed(harness_t *h, unsigned timeout_ms)
+{
+	uint64_t deadline = now_ms() + timeout_ms;
+
+	while (harness_sql_int(h,
+	                       "SELECT count(*) FROM audit a WHERE NOT EXISTS "
+	                       "(SELECT 1 FROM audit_seal s WHERE s.audit_id = a.id)",
+	                       0, NULL, NULL, NULL) > 0) {
+		cr_assert_lt(now_ms(), deadline, "audit rows were not sealed within %u ms", timeout_ms);
+		harness_sleep_ms(50);
+	}
+	return harness_sql_int(h, "SELECT count(*) FROM audit", 0, NULL, NULL, NULL);
 }
 
 int harness_server_wait(harness_t *h, unsigned timeout_ms)
@@ -849,6 +897,43 @@ int64_t harness_account(harness_t *h, const char *login, const char *role, int64
 	return harness_sql_int(h, "SELECT id FROM account WHERE login = $1", 1, login, NULL, NULL);
 }
 
+char *harness_read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long len;
+
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	cr_assert_geq(len, 0);
+	rewind(f);
+	buf = calloc(1, (size_t)len + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	return buf;
+}
+
+int harness_quartierd(harness_t *h, const char *const *args, const char *input, char **out)
+{
+	char log_path[PATH_MAX + 32];
+	const char *argv[32];
+	int k = 0, st;
+
+	snprintf(log_path, sizeof(log_path), "%s/quartierd-cmd.out", h->dir);
+	unlink(log_path);
+	argv[k++] = QUARTIERD_PATH;
+	for (size_t i = 0; args[i] != NULL && k < 29; i++)
+		argv[k++] = args[i];
+	argv[k++] = "-c";
+	argv[k++] = h->config_path;
+	argv[k] = NULL;
+	st = run_cmd(argv, 0, input, log_path);
+	*out = harness_read_file(log_path);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 qt_client_t *harness_connect(harness_t *h)
 {
 	qt_connect_opts_t o;
@@ -916,11 +1001,6 @@ uint64_t harness_now_ms(void)
 	return now_ms();
 }
 
-int harness_log_has(const harness_t *h, const char *needle)
-{
-	return log_contains(h->log_path, needle);
-}
-
 void harness_wait_log(const harness_t *h, const char *needle, unsigned timeout_ms)
 {
 	uint64_t deadline = now_ms() + timeout_ms;
@@ -929,55 +1009,6 @@ void harness_wait_log(const harness_t *h, const char *needle, unsigned timeout_m
 		cr_assert_lt(now_ms(), deadline, "\"%s\" did not appear in %s", needle, h->log_path);
 		harness_sleep_ms(20);
 	}
-}
-
-/* Runs `quartierd SUB -c CONFIG [ARG]` (see harness.h). */
-int harness_run_quartierd(harness_t *h, const char *sub, const char *arg, const char *input,
-                          char **out)
-{
-	char log_path[PATH_MAX + 32];
-	int in_pipe[2];
-	pid_t pid;
-	int status = 0;
-	FILE *f;
-	long len;
-
-	snprintf(log_path, sizeof(log_path), "%s/%s.out", h->dir, sub);
-	cr_assert_eq(pipe(in_pipe), 0);
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(in_pipe[0], 0);
-		close(in_pipe[0]);
-		close(in_pipe[1]);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execl(QUARTIERD_PATH, "quartierd", sub, "-c", h->config_path, arg, (char *)NULL);
-		_exit(127);
-	}
-	close(in_pipe[0]);
-	if (input != NULL && write(in_pipe[1], input, strlen(input)) != (ssize_t)strlen(input))
-		cr_assert_fail("cannot write to quartierd %s", sub);
-	close(in_pipe[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	f = fopen(log_path, "r");
-	cr_assert_not_null(f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	*out = calloc(1, (size_t)len + 1);
-	cr_assert_not_null(*out);
-	cr_assert_eq(fread(*out, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 /* ------------------------------------------------------------ raw TLS client */

@@ -78,6 +78,14 @@ static int64_t audit_count(const char *action, int64_t id)
 	                       2, action, ids, NULL);
 }
 
+/* Runs `quartierd SUB ARG -c FILE` (arg may be NULL), input
+ * on its standard input; its output goes to *out (malloc, caller frees).
+ * Returns the exit status, or -1 if it did not exit normally. */
+static int run_quartierd(const char *sub, const char *arg, const char *input, char **out)
+{
+	return harness_quartierd(&H, (const char *const[]){sub, arg, NULL}, input, out);
+}
+
 /* Milliseconds of the test's monotonic clock. */
 static uint64_t ms_now(void)
 {
@@ -452,7 +460,7 @@ Test(admin, host_subcommands)
 	harness_standard(&H, NULL);
 	id = harness_account(&H, "erin", "viewer", 0, 0, HARNESS_PASSWORD);
 
-	cr_assert_eq(harness_run_quartierd(&H, "account-list", NULL, NULL, &out), 0, "%s", out);
+	cr_assert_eq(run_quartierd("account-list", NULL, NULL, &out), 0, "%s", out);
 	cr_assert_not_null(strstr(out, "erin"), "%s", out);
 	cr_assert_not_null(strstr(out, "admin"), "%s", out);
 	free(out);
@@ -460,21 +468,21 @@ Test(admin, host_subcommands)
 	/* Disable: login refused, sessions revoked. */
 	erin = login_as("erin", HARNESS_PASSWORD, &token);
 	qt_client_free(erin);
-	cr_assert_eq(harness_run_quartierd(&H, "account-disable", "erin", NULL, &out), 0, "%s", out);
+	cr_assert_eq(run_quartierd("account-disable", "erin", NULL, &out), 0, "%s", out);
 	free(out);
 	cr_assert_eq(try_login("erin", HARNESS_PASSWORD), QT_PERMISSION_DENIED);
 	cr_assert_eq(try_resume(token), QT_UNAUTHENTICATED);
-	cr_assert_eq(harness_run_quartierd(&H, "account-list", NULL, NULL, &out), 0);
+	cr_assert_eq(run_quartierd("account-list", NULL, NULL, &out), 0);
 	cr_assert_not_null(strstr(out, "yes"), "erin shows as disabled: %s", out);
 	free(out);
-	cr_assert_eq(harness_run_quartierd(&H, "account-enable", "erin", NULL, &out), 0, "%s", out);
+	cr_assert_eq(run_quartierd("account-enable", "erin", NULL, &out), 0, "%s", out);
 	free(out);
 	cr_assert_eq(try_login("erin", HARNESS_PASSWORD), QT_OK);
 
 	/* Reset the password from standard input. */
-	cr_assert_eq(harness_run_quartierd(&H, "account-reset-password", "erin", "short\n", &out), 2, "%s", out);
+	cr_assert_eq(run_quartierd("account-reset-password", "erin", "short\n", &out), 2, "%s", out);
 	free(out);
-	cr_assert_eq(harness_run_quartierd(&H, "account-reset-password", "erin", NEW_PASSWORD "\n", &out), 0,
+	cr_assert_eq(run_quartierd("account-reset-password", "erin", NEW_PASSWORD "\n", &out), 0,
 	             "%s", out);
 	cr_assert_null(strstr(out, "argon2"), "no hash in the output: %s", out);
 	free(out);
@@ -487,17 +495,17 @@ Test(admin, host_subcommands)
 	token = NULL;
 	qt_client_free(erin);
 	erin = login_as("erin", NEW_PASSWORD, &token);
-	cr_assert_eq(harness_run_quartierd(&H, "account-revoke-sessions", "erin", NULL, &out), 0, "%s", out);
+	cr_assert_eq(run_quartierd("account-revoke-sessions", "erin", NULL, &out), 0, "%s", out);
 	cr_assert_not_null(strstr(out, "revoked"), "%s", out);
 	free(out);
 	cr_assert_eq(try_resume(token), QT_UNAUTHENTICATED);
 
 	/* Unknown login, the last admin, no login given. */
-	cr_assert_eq(harness_run_quartierd(&H, "account-disable", "nobody", NULL, &out), 3, "%s", out);
+	cr_assert_eq(run_quartierd("account-disable", "nobody", NULL, &out), 3, "%s", out);
 	free(out);
-	cr_assert_eq(harness_run_quartierd(&H, "account-disable", "admin", NULL, &out), 3, "%s", out);
+	cr_assert_eq(run_quartierd("account-disable", "admin", NULL, &out), 3, "%s", out);
 	free(out);
-	cr_assert_eq(harness_run_quartierd(&H, "account-enable", NULL, NULL, &out), 2, "%s", out);
+	cr_assert_eq(run_quartierd("account-enable", NULL, NULL, &out), 2, "%s", out);
 	free(out);
 	/* The running server hears of the revocation (NOTIFY) and logs erin's
 	 * open connection out. */
@@ -526,18 +534,7 @@ Test(admin, host_subcommands)
  * config and log under the test's). */
 static void second_instance(harness_t *h2)
 {
-	size_t dl = strnlen(H.dir, sizeof(H.dir) - 8);
-
-	*h2 = H;
-	h2->server_pid = 0;
-	h2->db = NULL;
-	h2->own_cluster = 0;
-	memcpy(h2->dir, H.dir, dl);
-	memcpy(h2->dir + dl, "/second", 8);
-	cr_assert_eq(mkdir(h2->dir, 0755), 0, "mkdir %s: %s", h2->dir, strerror(errno));
-	snprintf(h2->config_path, sizeof(h2->config_path), "%s/quartierd.conf", h2->dir);
-	snprintf(h2->log_path, sizeof(h2->log_path), "%s/server.log", h2->dir);
-	harness_server_start(h2, NULL);
+	harness_server_second(&H, h2, NULL);
 	harness_wait_log(h2, "event=listen_ready", 10000);
 }
 
@@ -566,7 +563,7 @@ Test(admin, host_disable_and_revoke_reach_every_running_instance)
 
 	/* Revoked on the host: both instances log alice's connections out at
 	 * once; nobody else is touched. */
-	cr_assert_eq(harness_run_quartierd(&H, "account-revoke-sessions", "alice", NULL, &out), 0, "%s", out);
+	cr_assert_eq(run_quartierd("account-revoke-sessions", "alice", NULL, &out), 0, "%s", out);
 	free(out);
 	ms = wait_unauthenticated(alice_b, REACH_MS);
 	cr_assert_geq(ms, 0, "the revocation did not reach instance B within %d ms", REACH_MS);
@@ -583,7 +580,7 @@ Test(admin, host_disable_and_revoke_reach_every_running_instance)
 	cr_assert_eq(qt_login(alice_b, "alice", HARNESS_PASSWORD, NULL, NULL), QT_OK);
 
 	/* Disabled on the host. */
-	cr_assert_eq(harness_run_quartierd(&H, "account-disable", "bob", NULL, &out), 0, "%s", out);
+	cr_assert_eq(run_quartierd("account-disable", "bob", NULL, &out), 0, "%s", out);
 	free(out);
 	ms = wait_unauthenticated(bob_b, REACH_MS);
 	cr_assert_geq(ms, 0, "the disable did not reach instance B within %d ms", REACH_MS);

@@ -42,25 +42,6 @@ static void cli_run_clear(cli_run_t *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long len;
-
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	cr_assert_geq(len, 0);
-	rewind(f);
-	buf = malloc((size_t)len + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* Runs quartier with args (NULL-terminated) in a clean environment: the
  * test's own HOME and XDG directories, LANG=lang and no other locale
  * variable, QUARTIER_LOCALEDIR=localedir if not NULL; input (may be NULL)
@@ -143,8 +124,8 @@ static cli_run_t cli(const char *lang, const char *localedir, const char *input,
 		;
 	r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	cr_assert_neq(r.exit_code, 127, "cannot execute %s", QUARTIER_CLI_PATH);
-	r.out = slurp(out_path);
-	r.err = slurp(err_path);
+	r.out = harness_read_file(out_path);
+	r.err = harness_read_file(err_path);
 	return r;
 }
 
@@ -467,4 +448,61 @@ Test(cli_i18n, admin_person_export_and_erase)
 	snprintf(want, sizeof(want), "Person %s was already erased on ", ids);
 	expect_out(en, want);
 	cli_run_clear(&en);
+}
+
+Test(cli_i18n, audit_verify_in_german_and_english)
+{
+	char want[160], sql[256];
+	cli_run_t de, en, dj, ej;
+	int64_t rows, id;
+
+	setup();
+	rows = harness_wait_audit_sealed(&H, 60000);
+	de = cli(DE, NULL, NULL, ARGS("audit", "verify"));
+	en = cli(EN, NULL, NULL, ARGS("audit", "verify"));
+	cr_expect_eq(de.exit_code, 0, "%s", de.err);
+	cr_expect_eq(en.exit_code, 0, "%s", en.err);
+	snprintf(want, sizeof(want), "Änderungsprotokoll unversehrt: %lld Einträge geprüft",
+	         (long long)rows);
+	expect_out(de, want);
+	expect_out(de, "Kettenende: ");
+	snprintf(want, sizeof(want), "Audit log intact: %lld rows checked", (long long)rows);
+	expect_out(en, want);
+	expect_out(en, "Head: ");
+	cli_run_clear(&de);
+	cli_run_clear(&en);
+
+	/* An entry edited behind the server's back. */
+	id = harness_sql_int(&H, "SELECT audit_id FROM audit_seal WHERE pos = 1", 0, NULL, NULL, NULL);
+	snprintf(sql, sizeof(sql),
+	         "SET session_replication_role = replica; UPDATE audit SET action = 'forged' "
+	         "WHERE id = %lld; RESET session_replication_role",
+	         (long long)id);
+	harness_sql_exec(&H, sql);
+	de = cli(DE, NULL, NULL, ARGS("audit", "verify"));
+	en = cli(EN, NULL, NULL, ARGS("audit", "verify"));
+	cr_expect_eq(de.exit_code, 1, "%s", de.err);
+	cr_expect_eq(en.exit_code, 1, "%s", en.err);
+	snprintf(want, sizeof(want),
+	         "Änderungsprotokoll BESCHÄDIGT (Inhalt geändert): erster fehlerhafter Eintrag "
+	         "%lld, Kettenposition 1.",
+	         (long long)id);
+	expect_out(de, want);
+	snprintf(want, sizeof(want),
+	         "Audit log DAMAGED (content edited): first bad row %lld, chain position 1.",
+	         (long long)id);
+	expect_out(en, want);
+	/* The server's description stays English in both. */
+	snprintf(want, sizeof(want), "row %lld (chain position 1) was edited", (long long)id);
+	expect_out(de, want);
+	expect_out(en, want);
+	dj = cli(DE, NULL, NULL, ARGS("--json", "audit", "verify"));
+	ej = cli(EN, NULL, NULL, ARGS("--json", "audit", "verify"));
+	cr_expect_eq(dj.exit_code, 1);
+	cr_expect_str_eq(dj.out, ej.out, "--json differs by language");
+	expect_out(dj, "\"problem\": \"edited\"");
+	cli_run_clear(&de);
+	cli_run_clear(&en);
+	cli_run_clear(&dj);
+	cli_run_clear(&ej);
 }

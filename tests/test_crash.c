@@ -146,16 +146,10 @@ static int writer_write(writer_t *w, qt_client_t *c, uint32_t seq)
 	write_name(name, sizeof(name), w->index, seq);
 	r.sent_us = mono_us();
 	if (r.kind == W_PROJECT) {
-		int64_t q = H.seed.quarter_heslach, o = H.seed.office_social;
+		int64_t qo[2];
 		qt_project_new_t in;
 		qt_project_t p;
-		memset(&in, 0, sizeof(in));
-		in.name = name;
-		in.kind = QT_KIND_FOCUSED;
-		in.quarter_ids = &q;
-		in.n_quarter_ids = 1;
-		in.lead_office_ids = &o;
-		in.n_lead_office_ids = 1;
+		harness_project_in(&H, &in, name, qo);
 		st = qt_project_create(c, &in, &p);
 		if (st == QT_OK)
 			qt_project_clear(&p);
@@ -391,18 +385,12 @@ static void expect_clean(writer_t *ws, int n, const tally_t *t)
 static int64_t make_fund(void)
 {
 	qt_client_t *c = harness_login(&H, "admin", HARNESS_PASSWORD);
-	int64_t q = H.seed.quarter_heslach, o = H.seed.office_social, id;
+	int64_t qo[2], id;
 	qt_project_new_t in;
 	qt_project_t p;
 	qt_fund_t f;
 
-	memset(&in, 0, sizeof(in));
-	in.name = "Absturz";
-	in.kind = QT_KIND_FOCUSED;
-	in.quarter_ids = &q;
-	in.n_quarter_ids = 1;
-	in.lead_office_ids = &o;
-	in.n_lead_office_ids = 1;
+	harness_project_in(&H, &in, "Absturz", qo);
 	cr_assert_eq(qt_project_create(c, &in, &p), QT_OK, "%s", qt_client_last_error(c)->message);
 	cr_assert_eq(qt_fund_create(c, p.id, 0, 2026, &f), QT_OK, "%s",
 	             qt_client_last_error(c)->message);

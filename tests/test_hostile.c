@@ -1523,21 +1523,15 @@ static void run_row(const row_t *row, witness_t *w)
 static void make_fixtures(void)
 {
 	qt_client_t *c = harness_login(&H, "admin", HARNESS_PASSWORD);
-	int64_t q = H.seed.quarter_heslach, o = H.seed.office_social;
+	int64_t qo[2];
 	qt_project_new_t in;
 	qt_project_t p;
 	qt_fund_t fund;
 	char *token = NULL;
 
-	F.quarter = q;
-	F.office = o;
-	memset(&in, 0, sizeof(in));
-	in.name = "Quartier unter Beschuss";
-	in.kind = QT_KIND_FOCUSED;
-	in.quarter_ids = &q;
-	in.n_quarter_ids = 1;
-	in.lead_office_ids = &o;
-	in.n_lead_office_ids = 1;
+	harness_project_in(&H, &in, "Quartier unter Beschuss", qo);
+	F.quarter = qo[0];
+	F.office = qo[1];
 	cr_assert_eq(qt_project_create(c, &in, &p), QT_OK, "%s", qt_client_last_error(c)->message);
 	F.project = p.id;
 	qt_project_clear(&p);
@@ -1716,16 +1710,10 @@ Test(hostile, in_flight_limit)
 	harness_standard(&H, "max_in_flight = 3\ndb_pool_size = 4\n");
 	other = harness_login(&H, "admin", HARNESS_PASSWORD);
 	{
-		int64_t q = H.seed.quarter_heslach, o = H.seed.office_social;
+		int64_t qo[2];
 		qt_project_new_t in;
 		qt_project_t p;
-		memset(&in, 0, sizeof(in));
-		in.name = "Gesperrt";
-		in.kind = QT_KIND_FOCUSED;
-		in.quarter_ids = &q;
-		in.n_quarter_ids = 1;
-		in.lead_office_ids = &o;
-		in.n_lead_office_ids = 1;
+		harness_project_in(&H, &in, "Gesperrt", qo);
 		cr_assert_eq(qt_project_create(other, &in, &p), QT_OK);
 		project = p.id;
 		qt_project_clear(&p);
@@ -2394,16 +2382,10 @@ Test(slowloris, p99_and_deadlines)
 	harness_standard(&H, cfg);
 	{
 		qt_client_t *c = harness_login(&H, "admin", HARNESS_PASSWORD);
-		int64_t q = H.seed.quarter_heslach, o = H.seed.office_social;
+		int64_t qo[2];
 		qt_project_new_t in;
 		qt_project_t p;
-		memset(&in, 0, sizeof(in));
-		in.name = "Langsam";
-		in.kind = QT_KIND_FOCUSED;
-		in.quarter_ids = &q;
-		in.n_quarter_ids = 1;
-		in.lead_office_ids = &o;
-		in.n_lead_office_ids = 1;
+		harness_project_in(&H, &in, "Langsam", qo);
 		cr_assert_eq(qt_project_create(c, &in, &p), QT_OK);
 		project = p.id;
 		qt_project_clear(&p);

@@ -280,8 +280,11 @@ static void mx_checksum_prepare(mx_t *m)
 	    "x::text, '','' ORDER BY x::text), '''')) FROM %I x) AS h', tablename, tablename), "
 	    "' UNION ALL ' ORDER BY tablename) "
 	    /* feed_meta is the change feed's bookkeeping, which the server's
-	     * maintenance timer updates on its own schedule. */
-	    "FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('session', 'feed_meta')");
+	     * maintenance timer updates on its own schedule; audit_seal and
+	     * audit_chain are the audit log's hash chain, which its sealer
+	     * extends on its own (the audit rows themselves are counted). */
+	    "FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('session', 'feed_meta', "
+	    "'audit_seal', 'audit_chain')");
 	const char *head = "SELECT string_agg(t || '=' || h, ';' ORDER BY t), "
 	                   "(SELECT count(*) FROM audit) FROM (";
 	size_t len;
@@ -1180,6 +1183,14 @@ static void b_person_erase(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
 	b->reason = "Antrag nach Art. 17 DSGVO";
 }
 
+/* Verifying the audit chain seals rows (bookkeeping in audit_seal and
+ * audit_chain, left out of the checksums) and changes no record. */
+static void b_audit_verify(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	(void)col;
+	MX_BODY(m, rq, AUDIT_VERIFY, Quartier__V1__AuditVerifyRequest);
+}
+
 /* Sync requests: what an account receives is filtered by what it may read
  * (test_sync.c checks that); asking is open to everyone logged in.  The
  * cursors name no real feed epoch, so pulls answer "resync". */
@@ -1424,6 +1435,8 @@ static const mx_row_t mx_rows[] = {
 	 "after the subscription"},
 	{B(SYNC_VERIFY),        READ,        MX_READ,    MX_OWN,         b_sync_verify,
 	 "sums of P1's scope"},
+	{B(AUDIT_VERIFY),       "uynnnnnnn", MX_READ,    MX_OWN,         b_audit_verify,
+	 "the whole chain"},
 };
 /* clang-format on */
 

@@ -79,6 +79,13 @@ static int locked_in_db(const char *login)
 	                       1, login, NULL, NULL) == 1;
 }
 
+/* Runs `quartierd sub [arg]` with the server's configuration; see
+ * harness_quartierd(). */
+static int quartierd_cmd(const char *sub, const char *arg, char **out)
+{
+	return harness_quartierd(&H, (const char *const[]){sub, arg, NULL}, NULL, out);
+}
+
 /* Whether a line of the server log mentions needle. */
 static int log_has(const char *needle)
 {
@@ -292,14 +299,14 @@ Test(throttle, lockout_lifted_by_an_admin)
 	for (int i = 0; i < 3; i++)
 		fail_login("carol");
 	cr_assert(locked_in_db("carol"));
-	cr_assert_eq(harness_run_quartierd(&H, "account-lockouts", NULL, NULL, &out), 0, "%s", out);
+	cr_assert_eq(quartierd_cmd("account-lockouts", NULL, &out), 0, "%s", out);
 	cr_assert_not_null(strstr(out, "carol"), "%s", out);
 	cr_assert_not_null(strstr(out, "until unlocked"), "%s", out);
 	free(out);
-	cr_assert_eq(harness_run_quartierd(&H, "account-unlock", "carol", NULL, &out), 0, "%s", out);
+	cr_assert_eq(quartierd_cmd("account-unlock", "carol", &out), 0, "%s", out);
 	cr_assert_not_null(strstr(out, "unlocked account carol"), "%s", out);
 	free(out);
-	cr_assert_eq(harness_run_quartierd(&H, "account-unlock", "nosuch", NULL, &out), 3, "%s", out);
+	cr_assert_eq(quartierd_cmd("account-unlock", "nosuch", &out), 3, "%s", out);
 	free(out);
 	a = try_login("carol", HARNESS_PASSWORD);
 	cr_assert_eq(a.status, QT_OK, "unlocked on the host: %s", a.message);
@@ -532,7 +539,7 @@ Test(throttle, a_database_with_later_migrations_gets_0010)
 	                     "DROP FUNCTION qt_login_attempt, qt_login_failed, "
 	                     "qt_login_throttle_prune; "
 	                     "DELETE FROM schema_migrations WHERE version = 10");
-	cr_assert_eq(harness_run_quartierd(&H, "migrate", NULL, NULL, &out), 0, "%s", out);
+	cr_assert_eq(quartierd_cmd("migrate", NULL, &out), 0, "%s", out);
 	cr_assert_not_null(strstr(out, "version=10"), "%s", out);
 	free(out);
 	cr_assert_eq(harness_sql_int(&H, "SELECT count(*) FROM schema_migrations WHERE version = 10",

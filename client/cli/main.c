@@ -57,6 +57,7 @@ void cli_usage_main(void)
 "                          the server's figures; a person's data under the GDPR\n"
 "                          (export, erasure; admins only)\n"
 "  audit                   change log (Änderungsprotokoll)\n"
+"  audit verify            check its hash chain (admins only)\n"
 "  sync                    bring the local replica up to date, send the outbox\n"
 "  watch                   stay connected and apply changes as they happen\n"
 "  outbox list|discard|retry\n"
@@ -271,6 +272,7 @@ N_("Usage: quartier admin stats [--json]\n"
 
 static const char cli_usage_audit[] =
 N_("Usage: quartier audit [--entity ENTITY] [--id N] [--limit N]\n"
+"       quartier audit verify [--anchor POSITION:HASH]\n"
 "\n"
 "Shows the change log (Änderungsprotokoll), newest first: who changed what\n"
 "and when.  Admins see all entries, others those about projects.\n"
@@ -279,7 +281,15 @@ N_("Usage: quartier audit [--entity ENTITY] [--id N] [--limit N]\n"
 "  --id N            only entries about the record with this id\n"
 "  --limit N         at most N entries (default 50, at most 500)\n"
 "\n"
-"With --json, each entry carries the record before and after the change.\n");
+"With --json, each entry carries the record before and after the change.\n"
+"\n"
+"verify (admins) has the server seal the entries of finished changes into\n"
+"the log's hash chain and recompute the whole chain: it prints the number of\n"
+"entries checked and the chain's head, or names the first entry that was\n"
+"edited, inserted or deleted behind the server's back (exit code 1).\n"
+"\n"
+"  --anchor POSITION:HASH   a head printed by an earlier verify: the chain\n"
+"                           must still hold it (catches a rewritten chain)\n");
 
 static const char cli_usage_person[] =
 N_("Usage: quartier person list [--name TEXT] [--office ID] [--organisation ID]\n"

@@ -300,6 +300,42 @@ qt_status_t qt_audit_list(qt_client_t *c, const char *entity, int64_t entity_id,
                           uint32_t limit, qt_audit_entry_t **out, size_t *n);
 void qt_audit_list_free(qt_audit_entry_t *list, size_t n);
 
+/* What a verification of the audit log's hash chain found; the values
+ * are those of the protocol's AuditProblem. */
+typedef enum qt_audit_problem {
+	QT_AUDIT_INTACT = 0,
+	QT_AUDIT_EDITED = 1,       /* a sealed row's content, or its seal, was changed */
+	QT_AUDIT_LINK_BROKEN = 2,  /* a row does not follow the row before it */
+	QT_AUDIT_DELETED = 3,      /* sealed rows are gone */
+	QT_AUDIT_INSERTED = 4,     /* a row was put in behind the sealer's back */
+	QT_AUDIT_REWRITTEN = 5,    /* the chain no longer holds the anchor */
+} qt_audit_problem_t;
+
+typedef struct qt_audit_verify {
+	uint64_t checked;          /* rows in the chain, all recomputed */
+	uint64_t sealed;           /* of them sealed by this verification */
+	uint64_t pending;          /* rows of transactions still running */
+	uint64_t redacted;         /* rows whose content was erased on purpose */
+	int64_t head_position;     /* the chain's last position (0: empty) */
+	char *head_hash;           /* its hash, hex; "POSITION:HASH" is an anchor */
+	qt_audit_problem_t problem; /* QT_AUDIT_INTACT if the chain is whole */
+	int64_t bad_id;            /* the first bad audit row (0: none to name) */
+	int64_t bad_position;      /* its chain position, or the first missing one */
+	int64_t other_id;          /* the row it was checked against (0: none) */
+	int64_t other_position;
+	char *message;             /* what is wrong, in English; NULL if intact */
+} qt_audit_verify_t;
+
+/* Frees the strings inside v (not v itself); NULL is allowed. */
+void qt_audit_verify_clear(qt_audit_verify_t *v);
+
+/* Has the server seal every audit row of a finished transaction and
+ * verify the audit log's hash chain (admins only).  anchor (may be NULL):
+ * "POSITION:HASH" of an earlier verification that the chain must still
+ * hold.  A damaged chain is QT_OK with out->problem set; clear *out with
+ * qt_audit_verify_clear(). */
+qt_status_t qt_audit_verify(qt_client_t *c, const char *anchor, qt_audit_verify_t *out);
+
 /* ------------------------------------------------------------ people */
 
 typedef struct qt_person {

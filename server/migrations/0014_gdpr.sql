@@ -310,16 +310,18 @@ BEGIN
                 'reason', p_reason, 'redacted_audit_ids', to_jsonb(redact),
                 'cleared_answers', answers_cleared))
     RETURNING id INTO erase_id;
-    -- Says, for the rest of the transaction, which erasure changes audit
-    -- rows: a guard of the audit log (an append-only rule, a hash chain)
-    -- can allow exactly this change and nothing else.
-    PERFORM set_config('quartier.audit_redaction', erase_id::text, true);
-    UPDATE audit a
-       SET before = qt_audit_redact_person(a.entity, a.before, p_id, pseudonym,
-                        jsonb_build_object('by_audit_id', erase_id, 'person_id', p_id)),
-           after = qt_audit_redact_person(a.entity, a.after, p_id, pseudonym,
-                        jsonb_build_object('by_audit_id', erase_id, 'person_id', p_id))
-     WHERE a.id = ANY (redact);
+    -- The audit log is append-only and hash-chained (0011_audit_chain.sql):
+    -- qt_audit_redact() is the one way to replace a row's snapshots, and it
+    -- records the redaction, so verification counts the row as redacted
+    -- (naming this erasure) instead of edited.
+    PERFORM qt_audit_redact(a.id,
+                qt_audit_redact_person(a.entity, a.before, p_id, pseudonym,
+                    jsonb_build_object('by_audit_id', erase_id, 'person_id', p_id)),
+                qt_audit_redact_person(a.entity, a.after, p_id, pseudonym,
+                    jsonb_build_object('by_audit_id', erase_id, 'person_id', p_id)),
+                format('person.erase (audit row %s)', erase_id))
+       FROM audit a
+      WHERE a.id = ANY (redact);
 
     SELECT * INTO person_row FROM person_v v WHERE v.id = p_id;
     was_erased := false;
