@@ -76,6 +76,8 @@ static const route_t routes[] = {
 	{QUARTIER__V1__REQUEST__BODY_ACCOUNT_REVOKE_SESSIONS, "account.revoke_sessions",
 	 account_revoke_sessions, 1},
 	{QUARTIER__V1__REQUEST__BODY_ADMIN_STATS, "admin.stats", admin_stats, 1},
+	{QUARTIER__V1__REQUEST__BODY_ACCOUNT_UNLOCK, "account.unlock", account_unlock, 1},
+	{QUARTIER__V1__REQUEST__BODY_ACCOUNT_LOCKOUTS, "account.lockouts", account_lockouts, 1},
 	/* sync: change feed, snapshot, live push, verification (sync.c, feed.c) */
 	{QUARTIER__V1__REQUEST__BODY_SYNC_SNAPSHOT, "sync.snapshot", sync_snapshot, 1},
 	{QUARTIER__V1__REQUEST__BODY_SYNC_PULL, "sync.pull", sync_pull, 1},

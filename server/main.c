@@ -56,7 +56,8 @@ static void usage(FILE *out)
 	        "or viewer.  account-reset-password reads the new password the same way.\n"
 	        "account-disable also revokes the account's sessions; the last enabled\n"
 	        "admin is neither disabled nor demoted (exit status 3, as for an unknown\n"
-	        "LOGIN).\n"
+	        "LOGIN).  account-lockouts lists the accounts with failed logins counted or\n"
+	        "a locked login; account-unlock lifts the lock and forgets the failures.\n"
 	        "audit verify seals the audit rows of finished transactions and recomputes\n"
 	        "the audit log's hash chain: exit status 0 intact, 3 damaged (the first bad\n"
 	        "row is named), 1 if it could not be checked.\n\n");

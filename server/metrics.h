@@ -30,6 +30,8 @@ typedef struct metrics {
 	uint64_t tls_failures;       /* failed handshakes and TLS errors */
 	uint64_t protocol_errors;    /* connections closed for protocol errors */
 	uint64_t logins_failed;
+	uint64_t logins_delayed;     /* login attempts made to wait (throttling) */
+	uint64_t login_lockouts;     /* logins locked after too many failures */
 	uint64_t audit_sealed;       /* audit rows appended to the hash chain by this server */
 	uint64_t audit_seal_failures; /* sealing rounds that failed */
 	uint64_t audit_breaks;       /* breaks of the audit chain found (sealer or verification) */
@@ -44,6 +46,7 @@ typedef struct metrics_gauges {
 	unsigned db_connected, db_size, db_in_use, db_waiting;
 	uint64_t db_errors, db_reconnects;
 	unsigned hash_running, hash_queued;
+	unsigned logins_waiting;     /* login attempts waiting out their delay now */
 	int ready;
 } metrics_gauges_t;
 

@@ -503,6 +503,8 @@ void harness_opts(const harness_t *h, qt_connect_opts_t *opts)
 	opts->ca_file = h->ca_file;
 	opts->client_name = "quartier-tests";
 	opts->timeout_ms = 15000;
+	opts->cert_file = h->client_cert;
+	opts->key_file = h->client_key;
 }
 
 static void write_config(harness_t *h, const char *extra)
@@ -992,6 +994,21 @@ void harness_write_foreign_ca(const char *path)
 	fclose(f);
 	X509_free(x);
 	EVP_PKEY_free(key);
+}
+
+uint64_t harness_now_ms(void)
+{
+	return now_ms();
+}
+
+void harness_wait_log(const harness_t *h, const char *needle, unsigned timeout_ms)
+{
+	uint64_t deadline = now_ms() + timeout_ms;
+
+	while (!log_contains(h->log_path, needle)) {
+		cr_assert_lt(now_ms(), deadline, "\"%s\" did not appear in %s", needle, h->log_path);
+		harness_sleep_ms(20);
+	}
 }
 
 /* ------------------------------------------------------------ raw TLS client */

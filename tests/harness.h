@@ -80,6 +80,10 @@ typedef struct harness {
 	/* Set after harness_begin(): another build of the server to start
 	 * (e.g. quartierd-fault); NULL = QUARTIERD_PATH. */
 	const char *server_exe;
+	/* Set after harness_begin(): the client certificate and key that
+	 * harness_opts() offers (servers with tls_client_cert = require);
+	 * NULL = none. */
+	const char *client_cert, *client_key;
 } harness_t;
 
 /* The harness of the running test (one per test process). */
@@ -181,7 +185,8 @@ char *harness_read_file(const char *path);
  * did not exit normally. */
 int harness_quartierd(harness_t *h, const char *const *args, const char *input, char **out);
 
-/* Connection options for the running server (host 127.0.0.1, test CA). */
+/* Connection options for the running server (host 127.0.0.1, test CA,
+ * h->client_cert if set). */
 void harness_opts(const harness_t *h, qt_connect_opts_t *opts);
 
 /* Connects (and asserts success); the caller frees the client. */
@@ -201,6 +206,13 @@ int64_t harness_sql_int(harness_t *h, const char *sql, int nparams, const char *
 
 /* Runs a statement; fails the test on error. */
 void harness_sql_exec(harness_t *h, const char *sql);
+
+/* Milliseconds of a monotonic clock. */
+uint64_t harness_now_ms(void);
+
+/* Waits until a line of h's server log contains needle (asserts within
+ * timeout_ms). */
+void harness_wait_log(const harness_t *h, const char *needle, unsigned timeout_ms);
 
 /* Sleeps ms milliseconds. */
 void harness_sleep_ms(unsigned ms);

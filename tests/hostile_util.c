@@ -266,12 +266,13 @@ char *db_checksum(harness_t *h)
 	    "SELECT string_agg(format('SELECT %L::text AS t, (SELECT md5(coalesce(string_agg("
 	    "x::text, '','' ORDER BY x::text), '''')) FROM %I x) AS h', tablename, tablename), "
 	    "' UNION ALL ' ORDER BY tablename) "
-	    /* session rows are logins; feed_meta is the change feed's
-	     * bookkeeping, updated by the server's maintenance timer;
+	    /* session rows are logins, login_throttle rows count failed
+	     * ones (test_throttle checks them); feed_meta is the change
+	     * feed's bookkeeping, updated by the server's maintenance timer;
 	     * audit_seal and audit_chain the audit log's hash chain, extended
 	     * by its sealer. */
 	    "FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('session', "
-	    "'feed_meta', 'audit_seal', 'audit_chain')";
+	    "'login_throttle', 'feed_meta', 'audit_seal', 'audit_chain')";
 	PGresult *res = PQexec(harness_pg(h), build);
 	char *sql, *out;
 	size_t len;

@@ -95,29 +95,6 @@ static uint64_t ms_now(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Waits until needle occurs in the log file at path (asserts within
- * timeout_ms). */
-static void wait_log(const char *path, const char *needle, unsigned timeout_ms)
-{
-	uint64_t deadline = ms_now() + timeout_ms;
-
-	for (;;) {
-		FILE *f = fopen(path, "r");
-		char line[4096];
-		int found = 0;
-
-		if (f != NULL) {
-			while (!found && fgets(line, sizeof(line), f) != NULL)
-				found = strstr(line, needle) != NULL;
-			fclose(f);
-		}
-		if (found)
-			return;
-		cr_assert_lt(ms_now(), deadline, "\"%s\" did not appear in %s", needle, path);
-		harness_sleep_ms(20);
-	}
-}
-
 /* Polls whoami on c until the server answers QT_UNAUTHENTICATED; returns
  * the milliseconds it took, or -1 after timeout_ms. */
 static int wait_unauthenticated(qt_client_t *c, unsigned timeout_ms)
@@ -558,7 +535,7 @@ Test(admin, host_subcommands)
 static void second_instance(harness_t *h2)
 {
 	harness_server_second(&H, h2, NULL);
-	wait_log(h2->log_path, "event=listen_ready", 10000);
+	harness_wait_log(h2, "event=listen_ready", 10000);
 }
 
 /* The limit for a change to reach another instance's connection: it takes
@@ -577,7 +554,7 @@ Test(admin, host_disable_and_revoke_reach_every_running_instance)
 	harness_account(&H, "alice", "office", H.seed.office_social, 0, HARNESS_PASSWORD);
 	harness_account(&H, "bob", "viewer", 0, 0, HARNESS_PASSWORD);
 	harness_account(&H, "carol", "viewer", 0, 0, HARNESS_PASSWORD);
-	wait_log(H.log_path, "event=listen_ready", 10000);
+	harness_wait_log(&H, "event=listen_ready", 10000);
 	second_instance(&h2);
 	alice_a = harness_login(&H, "alice", HARNESS_PASSWORD);
 	alice_b = harness_login(&h2, "alice", HARNESS_PASSWORD);
@@ -623,7 +600,7 @@ Test(admin, host_disable_and_revoke_reach_every_running_instance)
 	ms = wait_unauthenticated(carol_b, REACH_MS);
 	cr_assert_geq(ms, 0, "after the listener came back, carol was not logged out");
 	cr_log_info("with the listener away, the change arrived after about %d ms", ms);
-	wait_log(h2.log_path, "event=listen_lost", 1000);
+	harness_wait_log(&h2, "event=listen_lost", 1000);
 	{
 		qt_account_t a;
 		memset(&a, 0, sizeof(a));
@@ -653,7 +630,7 @@ Test(admin, changes_through_one_instance_reach_connections_of_another)
 	harness_standard(&H, NULL);
 	alice = harness_account(&H, "alice", "office", H.seed.office_social, 0, HARNESS_PASSWORD);
 	bob = harness_account(&H, "bob", "viewer", 0, 0, HARNESS_PASSWORD);
-	wait_log(H.log_path, "event=listen_ready", 10000);
+	harness_wait_log(&H, "event=listen_ready", 10000);
 	second_instance(&h2);
 	admin = harness_login(&H, "admin", HARNESS_PASSWORD);
 	alice_b = harness_login(&h2, "alice", HARNESS_PASSWORD);

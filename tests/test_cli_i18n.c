@@ -354,6 +354,47 @@ Test(cli_i18n, quartier_localedir_overrides_the_catalogue)
 	cli_run_clear(&de);
 }
 
+/* `account lockouts` and `account unlock` (a lock made as the server makes
+ * it after too many failed logins; test_throttle checks how it comes). */
+Test(cli_i18n, account_lockouts_and_unlock)
+{
+	char id[32], line[128];
+	cli_run_t r;
+
+	setup();
+	snprintf(id, sizeof(id), "%lld",
+	         (long long)harness_account(&H, "lena", "viewer", 0, 0, HARNESS_PASSWORD));
+	harness_sql_exec(&H, "INSERT INTO login_throttle (login, failures, last_attempt_at, locked_at) "
+	                     "VALUES ('lena', 10, now(), now())");
+
+	r = cli(DE, NULL, NULL, ARGS("account", "lockouts"));
+	cr_expect_eq(r.exit_code, 0, "%s", r.err);
+	expect_out(r, "FEHLVERSUCHE");
+	expect_out(r, "lena");
+	expect_out(r, "bis zur Entsperrung");
+	cli_run_clear(&r);
+	r = cli(EN, NULL, NULL, ARGS("--json", "account", "lockouts"));
+	cr_expect_eq(r.exit_code, 0, "%s", r.err);
+	expect_out(r, "\"login\": \"lena\"");
+	expect_out(r, "\"locked\": true");
+	cli_run_clear(&r);
+
+	r = cli(EN, NULL, NULL, ARGS("account", "unlock", "lena"));
+	cr_expect_eq(r.exit_code, 0, "%s", r.err);
+	snprintf(line, sizeof(line), "unlocked account %s (10 failed logins forgotten)", id);
+	expect_out(r, line);
+	cli_run_clear(&r);
+	cr_expect_eq(harness_sql_int(&H, "SELECT count(*) FROM login_throttle WHERE login = 'lena'", 0,
+	                             NULL, NULL, NULL),
+	             0);
+	r = cli(DE, NULL, NULL, ARGS("account", "unlock", "lena"));
+	cr_expect_eq(r.exit_code, 0, "%s", r.err);
+	snprintf(line, sizeof(line), "Konto %s war nicht gesperrt", id);
+	expect_out(r, line);
+	cli_run_clear(&r);
+	harness_finish(&H);
+}
+
 /* `quartier admin person-export|person-erase` (GDPR): the export goes to a
  * file only its owner may read and is valid JSON; the erasure reports the
  * pseudonym in German, a second one says that nothing changed, and a

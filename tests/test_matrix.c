@@ -1148,6 +1148,21 @@ static void b_admin_stats(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
 	MX_BODY(m, rq, ADMIN_STATS, Quartier__V1__AdminStatsRequest);
 }
 
+static void b_account_unlock(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	Quartier__V1__AccountUnlockRequest *b =
+	    MX_BODY(m, rq, ACCOUNT_UNLOCK, Quartier__V1__AccountUnlockRequest);
+
+	(void)col;
+	b->id = m->spare;
+}
+
+static void b_account_lockouts(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	(void)col;
+	MX_BODY(m, rq, ACCOUNT_LOCKOUTS, Quartier__V1__AccountLockoutsRequest);
+}
+
 /* Personal data under the GDPR: the export of the member of P1's group
  * (audited), the erasure of a fresh member with contact data per cell. */
 static void b_person_export(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
@@ -1402,6 +1417,10 @@ static const mx_row_t mx_rows[] = {
 	 "of a spare account"},
 	{B(ADMIN_STATS),        "uynnnnnnn", MX_READ,    MX_OWN,         b_admin_stats,
 	 "of this server"},
+	{B(ACCOUNT_UNLOCK),     "uynnnnnnn", MX_WRITE,   MX_OWN,         b_account_unlock,
+	 "of a spare account"},
+	{B(ACCOUNT_LOCKOUTS),   "uynnnnnnn", MX_READ,    MX_OWN,         b_account_lockouts,
+	 "all accounts"},
 	{B(PERSON_EXPORT),      "uynnnnnnn", MX_WRITE,   MX_OWN,         b_person_export,
 	 "member of P1's group (the export is audited)"},
 	{B(PERSON_ERASE),       "uynnnnnnn", MX_WRITE,   MX_OWN,         b_person_erase,

@@ -51,7 +51,7 @@ void cli_usage_main(void)
 "  update submit|show|list|approve|return|revise\n"
 "                          progress updates of the coordination (Sachstandsberichte)\n"
 "  report PROJECT --year Y annual report (Jahresbericht) as Markdown or HTML\n"
-"  account create|list|disable|enable|role|rename|reset-password|revoke-sessions\n"
+"  account create|list|disable|enable|role|rename|reset-password|revoke-sessions|lockouts|unlock\n"
 "                          user accounts (Benutzerkonten; admins only)\n"
 "  admin stats|person-export|person-erase\n"
 "                          the server's figures; a person's data under the GDPR\n"
@@ -98,7 +98,10 @@ N_("Usage: quartier config init [--host H] [--port N] [--ca FILE]\n"
 "The file holds 'key = value' lines; '#' starts a comment line.  Keys:\n"
 "  host      server name or address; must match its certificate\n"
 "  port      server TCP port (default 7433)\n"
-"  ca_file   PEM file of the CA that signed the server certificate\n");
+"  ca_file   PEM file of the CA that signed the server certificate\n"
+"  cert_file PEM client certificate of this machine, issued by the city CA,\n"
+"            for servers that ask for one (office machines)\n"
+"  key_file  PEM private key of cert_file (default: in cert_file)\n");
 
 static const char cli_usage_login[] =
 N_("Usage: quartier login --user LOGIN [--password-stdin]\n"
@@ -207,13 +210,17 @@ N_("Usage: quartier account create --login L --name N --role R [--office ID]\n"
 "       quartier account rename ACCOUNT --name N\n"
 "       quartier account reset-password ACCOUNT [--password-stdin]\n"
 "       quartier account revoke-sessions ACCOUNT\n"
+"       quartier account lockouts\n"
+"       quartier account unlock ACCOUNT\n"
 "\n"
 "User accounts (Benutzerkonten); admins only.  ACCOUNT is an id or a login.\n"
 "disable logs the account out at once and revokes its sessions; enable lets it\n"
 "log in again.  role replaces the role and its office, organisation or\n"
 "district.  The last enabled admin can be neither disabled nor given another\n"
 "role.  reset-password keeps existing sessions: run revoke-sessions as well if\n"
-"the old password leaked.\n"
+"the old password leaked.  After too many failed logins a login is locked (the\n"
+"right password is then refused like a wrong one); lockouts lists the accounts\n"
+"with failed logins counted or a lock, unlock lifts the lock.\n"
 "\n"
 "Roles:\n"
 "  admin         city-wide coordination (gesamtstädtische Steuerung), may do all\n"
@@ -795,6 +802,8 @@ static void cli_free(cli_t *cli)
 	free(cli->config_path);
 	free(cli->host);
 	free(cli->ca_file);
+	free(cli->cert_file);
+	free(cli->key_file);
 }
 
 int main(int argc, char **argv)

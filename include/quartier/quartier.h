@@ -44,6 +44,9 @@ typedef struct qt_connect_opts {
 	const char *instance_id;   /* stable id of this installation; random when NULL */
 	unsigned timeout_ms;       /* connect and per-call timeout; 10000 when 0 */
 	uint32_t protocol_version; /* 0 = the version this library speaks (tests use others) */
+	const char *cert_file;     /* PEM client certificate (chain) issued by the city CA, for
+	                            * servers that ask for one (office machines); NULL = none */
+	const char *key_file;      /* PEM private key of cert_file; NULL = in cert_file */
 } qt_connect_opts_t;
 
 /* Connects, completes TLS (verifying certificate and host name against
@@ -1429,6 +1432,27 @@ qt_status_t qt_account_reset_password(qt_client_t *c, int64_t id,
  * be NULL) how many connections of the answering server were logged out. */
 qt_status_t qt_account_revoke_sessions(qt_client_t *c, int64_t id,
                                        uint32_t *sessions, uint32_t *connections);
+
+/* Lifts the lock of the account's login and forgets its failed login
+ * attempts (admins only).  *was_locked and *failures (either may be NULL)
+ * receive whether it was locked and how many failures were forgotten. */
+qt_status_t qt_account_unlock(qt_client_t *c, int64_t id, int *was_locked,
+                              uint32_t *failures);
+
+/* An account whose login has failed attempts counted, or is locked. */
+typedef struct qt_account_lockout {
+	int64_t account_id;
+	char *login;
+	uint32_t failures;         /* failed attempts counted */
+	int64_t last_attempt_at;   /* unix seconds */
+	int locked;
+	int64_t locked_until;      /* unix seconds; 0 while locked: until unlocked */
+} qt_account_lockout_t;
+
+/* Lists them (admins only).  *out is a new array of *n entries; free with
+ * qt_account_lockouts_free(). */
+qt_status_t qt_account_lockouts(qt_client_t *c, qt_account_lockout_t **out, size_t *n);
+void qt_account_lockouts_free(qt_account_lockout_t *list, size_t n);
 
 /* ------------------------------------------------------------ server statistics */
 
