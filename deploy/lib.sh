@@ -14,13 +14,14 @@ QT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 # gettext brings xgettext, msgmerge and msgfmt for the CLI's message
 # catalogue (client/po/); locales the locale data QT_LOCALES are built from;
 # clang with libclang-rt-dev (libFuzzer, the sanitizer runtimes) for the
-# fuzz targets and llvm for llvm-symbolizer (readable sanitizer reports).
+# fuzz targets and llvm for llvm-symbolizer (readable sanitizer reports);
+# testssl.sh for tests/test_tls.c's scan.
 QT_DEPS=(build-essential cmake pkg-config libuv1-dev libprotobuf-c-dev
 	protobuf-c-compiler libpq-dev libssl-dev libcriterion-dev libargon2-dev
 	libsystemd-dev postgresql postgresql-contrib postgresql-client openssl
 	ca-certificates python3 python3-protobuf protobuf-compiler procps iproute2
 	util-linux systemd man-db dpkg-dev libsqlite3-dev gettext locales clang
-	libclang-rt-dev llvm)
+	libclang-rt-dev llvm testssl.sh)
 
 # Locales the CLI is tested in (tests/test_cli_i18n.c runs it with
 # LANG=de_DE.UTF-8); a fresh Debian has none but C and C.UTF-8.

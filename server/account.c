@@ -1,6 +1,6 @@
 /* Account administration over the protocol (admins only): create, list,
- * update (disable, enable, role, name), reset a password and revoke
- * sessions.  Passwords are hashed in the thread pool; every change and its
+ * update (disable, enable, role, name), reset a password, revoke
+ * sessions, and list and lift login lockouts.  Passwords are hashed in the thread pool; every change and its
  * audit row are written by one statement (account.h). */
 #include <openssl/crypto.h>
 #include <string.h>
@@ -147,6 +147,21 @@ void account_list(req_t *r)
 
 /* ------------------------------------------------------------ administration */
 
+/* Whether res holds the one row of an existing account; if not, answers r
+ * (the database error, or no such account). */
+static int account_found(req_t *r, const PGresult *res, const db_error_t *err)
+{
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return 0;
+	}
+	if (PQntuples(res) != 1) {
+		req_fail(r, QT_NOT_FOUND, "no such account", "id");
+		return 0;
+	}
+	return 1;
+}
+
 /* Checks a new role and its scope as account_create does, but strictly:
  * each scope id only with its own role.  Returns QT_OK or answers r. */
 static qt_status_t account_check_role(req_t *r, const Quartier__V1__AccountUpdateRequest *in)
@@ -265,14 +280,8 @@ static void account_password_set_cb(const PGresult *res, const db_error_t *err, 
 {
 	req_t *r = arg;
 
-	if (err != NULL) {
-		req_fail_db(r, err);
+	if (!account_found(r, res, err))
 		return;
-	}
-	if (PQntuples(res) != 1) {
-		req_fail(r, QT_NOT_FOUND, "no such account", "id");
-		return;
-	}
 	log_notice(&r->srv->log, "event=account_reset_password conn=%llu acct=%lld target=%lld",
 	           (unsigned long long)r->conn->id, (long long)r->actor.account_id,
 	           (long long)r->rq->account_reset_password->id);
@@ -325,14 +334,8 @@ static void account_revoked_cb(const PGresult *res, const db_error_t *err, void 
 	Quartier__V1__SessionsRevoked *out;
 	int64_t id = r->rq->account_revoke_sessions->id;
 
-	if (err != NULL) {
-		req_fail_db(r, err);
+	if (!account_found(r, res, err))
 		return;
-	}
-	if (PQntuples(res) != 1) {
-		req_fail(r, QT_NOT_FOUND, "no such account", "id");
-		return;
-	}
 	out = req_alloc(r, sizeof(*out));
 	quartier__v1__sessions_revoked__init(out);
 	out->account_id = id;
@@ -353,7 +356,100 @@ static void account_revoked_cb(const PGresult *res, const db_error_t *err, void 
 	req_reply(r);
 }
 
+/* The parameters of a statement of account.h on account id: $1 the
+ * acting admin, $2 the account.  NULL after answering r if its actor is
+ * no admin. */
+static const char **account_admin_params(req_t *r, int64_t id)
+{
+	qt_status_t st = perm_admin(&r->actor);
+	const char **p;
+
+	if (st != QT_OK) {
+		req_fail(r, st, "only administrators manage accounts", NULL);
+		return NULL;
+	}
+	p = req_alloc(r, 2 * sizeof(*p));
+	p[0] = req_i64(r, r->actor.account_id);
+	p[1] = req_i64(r, id);
+	return p;
+}
+
 void account_revoke_sessions(req_t *r)
+{
+	const char **p = account_admin_params(r, r->rq->account_revoke_sessions->id);
+
+	if (p == NULL)
+		return;
+	r->ctx = req_alloc(r, sizeof(unsigned));
+	*(unsigned *)r->ctx = session_count_account(r->srv, r->rq->account_revoke_sessions->id);
+	req_query(r, ACCOUNT_REVOKE_SESSIONS_SQL, 2, p, account_revoked_cb);
+}
+
+/* ------------------------------------------------------------ login lockouts */
+
+static void account_unlocked_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	Quartier__V1__AccountUnlocked *out;
+
+	if (!account_found(r, res, err))
+		return;
+	out = req_alloc(r, sizeof(*out));
+	quartier__v1__account_unlocked__init(out);
+	out->account_id = pgrow_i64(res, 0, 0);
+	out->was_locked = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+	out->failures = (uint32_t)pgrow_i64(res, 0, 2);
+	log_notice(&r->srv->log,
+	           "event=account_unlock conn=%llu acct=%lld target=%lld was_locked=%d failures=%u",
+	           (unsigned long long)r->conn->id, (long long)r->actor.account_id,
+	           (long long)out->account_id, out->was_locked ? 1 : 0, out->failures);
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_ACCOUNT_UNLOCKED;
+	r->resp.account_unlocked = out;
+	req_reply(r);
+}
+
+void account_unlock(req_t *r)
+{
+	const char **p = account_admin_params(r, r->rq->account_unlock->id);
+
+	if (p != NULL)
+		req_query(r, ACCOUNT_UNLOCK_SQL, 2, p, account_unlocked_cb);
+}
+
+static void account_lockouts_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	Quartier__V1__AccountLockouts *out;
+	int n;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	n = PQntuples(res);
+	out = req_alloc(r, sizeof(*out));
+	quartier__v1__account_lockouts__init(out);
+	out->accounts = req_alloc(r, (size_t)n * sizeof(*out->accounts) + 1);
+	for (int i = 0; i < n; i++) {
+		Quartier__V1__AccountLockout *e = req_alloc(r, sizeof(*e));
+
+		quartier__v1__account_lockout__init(e);
+		e->account_id = pgrow_i64(res, i, 0);
+		e->login = req_strdup(r, PQgetvalue(res, i, 1));
+		e->failures = (uint32_t)pgrow_i64(res, i, 2);
+		e->last_attempt_at = pgrow_i64(res, i, 3);
+		e->locked = strcmp(PQgetvalue(res, i, 5), "t") == 0;
+		e->has_locked_until = e->locked && !pgrow_null(res, i, 4);
+		e->locked_until = e->has_locked_until ? pgrow_i64(res, i, 4) : 0;
+		out->accounts[i] = e;
+	}
+	out->n_accounts = (size_t)n;
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_ACCOUNT_LOCKOUTS;
+	r->resp.account_lockouts = out;
+	req_reply(r);
+}
+
+void account_lockouts(req_t *r)
 {
 	qt_status_t st = perm_admin(&r->actor);
 	const char **p;
@@ -362,10 +458,7 @@ void account_revoke_sessions(req_t *r)
 		req_fail(r, st, "only administrators manage accounts", NULL);
 		return;
 	}
-	p = req_alloc(r, 2 * sizeof(*p));
-	p[0] = req_i64(r, r->actor.account_id);
-	p[1] = req_i64(r, r->rq->account_revoke_sessions->id);
-	r->ctx = req_alloc(r, sizeof(unsigned));
-	*(unsigned *)r->ctx = session_count_account(r->srv, r->rq->account_revoke_sessions->id);
-	req_query(r, ACCOUNT_REVOKE_SESSIONS_SQL, 2, p, account_revoked_cb);
+	p = req_alloc(r, sizeof(*p));
+	p[0] = req_printf(r, "%u", r->srv->throttle.window_s);
+	req_query(r, ACCOUNT_LOCKOUTS_SQL, 1, p, account_lockouts_cb);
 }

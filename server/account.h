@@ -65,4 +65,31 @@
 	"jsonb_build_object('sessions_revoked', (SELECT count(*) FROM s)) FROM t) "                \
 	"SELECT (SELECT count(*) FROM s) FROM t"
 
+/* $2 account id.  Lifts the lock of its login and forgets its failed
+ * attempts (migration 0010).  Answers one row: the id, whether the login
+ * was locked, and the failures forgotten; no row if the account is
+ * unknown. */
+#define ACCOUNT_UNLOCK_SQL                                                                       \
+	"WITH t AS (SELECT id, login FROM account WHERE id = $2), "                                \
+	"d AS (DELETE FROM login_throttle l USING t WHERE l.login = t.login "                      \
+	"RETURNING l.failures, l.locked_at IS NOT NULL AND "                                       \
+	"(l.locked_until IS NULL OR l.locked_until > now()) AS locked), "                          \
+	"au AS (INSERT INTO audit (account_id, action, entity, entity_id, after) "                 \
+	"SELECT $1::bigint, 'account.unlock', 'account', t.id, "                                   \
+	"jsonb_build_object('was_locked', coalesce((SELECT locked FROM d), false), "               \
+	"'failures', coalesce((SELECT failures FROM d), 0)) FROM t) "                              \
+	"SELECT t.id, coalesce((SELECT locked FROM d), false), "                                   \
+	"coalesce((SELECT failures FROM d), 0) FROM t"
+
+/* $1 the failure window in seconds.  The accounts whose login is locked
+ * or has failures within the window: id, login, failures, last attempt
+ * and lock end (unix seconds; NULL: until unlocked), whether locked. */
+#define ACCOUNT_LOCKOUTS_SQL                                                                     \
+	"SELECT a.id, a.login, l.failures, extract(epoch FROM l.last_attempt_at)::bigint, "       \
+	"extract(epoch FROM l.locked_until)::bigint, l.locked FROM "                               \
+	"(SELECT *, locked_at IS NOT NULL AND (locked_until IS NULL OR locked_until > now()) "     \
+	"AS locked FROM login_throttle) l JOIN account a ON a.login = l.login "                    \
+	"WHERE l.locked OR (l.locked_at IS NULL AND "                                              \
+	"l.last_attempt_at >= now() - make_interval(secs => $1::int)) ORDER BY a.id"
+
 #endif

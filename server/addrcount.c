@@ -12,6 +12,7 @@ struct addrcount_entry {
 	addrcount_entry_t *next;
 	uint8_t key[ADDRCOUNT_KEY_LEN];
 	unsigned count;
+	uint64_t stamp; /* of the last addrcount_add_at() */
 };
 
 /* FNV-1a over the seed and the key, finished with a 64-bit mixer. */
@@ -111,22 +112,103 @@ static void addrcount_grow(addrcount_t *t)
 	t->nbuckets = nb;
 }
 
-unsigned addrcount_add(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN])
+unsigned addrcount_add_at(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN], uint64_t stamp)
 {
 	addrcount_entry_t **p = addrcount_slot(t, key);
 	addrcount_entry_t *e = *p;
 
-	if (e != NULL)
+	if (e != NULL) {
+		e->stamp = stamp;
 		return ++e->count;
+	}
 	e = calloc(1, sizeof(*e));
 	if (e == NULL)
 		abort();
 	memcpy(e->key, key, ADDRCOUNT_KEY_LEN);
 	e->count = 1;
+	e->stamp = stamp;
 	*p = e;
 	if (++t->n > t->nbuckets)
 		addrcount_grow(t);
 	return 1;
+}
+
+unsigned addrcount_add(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN])
+{
+	return addrcount_add_at(t, key, 0);
+}
+
+uint64_t addrcount_stamp(const addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN])
+{
+	addrcount_entry_t **p = addrcount_slot(t, key);
+
+	return *p != NULL ? (*p)->stamp : 0;
+}
+
+void addrcount_remove(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN])
+{
+	addrcount_entry_t **p = addrcount_slot(t, key);
+	addrcount_entry_t *e = *p;
+
+	if (e == NULL)
+		return;
+	*p = e->next;
+	free(e);
+	t->n--;
+}
+
+size_t addrcount_expire(addrcount_t *t, uint64_t before)
+{
+	size_t removed = 0;
+
+	for (size_t i = 0; i < t->nbuckets; i++) {
+		addrcount_entry_t **p = &t->buckets[i];
+		while (*p != NULL) {
+			addrcount_entry_t *e = *p;
+			if (e->stamp < before) {
+				*p = e->next;
+				free(e);
+				t->n--;
+				removed++;
+			} else {
+				p = &e->next;
+			}
+		}
+	}
+	return removed;
+}
+
+void addrcount_evict_sampled(addrcount_t *t, unsigned samples, uint64_t *rng)
+{
+	addrcount_entry_t **victim = NULL, *e;
+	unsigned seen = 0;
+
+	if (t->n == 0)
+		return;
+	/* Some buckets are empty: look at up to 4x as many as samples wanted. */
+	for (unsigned tries = 0; seen < samples && tries < 4 * samples; tries++) {
+		uint64_t x = *rng;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		*rng = x;
+		for (addrcount_entry_t **p = &t->buckets[x & (t->nbuckets - 1)]; *p != NULL;
+		     p = &(*p)->next) {
+			if (victim == NULL || (*p)->stamp < (*victim)->stamp)
+				victim = p;
+			seen++;
+		}
+	}
+	if (victim == NULL) {
+		/* Unlucky sampling of a sparse table: take the first entry. */
+		for (size_t i = 0; i < t->nbuckets && victim == NULL; i++)
+			if (t->buckets[i] != NULL)
+				victim = &t->buckets[i];
+	}
+	e = *victim;
+	*victim = e->next;
+	free(e);
+	t->n--;
 }
 
 void addrcount_del(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN])

@@ -21,6 +21,8 @@ typedef struct config {
 	char *tls_key_file;         /* owned, PEM key */
 	char *tls_ciphers;          /* owned, TLS 1.2 cipher list */
 	char *tls_ciphersuites;     /* owned, TLS 1.3 suites */
+	char *tls_client_ca;        /* owned, PEM CA of client certificates; "" = none */
+	char *tls_client_cert;      /* owned: "request" or "require" (with tls_client_ca) */
 	char *db_conninfo;          /* owned, libpq connection string */
 	uint32_t db_pool_size;      /* connections */
 	uint32_t db_queue_max;      /* queries waiting for a connection */
@@ -36,11 +38,21 @@ typedef struct config {
 	uint32_t feed_queue_max;    /* unsent bytes before a subscriber overflows */
 	uint32_t feed_retention_days; /* feed rows kept */
 	uint32_t mutation_retention_days; /* applied client mutation ids kept */
+	uint32_t audit_seal_ms;     /* milliseconds between audit sealing rounds; 0 = off */
 	uint32_t handshake_timeout; /* seconds for TLS + hello */
 	uint32_t login_timeout;     /* seconds from accept to successful login */
 	uint32_t idle_timeout;      /* seconds without a frame */
 	uint32_t shutdown_timeout;  /* seconds to finish in-flight requests on SIGTERM */
 	uint32_t session_ttl;       /* seconds a login token stays valid */
+	uint32_t login_delay_after; /* failed logins of one login name before delays */
+	uint32_t login_address_delay_after; /* failed logins from one address before delays */
+	uint32_t login_delay_ms;    /* first delay, doubling per further failure; 0 = none */
+	uint32_t login_delay_max_ms; /* longest delay */
+	uint32_t login_failure_window; /* seconds after which failures are forgotten */
+	uint32_t login_lockout_failures; /* failures of one login that lock it; 0 = never */
+	uint32_t login_lockout_seconds; /* how long a lock lasts; 0 = until unlocked */
+	uint32_t login_throttle_addresses; /* source addresses remembered at once */
+	uint32_t login_waiting_max; /* logins waiting out a delay at once */
 	uint32_t argon2_memory_kib; /* KiB per password hash */
 	uint32_t argon2_iterations;
 	uint32_t argon2_parallelism;

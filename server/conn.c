@@ -14,6 +14,7 @@
 
 #define CONN_CLOSE_GRACE_MS 3000   /* time to deliver a goodbye before a hard close */
 #define CONN_READ_CHUNK 16384      /* plaintext bytes taken from TLS at once */
+#define CONN_HELD_READ_MAX 16384   /* bytes read ahead while a login holds the input */
 
 typedef struct conn_write {
 	uv_write_t req;
@@ -205,6 +206,7 @@ void conn_unauthenticate(conn_t *c)
 	if (c->state != CONN_AUTHENTICATED)
 		return;
 	c->state = CONN_OPEN;
+	c->cert_office = 0;
 	feed_unsubscribe(&c->srv->feed, c);
 	c->reader.max = c->srv->cfg.max_frame_preauth;
 	memset(&c->actor, 0, sizeof(c->actor));
@@ -320,11 +322,27 @@ static void conn_start_reading(conn_t *c)
 	conn_close(c, QT_INTERNAL, "the server cannot read from this connection");
 }
 
+/* Whether the connection's frames wait (back-pressure, or a login that
+ * holds its input). */
 static int conn_input_paused(const conn_t *c)
 {
-	return c->in_flight >= c->srv->cfg.max_in_flight ||
+	return c->in_flight >= c->srv->cfg.max_in_flight || c->held > 0 ||
 	       c->out_bytes >= c->srv->cfg.max_output_queue ||
 	       c->srv->shutting_down;
+}
+
+/* Whether the socket is left unread.  While only a login holds the input,
+ * up to CONN_HELD_READ_MAX bytes are still taken in (not processed), so
+ * that a client leaving during a login's delay is noticed and the login
+ * given up (session_throttle_tick()). */
+static int conn_read_paused(const conn_t *c)
+{
+	if (!conn_input_paused(c))
+		return 0;
+	if (c->held > 0 && c->in_flight < c->srv->cfg.max_in_flight &&
+	    c->out_bytes < c->srv->cfg.max_output_queue && !c->srv->shutting_down)
+		return BIO_ctrl_pending(c->rbio) >= CONN_HELD_READ_MAX;
+	return 1;
 }
 
 static void conn_tls_failed(conn_t *c, int ssl_err, const char *stage)
@@ -352,6 +370,24 @@ static void conn_tls_failed(conn_t *c, int ssl_err, const char *stage)
 	conn_close(c, QT_OK, NULL);
 }
 
+/* Notes the client certificate, if one was presented (it verified, or
+ * the handshake would have failed). */
+static void conn_client_cert(conn_t *c)
+{
+	char fp[65], ou[TLS_OU_MAX + 1];
+
+	c->cert = tls_client_identity(c->ssl, c->cert_ou, fp);
+	if (!c->cert)
+		return;
+	/* The OU goes into a quoted log field: no double quotes in it. */
+	snprintf(ou, sizeof(ou), "%s", c->cert_ou);
+	for (char *p = ou; *p != '\0'; p++)
+		if (*p == '"')
+			*p = '\'';
+	log_info(&c->srv->log, "event=client_cert conn=%llu peer=%s sha256=%s ou=\"%s\"",
+	         (unsigned long long)c->id, c->peer, fp, ou);
+}
+
 void conn_process(conn_t *c)
 {
 	uint8_t buf[CONN_READ_CHUNK];
@@ -376,6 +412,7 @@ void conn_process(conn_t *c)
 				log_debug(&c->srv->log, "event=tls_ready conn=%llu version=%s cipher=%s",
 				          (unsigned long long)c->id, SSL_get_version(c->ssl),
 				          SSL_get_cipher_name(c->ssl));
+				conn_client_cert(c);
 				continue;
 			}
 			e = SSL_get_error(c->ssl, n);
@@ -432,9 +469,10 @@ void conn_process(conn_t *c)
 				conn_on_frame(c, frame, flen);
 		}
 	}
-	/* Read from the socket only while frames can be processed. */
+	/* Read from the socket only while frames can be processed (or a
+	 * little ahead, while a login holds them). */
 	if (!c->handle_closed && c->state != CONN_CLOSING) {
-		int paused = c->state != CONN_TLS_HANDSHAKE && conn_input_paused(c);
+		int paused = c->state != CONN_TLS_HANDSHAKE && conn_read_paused(c);
 		if (paused && c->reading) {
 			uv_read_stop((uv_stream_t *)&c->tcp);
 			c->reading = 0;

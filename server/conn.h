@@ -21,6 +21,7 @@
 #include "frame.h"
 #include "perm.h"
 #include "server.h"
+#include "tls.h"
 
 #define CONN_MAGIC 0x436f6e6eu /* "Conn" */
 
@@ -53,6 +54,7 @@ struct conn {
 	conn_state_t state;
 	int refs;
 	unsigned in_flight;          /* requests dispatched, not yet answered */
+	unsigned held;               /* of those, requests that hold its input (a login) */
 	size_t out_bytes;            /* bytes handed to uv_write, not yet written */
 	uint64_t accepted_at;        /* uv_now() ms */
 	uint64_t last_frame_at;      /* uv_now() ms */
@@ -61,6 +63,10 @@ struct conn {
 	uint8_t session_hash[AUTH_TOKEN_HASH_LEN];
 	int64_t session_expires;     /* unix seconds */
 	char peer[64];               /* "address:port" */
+	int cert;                    /* the client presented a certificate of tls_client_ca */
+	char cert_ou[TLS_OU_MAX + 1]; /* its subject's OU ("" if none or unusable) */
+	int64_t cert_office;         /* logged in: the office the certificate names (0: no
+	                              * certificate); see perm_cert_login() */
 	uint8_t addr_key[ADDRCOUNT_KEY_LEN]; /* counted in srv->per_addr while addr_counted */
 	int addr_counted;
 	char client_name[129];

@@ -76,12 +76,19 @@ static const route_t routes[] = {
 	{QUARTIER__V1__REQUEST__BODY_ACCOUNT_REVOKE_SESSIONS, "account.revoke_sessions",
 	 account_revoke_sessions, 1},
 	{QUARTIER__V1__REQUEST__BODY_ADMIN_STATS, "admin.stats", admin_stats, 1},
+	{QUARTIER__V1__REQUEST__BODY_ACCOUNT_UNLOCK, "account.unlock", account_unlock, 1},
+	{QUARTIER__V1__REQUEST__BODY_ACCOUNT_LOCKOUTS, "account.lockouts", account_lockouts, 1},
 	/* sync: change feed, snapshot, live push, verification (sync.c, feed.c) */
 	{QUARTIER__V1__REQUEST__BODY_SYNC_SNAPSHOT, "sync.snapshot", sync_snapshot, 1},
 	{QUARTIER__V1__REQUEST__BODY_SYNC_PULL, "sync.pull", sync_pull, 1},
 	{QUARTIER__V1__REQUEST__BODY_SYNC_SUBSCRIBE, "sync.subscribe", sync_subscribe, 1},
 	{QUARTIER__V1__REQUEST__BODY_SYNC_UNSUBSCRIBE, "sync.unsubscribe", sync_unsubscribe, 1},
 	{QUARTIER__V1__REQUEST__BODY_SYNC_VERIFY, "sync.verify", sync_verify, 1},
+	/* personal data under the GDPR (gdpr.c) */
+	{QUARTIER__V1__REQUEST__BODY_PERSON_EXPORT, "person.export", person_export, 1},
+	{QUARTIER__V1__REQUEST__BODY_PERSON_ERASE, "person.erase", person_erase, 1},
+	/* the audit log's hash chain (audit.c) */
+	{QUARTIER__V1__REQUEST__BODY_AUDIT_VERIFY, "audit.verify", audit_verify, 1},
 };
 
 void dispatch_request(conn_t *c, qt_envelope_t *env)

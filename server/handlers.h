@@ -20,6 +20,16 @@ unsigned session_count_account(const server_t *srv, int64_t account_id);
 /* Gives the connections of this server logged in as a->id the account's
  * current role and scope (a is borrowed), after an admin changed them. */
 void session_refresh_account(server_t *srv, const Quartier__V1__Account *a);
+/* Logs c out if its account (with the role and scope it has now) may no
+ * longer be logged in over c's client certificate (perm_cert_login()). */
+void session_cert_recheck(conn_t *c);
+/* Answers every login waiting out its delay with STATUS_UNAVAILABLE
+ * (shutdown). */
+void session_login_cancel_all(server_t *srv);
+/* Called once a second (now: uv_now()): ends waiting logins whose
+ * connection is gone, and now and then forgets login failures that no
+ * longer count, in memory and in the database. */
+void session_throttle_tick(server_t *srv, uint64_t now);
 
 /* account.c */
 void account_create(req_t *r);
@@ -27,6 +37,8 @@ void account_list(req_t *r);
 void account_update(req_t *r);
 void account_reset_password(req_t *r);
 void account_revoke_sessions(req_t *r);
+void account_unlock(req_t *r);
+void account_lockouts(req_t *r);
 
 /* admin.c */
 void admin_stats(req_t *r);
@@ -46,12 +58,18 @@ void project_transition(req_t *r);
 
 /* audit.c */
 void audit_list(req_t *r);
+/* Seals what can be sealed and verifies the audit log's hash chain (admins). */
+void audit_verify(req_t *r);
 
 /* person.c */
 void person_create(req_t *r);
 void person_get(req_t *r);
 void person_list(req_t *r);
 void person_update(req_t *r);
+
+/* gdpr.c: a person's data under the GDPR (admins) */
+void person_export(req_t *r);
+void person_erase(req_t *r);
 
 /* support_group.c */
 void membership_add(req_t *r);

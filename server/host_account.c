@@ -1,11 +1,13 @@
 /* quartierd account-list|account-disable|account-enable|
- * account-reset-password|account-revoke-sessions (see host_account.h). */
+ * account-reset-password|account-revoke-sessions|account-lockouts|
+ * account-unlock (see host_account.h). */
 #include "host_account.h"
 
 #include <libpq-fe.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "account.h"
 #include "auth.h"
@@ -17,6 +19,8 @@ typedef enum {
 	HOST_ENABLE,
 	HOST_RESET_PASSWORD,
 	HOST_REVOKE_SESSIONS,
+	HOST_LOCKOUTS,
+	HOST_UNLOCK,
 } host_cmd_t;
 
 static const struct {
@@ -28,6 +32,8 @@ static const struct {
 	{"account-enable", HOST_ENABLE},
 	{"account-reset-password", HOST_RESET_PASSWORD},
 	{"account-revoke-sessions", HOST_REVOKE_SESSIONS},
+	{"account-lockouts", HOST_LOCKOUTS},
+	{"account-unlock", HOST_UNLOCK},
 };
 
 #define HOST_NCMDS (sizeof(host_cmds) / sizeof(host_cmds[0]))
@@ -45,7 +51,9 @@ void host_account_usage(FILE *out)
 	fprintf(out, "       quartierd account-list -c FILE\n"
 	             "       quartierd account-disable|account-enable -c FILE LOGIN\n"
 	             "       quartierd account-reset-password -c FILE LOGIN   (password on stdin)\n"
-	             "       quartierd account-revoke-sessions -c FILE LOGIN\n");
+	             "       quartierd account-revoke-sessions -c FILE LOGIN\n"
+	             "       quartierd account-lockouts -c FILE\n"
+	             "       quartierd account-unlock -c FILE LOGIN\n");
 }
 
 /* Prints the error of res (or of pg) for subcommand name; returns 1. */
@@ -83,6 +91,44 @@ static int host_list(PGconn *pg)
 			snprintf(role, sizeof(role), "%s", PQgetvalue(res, i, 3));
 		printf("%-6s %-24s %-14s %-8s %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1), role,
 		       strcmp(PQgetvalue(res, i, 6), "t") == 0 ? "yes" : "no", PQgetvalue(res, i, 2));
+	}
+	PQclear(res);
+	return 0;
+}
+
+/* Accounts whose login is locked or has failed attempts counted. */
+static int host_lockouts(const config_t *cfg, PGconn *pg)
+{
+	char window[16];
+	const char *p[1] = {window};
+	PGresult *res;
+	int n;
+
+	snprintf(window, sizeof(window), "%u", cfg->login_failure_window);
+	res = PQexecParams(pg, ACCOUNT_LOCKOUTS_SQL, 1, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		host_fail("account-lockouts", pg, res);
+		PQclear(res);
+		return 1;
+	}
+	n = PQntuples(res);
+	printf("%-6s %-24s %-8s %s\n", "ID", "LOGIN", "FAILURES", "LOCKED");
+	for (int i = 0; i < n; i++) {
+		const char *locked = "no";
+		char until[64];
+
+		if (strcmp(PQgetvalue(res, i, 5), "t") == 0) {
+			locked = "until unlocked";
+			if (!PQgetisnull(res, i, 4)) {
+				time_t t = (time_t)strtoll(PQgetvalue(res, i, 4), NULL, 10);
+				struct tm tm;
+				strftime(until, sizeof(until), "until %Y-%m-%d %H:%M:%S %Z",
+				         localtime_r(&t, &tm));
+				locked = until;
+			}
+		}
+		printf("%-6s %-24s %-8s %s\n", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+		       PQgetvalue(res, i, 2), locked);
 	}
 	PQclear(res);
 	return 0;
@@ -164,6 +210,19 @@ static int host_change(const config_t *cfg, PGconn *pg, const char *name, host_c
 			goto out;
 		}
 		printf("set a new password for account %s (id %s)\n", login, id);
+	} else if (cmd == HOST_UNLOCK) {
+		const char *p[2] = {NULL, id};
+		res = PQexecParams(pg, ACCOUNT_UNLOCK_SQL, 2, NULL, p, NULL, NULL, 0);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+			rc = host_fail(name, pg, res);
+			goto out;
+		}
+		if (strcmp(PQgetvalue(res, 0, 1), "t") == 0)
+			printf("unlocked account %s (id %s); forgot %s failed login(s)\n", login, id,
+			       PQgetvalue(res, 0, 2));
+		else
+			printf("account %s (id %s) was not locked; forgot %s failed login(s)\n", login, id,
+			       PQgetvalue(res, 0, 2));
 	} else {
 		const char *p[2] = {NULL, id};
 		res = PQexecParams(pg, ACCOUNT_REVOKE_SESSIONS_SQL, 2, NULL, p, NULL, NULL, 0);
@@ -188,17 +247,19 @@ int host_account_main(const config_t *cfg, const qlog_t *log, int argc, char **a
 	const char *name = argv[0], *login = NULL;
 	host_cmd_t cmd = HOST_LIST;
 	PGconn *pg;
-	int rc;
+	int rc, listing;
 
 	for (size_t i = 0; i < HOST_NCMDS; i++)
 		if (strcmp(name, host_cmds[i].name) == 0)
 			cmd = host_cmds[i].cmd;
-	if (cmd == HOST_LIST ? argc != 1 : argc != 2 || argv[1][0] == '-') {
+	listing = cmd == HOST_LIST || cmd == HOST_LOCKOUTS;
+
+	if (listing ? argc != 1 : argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr, "quartierd %s: %s\n", name,
-		        cmd == HOST_LIST ? "takes no arguments but -c FILE" : "expects one LOGIN");
+		        listing ? "takes no arguments but -c FILE" : "expects one LOGIN");
 		return 2;
 	}
-	login = cmd == HOST_LIST ? NULL : argv[1];
+	login = listing ? NULL : argv[1];
 	pg = PQconnectdb(cfg->db_conninfo);
 	if (PQstatus(pg) != CONNECTION_OK) {
 		fprintf(stderr, "quartierd %s: cannot connect to the database: %s", name,
@@ -210,6 +271,8 @@ int host_account_main(const config_t *cfg, const qlog_t *log, int argc, char **a
 		rc = 1;
 	else if (cmd == HOST_LIST)
 		rc = host_list(pg);
+	else if (cmd == HOST_LOCKOUTS)
+		rc = host_lockouts(cfg, pg);
 	else
 		rc = host_change(cfg, pg, name, cmd, login);
 	PQfinish(pg);

@@ -1,7 +1,7 @@
 /* The quartierd subcommands that administer accounts on the host, for
  * bootstrap and recovery without a running server or an admin login:
- * account-list, account-disable, account-enable, account-reset-password
- * and account-revoke-sessions.  They use synchronous libpq and the same
+ * account-list, account-disable, account-enable, account-reset-password,
+ * account-revoke-sessions, account-lockouts and account-unlock.  They use synchronous libpq and the same
  * statements as the protocol (account.h); audit rows carry no account. */
 #ifndef QUARTIERD_HOST_ACCOUNT_H
 #define QUARTIERD_HOST_ACCOUNT_H

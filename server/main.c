@@ -5,6 +5,7 @@
  *   quartierd migrate -c FILE                   apply schema migrations
  *   quartierd account-create -c FILE ...        create an account (bootstrap)
  *   quartierd account-list|account-disable|...  administer accounts (host_account.c)
+ *   quartierd audit verify -c FILE               verify the audit log (host_audit.c)
  */
 #include <getopt.h>
 #include <libpq-fe.h>
@@ -20,6 +21,7 @@
 #include "config.h"
 #include "feed_home.h"
 #include "host_account.h"
+#include "host_audit.h"
 #include "log.h"
 #include "migrate.h"
 #include "perm.h"
@@ -36,6 +38,7 @@ static void usage(FILE *out)
 	        "                 [--office-id ID] [--organisation-id ID] [--district-id ID]\n"
 	        "                 [--if-not-exists]\n");
 	host_account_usage(out);
+	host_audit_usage(out);
 	fprintf(out,
 	        "\n"
 	        "The Quartier registry server: quarter projects (Quartiersprojekte) of the city's\n"
@@ -53,7 +56,11 @@ static void usage(FILE *out)
 	        "or viewer.  account-reset-password reads the new password the same way.\n"
 	        "account-disable also revokes the account's sessions; the last enabled\n"
 	        "admin is neither disabled nor demoted (exit status 3, as for an unknown\n"
-	        "LOGIN).\n\n");
+	        "LOGIN).  account-lockouts lists the accounts with failed logins counted or\n"
+	        "a locked login; account-unlock lifts the lock and forgets the failures.\n"
+	        "audit verify seals the audit rows of finished transactions and recomputes\n"
+	        "the audit log's hash chain: exit status 0 intact, 3 damaged (the first bad\n"
+	        "row is named), 1 if it could not be checked.\n\n");
 	config_print_help(out);
 }
 
@@ -269,7 +276,7 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (sub != NULL && strcmp(sub, "migrate") != 0)
-			break; /* account-create parses its own options */
+			break; /* account-create, account-*, audit parse their own options */
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			free(overrides);
@@ -296,7 +303,7 @@ int main(int argc, char **argv)
 		} else if (!strncmp(a, "--", 2) && strchr(a, '=') != NULL) {
 			overrides[noverrides++] = argv[i] + 2;
 		} else if (sub == NULL && (!strcmp(a, "migrate") || !strcmp(a, "account-create") ||
-		                           host_account_is_cmd(a))) {
+		                           host_account_is_cmd(a) || host_audit_is_cmd(a))) {
 			sub = a;
 			sub_index = i;
 		} else {
@@ -315,7 +322,7 @@ int main(int argc, char **argv)
 	if (sub != NULL && !strcmp(sub, "migrate")) {
 		rc = cmd_migrate(&cfg, &log);
 	} else if (sub != NULL) {
-		/* account-*: the rest of argv holds its own options (and may
+		/* account-*, audit: the rest of argv holds its own options (and may
 		 * hold -c FILE after the subcommand). */
 		int sargc = argc - sub_index;
 		char **sargv = argv + sub_index;
@@ -337,6 +344,8 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(sub, "account-create"))
 			rc = cmd_account_create(&cfg, &log, sargc, sargv);
+		else if (host_audit_is_cmd(sub))
+			rc = host_audit_main(&cfg, &log, sargc, sargv);
 		else
 			rc = host_account_main(&cfg, &log, sargc, sargv);
 	} else {

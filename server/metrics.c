@@ -115,6 +115,24 @@ char *metrics_render(const metrics_t *m, const metrics_gauges_t *g, size_t *len)
 	sb_printf(&b, "quartier_tls_failures_total %llu\n", (unsigned long long)m->tls_failures);
 	sb_metric(&b, "quartier_logins_failed_total", "counter", "Logins refused for a wrong login or password");
 	sb_printf(&b, "quartier_logins_failed_total %llu\n", (unsigned long long)m->logins_failed);
+	sb_metric(&b, "quartier_logins_delayed_total", "counter",
+	          "Login attempts made to wait after failed logins of their login name or address");
+	sb_printf(&b, "quartier_logins_delayed_total %llu\n", (unsigned long long)m->logins_delayed);
+	sb_metric(&b, "quartier_logins_waiting", "gauge", "Login attempts waiting out their delay now");
+	sb_printf(&b, "quartier_logins_waiting %u\n", g->logins_waiting);
+	sb_metric(&b, "quartier_login_lockouts_total", "counter",
+	          "Logins locked after too many failed attempts");
+	sb_printf(&b, "quartier_login_lockouts_total %llu\n", (unsigned long long)m->login_lockouts);
+
+	sb_metric(&b, "quartier_audit_sealed_total", "counter",
+	          "Audit rows this server appended to the audit log's hash chain");
+	sb_printf(&b, "quartier_audit_sealed_total %llu\n", (unsigned long long)m->audit_sealed);
+	sb_metric(&b, "quartier_audit_seal_failures_total", "counter", "Audit sealing rounds that failed");
+	sb_printf(&b, "quartier_audit_seal_failures_total %llu\n",
+	          (unsigned long long)m->audit_seal_failures);
+	sb_metric(&b, "quartier_audit_chain_breaks_total", "counter",
+	          "Breaks of the audit log's hash chain found by the sealer or a verification");
+	sb_printf(&b, "quartier_audit_chain_breaks_total %llu\n", (unsigned long long)m->audit_breaks);
 
 	sb_metric(&b, "quartier_requests_total", "counter", "Requests answered, by type and status");
 	for (unsigned i = 0; i < m->ntypes; i++)

@@ -10,7 +10,7 @@
 
 #include "qt_status.h"
 
-#define METRICS_MAX_TYPES 64       /* request types tracked */
+#define METRICS_MAX_TYPES 128      /* request types tracked (more than the dispatch table holds) */
 #define METRICS_BUCKETS 12         /* latency histogram buckets (+Inf apart) */
 #define METRICS_NSTATUS (QT_STATUS_WIRE_MAX + 1)
 
@@ -30,6 +30,11 @@ typedef struct metrics {
 	uint64_t tls_failures;       /* failed handshakes and TLS errors */
 	uint64_t protocol_errors;    /* connections closed for protocol errors */
 	uint64_t logins_failed;
+	uint64_t logins_delayed;     /* login attempts made to wait (throttling) */
+	uint64_t login_lockouts;     /* logins locked after too many failures */
+	uint64_t audit_sealed;       /* audit rows appended to the hash chain by this server */
+	uint64_t audit_seal_failures; /* sealing rounds that failed */
+	uint64_t audit_breaks;       /* breaks of the audit chain found (sealer or verification) */
 	metrics_type_t types[METRICS_MAX_TYPES];
 	unsigned ntypes;
 	uint64_t started_at;         /* unix seconds */
@@ -41,6 +46,7 @@ typedef struct metrics_gauges {
 	unsigned db_connected, db_size, db_in_use, db_waiting;
 	uint64_t db_errors, db_reconnects;
 	unsigned hash_running, hash_queued;
+	unsigned logins_waiting;     /* login attempts waiting out their delay now */
 	int ready;
 } metrics_gauges_t;
 

@@ -26,12 +26,22 @@ static int migrate_exec(PGconn *pg, const qlog_t *log, const char *sql,
 	return ok ? 0 : -1;
 }
 
+/* Whether version is among the n applied ones in res (one column of
+ * versions). */
+static int migrate_applied(const PGresult *res, int n, unsigned version)
+{
+	for (int i = 0; i < n; i++)
+		if ((unsigned)strtoul(PQgetvalue(res, i, 0), NULL, 10) == version)
+			return 1;
+	return 0;
+}
+
 qt_status_t migrate_run(PGconn *pg, const qlog_t *log, int apply)
 {
 	PGresult *res = NULL;
 	unsigned current = 0;
 	qt_status_t rc = QT_OK;
-	int locked = 0;
+	int locked = 0, napplied = 0;
 
 	if (PQstatus(pg) != CONNECTION_OK)
 		return QT_UNAVAILABLE;
@@ -49,15 +59,15 @@ qt_status_t migrate_run(PGconn *pg, const qlog_t *log, int apply)
 		rc = QT_INTERNAL;
 		goto out;
 	}
-	res = PQexec(pg, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+	res = PQexec(pg, "SELECT version FROM schema_migrations ORDER BY version");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		log_error(log, "event=migrate error=\"%s\"", PQresultErrorMessage(res));
 		rc = QT_INTERNAL;
 		goto out;
 	}
-	current = (unsigned)strtoul(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	res = NULL;
+	napplied = PQntuples(res);
+	if (napplied > 0)
+		current = (unsigned)strtoul(PQgetvalue(res, napplied - 1, 0), NULL, 10);
 
 	if (current > migrate_latest()) {
 		log_error(log, "event=migrate status=refused schema_version=%u known_version=%u "
@@ -70,7 +80,7 @@ qt_status_t migrate_run(PGconn *pg, const qlog_t *log, int apply)
 		const migration_t *m = &migrations[i];
 		char sql[256];
 
-		if (m->version <= current)
+		if (migrate_applied(res, napplied, m->version))
 			continue;
 		if (!apply) {
 			log_error(log, "event=migrate status=pending version=%u name=%s", m->version, m->name);

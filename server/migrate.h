@@ -1,7 +1,11 @@
 /* Versioned schema migrations.  The SQL files in server/migrations/ are
  * compiled into the binary; each pending one is applied in its own
- * transaction together with its row in schema_migrations.  A database
- * whose schema is newer than this binary knows is refused.  This runs
+ * transaction together with its row in schema_migrations.  Pending means
+ * not recorded there, not only above the newest recorded version: numbers
+ * are handed out to work done side by side, so a database may have
+ * 0012 and still lack 0010 (each migration relies only on those below its
+ * number).  A database whose schema is newer than this binary knows is
+ * refused.  This runs
  * synchronously, before the event loop starts (or in `quartierd
  * migrate`), never on the running loop. */
 #ifndef QUARTIERD_MIGRATE_H

@@ -140,6 +140,23 @@ qt_status_t perm_admin(const actor_t *a)
 	return a->role == ROLE_ADMIN ? QT_OK : QT_PERMISSION_DENIED;
 }
 
+qt_status_t perm_cert_login(int64_t cert_office, const actor_t *a)
+{
+	if (cert_office == 0)
+		return QT_OK;
+	switch (a->role) {
+	case ROLE_OFFICE:
+		return cert_office > 0 && a->office_id == cert_office ? QT_OK : QT_PERMISSION_DENIED;
+	case ROLE_ADMIN:
+	case ROLE_COORDINATOR:
+	case ROLE_VIEWER:
+	case ROLE_DISTRICT_HEAD:
+	case ROLE_NONE:
+		return QT_PERMISSION_DENIED;
+	}
+	return QT_PERMISSION_DENIED;
+}
+
 /* ------------------------------------------------------------ people and support groups */
 
 static int ids_intersect(const int64_t *a, size_t na, const int64_t *b, size_t nb)

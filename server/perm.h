@@ -83,6 +83,14 @@ qt_status_t perm_project_transition(const actor_t *a, const perm_project_t *p,
 /* Account administration and the full audit log. */
 qt_status_t perm_admin(const actor_t *a);
 
+/* Who may be logged in over a connection with a client certificate (see
+ * README, "Client certificates"): cert_office is the office the
+ * certificate's OU names (0: the connection has no certificate; -1: the
+ * OU names no office).  Without a certificate anyone may; with one, only
+ * staff of that office (ROLE_OFFICE with that office_id) — a machine of
+ * one office does not serve accounts of another, nor city-wide ones. */
+qt_status_t perm_cert_login(int64_t cert_office, const actor_t *a);
+
 /* ------------------------------------------------------------ people and support groups
  *
  *   persons      admin and office staff create and update them; a

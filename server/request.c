@@ -172,10 +172,19 @@ const char *req_text_array(req_t *r, const char *const *v, size_t n)
 	return out;
 }
 
+void req_hold_input(req_t *r)
+{
+	if (r->holds_input)
+		return;
+	r->holds_input = 1;
+	r->conn->held++;
+}
+
 static void req_free(req_t *r)
 {
 	conn_t *c = r->conn;
 	server_t *srv = r->srv;
+	int holds_input = r->holds_input;
 
 	while (r->arena != NULL) {
 		req_chunk_t *next = r->arena->next;
@@ -191,6 +200,8 @@ static void req_free(req_t *r)
 		quartier__v1__response__free_unpacked(r->replay, NULL);
 	free(r);
 	c->in_flight--;
+	if (holds_input)
+		c->held--;
 	if (srv->shutting_down && c->in_flight == 0)
 		conn_close(c, QT_UNAVAILABLE, "the server is shutting down");
 	/* Input may have waited for this slot. */

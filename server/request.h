@@ -45,6 +45,8 @@ typedef struct req {
 	Quartier__V1__Cursor cursor;     /* resp.cursor points here after a mutation */
 	char cursor_epoch[33];
 	int oom;                         /* the arena took memory from the reserve */
+	int holds_input;                 /* counted in conn->held: the connection reads no
+	                                  * further frames until this is answered */
 } req_t;
 
 /* Creates a request for env (ownership moves to the request) on c.
@@ -59,6 +61,11 @@ req_t *req_new(conn_t *c, qt_envelope_t *env);
 void *req_alloc(req_t *r, size_t n);
 char *req_strdup(req_t *r, const char *s);
 char *req_printf(req_t *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Makes the connection read no further frames until r is answered, so
+ * that requests of this kind (logins) are taken one at a time per
+ * connection.  Idempotent. */
+void req_hold_input(req_t *r);
 
 /* Sends r->resp (body already set) and ends the request. */
 void req_reply(req_t *r);

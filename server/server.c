@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "conn.h"
+#include "handlers.h"
 #include "notify.h"
 #include "tls.h"
 
@@ -43,6 +44,7 @@ void server_gauges(server_t *srv, metrics_gauges_t *g)
 	g->ready = srv->notify.ready;
 	g->hash_running = srv->hash_running;
 	g->hash_queued = srv->hash_queued;
+	g->logins_waiting = srv->n_login_delays;
 	if (srv->db != NULL) {
 		db_pool_stats(srv->db, &st);
 		g->db_size = st.size;
@@ -70,6 +72,7 @@ static void server_maybe_finish(server_t *srv)
 		srv->listen = NULL;
 		session_check_close(&srv->session_check);
 		feed_close(&srv->feed);
+		audit_seal_close(&srv->audit_seal);
 		db_pool_close(srv->db);
 		srv->db = NULL;
 		uv_timer_stop(&srv->sweep);
@@ -124,6 +127,7 @@ static void server_sweep_cb(uv_timer_t *t)
 	conn_sweep(srv, uv_now(srv->loop));
 	server_apply_auth(srv);
 	session_check_tick(&srv->session_check);
+	session_throttle_tick(srv, uv_now(srv->loop));
 	if (srv->notify.ready && !srv->shutting_down && srv->status_conns != srv->n_conns) {
 		char status[256];
 		srv->status_conns = srv->n_conns;
@@ -170,13 +174,10 @@ void server_shutdown(server_t *srv)
 	}
 	metrics_http_close(srv->metrics_http);
 	srv->metrics_http = NULL;
+	/* Logins waiting out a delay are answered now, not after it. */
+	session_login_cancel_all(srv);
 	/* Idle connections go now; busy ones when their last answer is out
 	 * (checked by the sweep) or at the deadline. */
-	/* A connection that could not be accepted for want of memory. */
-	if (srv->accept_deferred && !srv->shutting_down) {
-		srv->accept_deferred = 0;
-		conn_accept(srv);
-	}
 	conn_sweep(srv, uv_now(srv->loop));
 	server_maybe_finish(srv);
 }
@@ -260,6 +261,7 @@ qt_status_t server_reload(server_t *srv)
 	config_free(&srv->cfg);
 	srv->cfg = next;
 	srv->log.level = log_level_parse(srv->cfg.log_level);
+	throttle_policy_from_config(&srv->cfg, &srv->throttle);
 	if (new_auth) {
 		memcpy(srv->dummy_hash, dummy, sizeof(srv->dummy_hash));
 		srv->auth_next = ap;
@@ -297,6 +299,7 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 		uint64_t seed = uv_hrtime();
 		(void)RAND_bytes((unsigned char *)&seed, sizeof(seed)); /* else the clock */
 		addrcount_init(&srv->per_addr, seed);
+		throttle_addr_init(&srv->login_addr, seed ^ 0x9e3779b97f4a7c15ull);
 	}
 	srv->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg)); /* strings now belong to srv */
@@ -313,6 +316,7 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 		srv->noverrides = noverrides;
 	}
 	srv->log.level = log_level_parse(srv->cfg.log_level);
+	throttle_policy_from_config(&srv->cfg, &srv->throttle);
 	srv->auth.memory_kib = srv->cfg.argon2_memory_kib;
 	srv->auth.iterations = srv->cfg.argon2_iterations;
 	srv->auth.parallelism = srv->cfg.argon2_parallelism;
@@ -358,6 +362,7 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 	dbo.reconnect_ms = srv->cfg.db_reconnect_ms;
 	db_pool_new(loop, &srv->log, &dbo, &srv->db);
 	feed_init(&srv->feed, srv);
+	audit_seal_init(&srv->audit_seal, srv);
 	session_check_init(&srv->session_check, srv);
 	{
 		static const char *const channels[] = {SESSION_CHECK_CHANNEL, NULL};
@@ -411,6 +416,7 @@ void server_free(server_t *srv)
 	session_check_free(&srv->session_check);
 
 	addrcount_free(&srv->per_addr);
+	throttle_addr_free(&srv->login_addr);
 	SSL_CTX_free(srv->ssl_ctx);
 	srv->ssl_ctx = NULL;
 	free(srv->oom_reserve);

@@ -9,6 +9,7 @@
 #include <uv.h>
 
 #include "addrcount.h"
+#include "audit_seal.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
@@ -18,6 +19,7 @@
 #include "metrics.h"
 #include "notify.h"
 #include "session_check.h"
+#include "throttle.h"
 
 #define SERVER_NAME "quartierd/" QUARTIER_VERSION
 #define SERVER_READ_BUF 65536
@@ -25,6 +27,7 @@
 
 typedef struct conn conn_t;
 typedef struct hash_job hash_job_t;
+typedef struct login_delay login_delay_t;
 typedef struct req_answer req_answer_t;
 
 /* Answers of client mutations waiting to be stored for replays (their
@@ -66,7 +69,15 @@ typedef struct server {
 	unsigned hash_running;       /* Argon2id jobs in the thread pool */
 	hash_job_t *hash_head, *hash_tail;
 	unsigned hash_queued;
+	throttle_policy_t throttle;  /* login delays and lockout, from cfg (session.c) */
+	throttle_addr_t login_addr;  /* failed logins per source address */
+	login_delay_t *login_delays; /* logins waiting out their delay (list) */
+	unsigned n_login_delays;
+	uint64_t throttle_maint_at;  /* uv_now() ms of the next prune of login counts */
+	int throttle_maint_running;  /* its query is out */
+	char throttle_maint_param[16]; /* the query's parameter, borrowed by db_query */
 	feed_t feed;                 /* change feed subscriptions and watcher */
+	audit_seal_t audit_seal;     /* appends finished audit rows to the hash chain */
 	listen_t *listen;            /* owned: LISTEN connection for account changes; NULL when closed */
 	session_check_t session_check; /* checks logged-in connections on those changes */
 	req_answers_t answers;       /* mutation answers waiting to be stored */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "handlers.h"
 #include "server.h"
 
 #define SESSION_CHECK_PENDING_MAX 1024 /* beyond this many accounts, check everyone */
@@ -119,6 +120,7 @@ static void session_check_apply(session_check_t *sc, const PGresult *res)
 		c->actor.office_id = session_cell_i64(res, row, 3);
 		c->actor.organisation_id = session_cell_i64(res, row, 4);
 		c->actor.district_id = session_cell_i64(res, row, 5);
+		session_cert_recheck(c);
 	}
 }
 

@@ -503,6 +503,8 @@ void harness_opts(const harness_t *h, qt_connect_opts_t *opts)
 	opts->ca_file = h->ca_file;
 	opts->client_name = "quartier-tests";
 	opts->timeout_ms = 15000;
+	opts->cert_file = h->client_cert;
+	opts->key_file = h->client_key;
 }
 
 static void write_config(harness_t *h, const char *extra)
@@ -614,11 +616,24 @@ static int log_contains(const char *path, const char *needle)
 	return found;
 }
 
-/* How many lines of the log at path contain needle. */
-static unsigned log_count(const char *path, const char *needle)
+void harness_project_in(const harness_t *h, qt_project_new_t *in, const char *name,
+                        int64_t qo[2])
 {
-	FILE *f = fopen(path, "r");
-	char line[2048];
+	qo[0] = h->seed.quarter_heslach;
+	qo[1] = h->seed.office_social;
+	memset(in, 0, sizeof(*in));
+	in->name = name;
+	in->kind = QT_KIND_FOCUSED;
+	in->quarter_ids = &qo[0];
+	in->n_quarter_ids = 1;
+	in->lead_office_ids = &qo[1];
+	in->n_lead_office_ids = 1;
+}
+
+unsigned harness_log_count(const harness_t *h, const char *needle)
+{
+	FILE *f = fopen(h->log_path, "r");
+	char line[4096];
 	unsigned n = 0;
 
 	if (f == NULL)
@@ -638,7 +653,7 @@ void harness_server_start(harness_t *h, const char *extra_config)
 	for (int attempt = 0; attempt < 3; attempt++) {
 		uint64_t deadline;
 		int status;
-		unsigned readies = log_count(h->log_path, "event=ready");
+		unsigned readies = harness_log_count(h, "event=ready");
 
 		h->port = free_port();
 		write_config(h, extra_config);
@@ -664,7 +679,7 @@ void harness_server_start(harness_t *h, const char *extra_config)
 			}
 			harness_opts(h, &o);
 			o.timeout_ms = 2000;
-			if (log_count(h->log_path, "event=ready") > readies &&
+			if (harness_log_count(h, "event=ready") > readies &&
 			    qt_client_connect(&o, &c, NULL, 0) == QT_OK) {
 				qt_client_free(c);
 				return;
@@ -680,6 +695,40 @@ void harness_server_start(harness_t *h, const char *extra_config)
 		}
 	}
 	cr_assert_fail("quartierd could not bind a free port");
+}
+
+void harness_server_second(harness_t *h, harness_t *h2, const char *extra_config)
+{
+	size_t dl = strnlen(h->dir, sizeof(h->dir) - 8);
+
+	*h2 = *h;
+	h2->server_pid = 0;
+	h2->db = NULL;
+	h2->own_cluster = 0;
+	memcpy(h2->dir + dl, "/second", 8);
+	cr_assert_eq(mkdir(h2->dir, 0755), 0, "mkdir %s: %s", h2->dir, strerror(errno));
+	snprintf(h2->config_path, sizeof(h2->config_path), "%s/quartierd.conf", h2->dir);
+	snprintf(h2->log_path, sizeof(h2->log_path), "%s/server.log", h2->dir);
+	harness_server_start(h2, extra_config);
+}
+
+int harness_log_has(const harness_t *h, const char *needle)
+{
+	return log_contains(h->log_path, needle);
+}
+
+int64_t harness_wait_audit_sealed(harness_t *h, unsigned timeout_ms)
+{
+	uint64_t deadline = now_ms() + timeout_ms;
+
+	while (harness_sql_int(h,
+	                       "SELECT count(*) FROM audit a WHERE NOT EXISTS "
+	                       "(SELECT 1 FROM audit_seal s WHERE s.audit_id = a.id)",
+	                       0, NULL, NULL, NULL) > 0) {
+		cr_assert_lt(now_ms(), deadline, "audit rows were not sealed within %u ms", timeout_ms);
+		harness_sleep_ms(50);
+	}
+	return harness_sql_int(h, "SELECT count(*) FROM audit", 0, NULL, NULL, NULL);
 }
 
 int harness_server_wait(harness_t *h, unsigned timeout_ms)
@@ -848,6 +897,43 @@ int64_t harness_account(harness_t *h, const char *login, const char *role, int64
 	return harness_sql_int(h, "SELECT id FROM account WHERE login = $1", 1, login, NULL, NULL);
 }
 
+char *harness_read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long len;
+
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	cr_assert_geq(len, 0);
+	rewind(f);
+	buf = calloc(1, (size_t)len + 1);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	return buf;
+}
+
+int harness_quartierd(harness_t *h, const char *const *args, const char *input, char **out)
+{
+	char log_path[PATH_MAX + 32];
+	const char *argv[32];
+	int k = 0, st;
+
+	snprintf(log_path, sizeof(log_path), "%s/quartierd-cmd.out", h->dir);
+	unlink(log_path);
+	argv[k++] = QUARTIERD_PATH;
+	for (size_t i = 0; args[i] != NULL && k < 29; i++)
+		argv[k++] = args[i];
+	argv[k++] = "-c";
+	argv[k++] = h->config_path;
+	argv[k] = NULL;
+	st = run_cmd(argv, 0, input, log_path);
+	*out = harness_read_file(log_path);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 qt_client_t *harness_connect(harness_t *h)
 {
 	qt_connect_opts_t o;
@@ -908,6 +994,21 @@ void harness_write_foreign_ca(const char *path)
 	fclose(f);
 	X509_free(x);
 	EVP_PKEY_free(key);
+}
+
+uint64_t harness_now_ms(void)
+{
+	return now_ms();
+}
+
+void harness_wait_log(const harness_t *h, const char *needle, unsigned timeout_ms)
+{
+	uint64_t deadline = now_ms() + timeout_ms;
+
+	while (!log_contains(h->log_path, needle)) {
+		cr_assert_lt(now_ms(), deadline, "\"%s\" did not appear in %s", needle, h->log_path);
+		harness_sleep_ms(20);
+	}
 }
 
 /* ------------------------------------------------------------ raw TLS client */

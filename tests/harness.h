@@ -80,6 +80,10 @@ typedef struct harness {
 	/* Set after harness_begin(): another build of the server to start
 	 * (e.g. quartierd-fault); NULL = QUARTIERD_PATH. */
 	const char *server_exe;
+	/* Set after harness_begin(): the client certificate and key that
+	 * harness_opts() offers (servers with tls_client_cert = require);
+	 * NULL = none. */
+	const char *client_cert, *client_key;
 } harness_t;
 
 /* The harness of the running test (one per test process). */
@@ -117,6 +121,20 @@ void harness_db_create(harness_t *h);
  * server log) if the server exits or does not come up within 10 s. */
 void harness_server_start(harness_t *h, const char *extra_config);
 
+/* Starts a second quartierd on h's database: *h2 becomes a copy of h
+ * with its own directory (h->dir/second), configuration, log and port and
+ * without h's libpq connection.  End it with harness_server_stop(h2) or
+ * harness_finish(h2). */
+void harness_server_second(harness_t *h, harness_t *h2, const char *extra_config);
+
+/* Whether a line of the server's log contains needle. */
+int harness_log_has(const harness_t *h, const char *needle);
+
+/* Waits up to timeout_ms until every audit row is sealed into the audit
+ * log's hash chain (by the server's sealer); fails the test otherwise.
+ * Returns the number of audit rows. */
+int64_t harness_wait_audit_sealed(harness_t *h, unsigned timeout_ms);
+
 /* Sends SIGTERM and waits up to timeout_ms for the server to exit, then
  * SIGKILLs it.  Returns the wait status, or -1 if nothing was running. */
 int harness_server_stop(harness_t *h, unsigned timeout_ms);
@@ -133,6 +151,16 @@ int harness_server_alive(harness_t *h);
  * wait status or -1 on timeout. */
 int harness_server_wait(harness_t *h, unsigned timeout_ms);
 
+/* Fills *in as a focused project called name (not copied) in the seed's
+ * quarter Heslach, led by the social office; qo (the caller's, and it must
+ * outlive *in) holds the quarter's and the office's id. */
+void harness_project_in(const harness_t *h, qt_project_new_t *in, const char *name,
+                        int64_t qo[2]);
+
+/* How many lines of the server log (all runs of the test) contain needle;
+ * 0 if there is no log yet. */
+unsigned harness_log_count(const harness_t *h, const char *needle);
+
 /* Prints the last lines of the server log to stderr. */
 void harness_dump_log(const harness_t *h, int lines);
 
@@ -146,7 +174,19 @@ void harness_seed(harness_t *h);
 int64_t harness_account(harness_t *h, const char *login, const char *role, int64_t office_id,
                         int64_t organisation_id, const char *password);
 
-/* Connection options for the running server (host 127.0.0.1, test CA). */
+/* The whole file at path, NUL-terminated (malloc, caller frees); fails
+ * the test if it cannot be read. */
+char *harness_read_file(const char *path);
+
+/* Runs `quartierd ARGS... -c <the test's configuration>` (args is
+ * NULL-terminated, e.g. {"audit", "verify", NULL}); input (may be NULL)
+ * goes to its standard input.  *out (malloc, caller frees) receives what
+ * it printed on stdout and stderr.  Returns its exit status, or -1 if it
+ * did not exit normally. */
+int harness_quartierd(harness_t *h, const char *const *args, const char *input, char **out);
+
+/* Connection options for the running server (host 127.0.0.1, test CA,
+ * h->client_cert if set). */
 void harness_opts(const harness_t *h, qt_connect_opts_t *opts);
 
 /* Connects (and asserts success); the caller frees the client. */
@@ -166,6 +206,13 @@ int64_t harness_sql_int(harness_t *h, const char *sql, int nparams, const char *
 
 /* Runs a statement; fails the test on error. */
 void harness_sql_exec(harness_t *h, const char *sql);
+
+/* Milliseconds of a monotonic clock. */
+uint64_t harness_now_ms(void);
+
+/* Waits until a line of h's server log contains needle (asserts within
+ * timeout_ms). */
+void harness_wait_log(const harness_t *h, const char *needle, unsigned timeout_ms);
 
 /* Sleeps ms milliseconds. */
 void harness_sleep_ms(unsigned ms);

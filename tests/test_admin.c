@@ -78,54 +78,12 @@ static int64_t audit_count(const char *action, int64_t id)
 	                       2, action, ids, NULL);
 }
 
-/* Runs quartierd with args (after the subcommand name and -c FILE), input
+/* Runs `quartierd SUB ARG -c FILE` (arg may be NULL), input
  * on its standard input; its output goes to *out (malloc, caller frees).
  * Returns the exit status, or -1 if it did not exit normally. */
 static int run_quartierd(const char *sub, const char *arg, const char *input, char **out)
 {
-	char log_path[PATH_MAX + 32];
-	int in_pipe[2];
-	pid_t pid;
-	int status = 0;
-	FILE *f;
-	long len;
-
-	snprintf(log_path, sizeof(log_path), "%s/%s.out", H.dir, sub);
-	cr_assert_eq(pipe(in_pipe), 0);
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	cr_assert_geq(pid, 0, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(in_pipe[0], 0);
-		close(in_pipe[0]);
-		close(in_pipe[1]);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execl(QUARTIERD_PATH, "quartierd", sub, "-c", H.config_path, arg, (char *)NULL);
-		_exit(127);
-	}
-	close(in_pipe[0]);
-	if (input != NULL && write(in_pipe[1], input, strlen(input)) != (ssize_t)strlen(input))
-		cr_assert_fail("cannot write to quartierd %s", sub);
-	close(in_pipe[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	f = fopen(log_path, "r");
-	cr_assert_not_null(f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	*out = calloc(1, (size_t)len + 1);
-	cr_assert_not_null(*out);
-	cr_assert_eq(fread(*out, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return harness_quartierd(&H, (const char *const[]){sub, arg, NULL}, input, out);
 }
 
 /* Milliseconds of the test's monotonic clock. */
@@ -135,29 +93,6 @@ static uint64_t ms_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-/* Waits until needle occurs in the log file at path (asserts within
- * timeout_ms). */
-static void wait_log(const char *path, const char *needle, unsigned timeout_ms)
-{
-	uint64_t deadline = ms_now() + timeout_ms;
-
-	for (;;) {
-		FILE *f = fopen(path, "r");
-		char line[4096];
-		int found = 0;
-
-		if (f != NULL) {
-			while (!found && fgets(line, sizeof(line), f) != NULL)
-				found = strstr(line, needle) != NULL;
-			fclose(f);
-		}
-		if (found)
-			return;
-		cr_assert_lt(ms_now(), deadline, "\"%s\" did not appear in %s", needle, path);
-		harness_sleep_ms(20);
-	}
 }
 
 /* Polls whoami on c until the server answers QT_UNAUTHENTICATED; returns
@@ -599,19 +534,8 @@ Test(admin, host_subcommands)
  * config and log under the test's). */
 static void second_instance(harness_t *h2)
 {
-	size_t dl = strnlen(H.dir, sizeof(H.dir) - 8);
-
-	*h2 = H;
-	h2->server_pid = 0;
-	h2->db = NULL;
-	h2->own_cluster = 0;
-	memcpy(h2->dir, H.dir, dl);
-	memcpy(h2->dir + dl, "/second", 8);
-	cr_assert_eq(mkdir(h2->dir, 0755), 0, "mkdir %s: %s", h2->dir, strerror(errno));
-	snprintf(h2->config_path, sizeof(h2->config_path), "%s/quartierd.conf", h2->dir);
-	snprintf(h2->log_path, sizeof(h2->log_path), "%s/server.log", h2->dir);
-	harness_server_start(h2, NULL);
-	wait_log(h2->log_path, "event=listen_ready", 10000);
+	harness_server_second(&H, h2, NULL);
+	harness_wait_log(h2, "event=listen_ready", 10000);
 }
 
 /* The limit for a change to reach another instance's connection: it takes
@@ -630,7 +554,7 @@ Test(admin, host_disable_and_revoke_reach_every_running_instance)
 	harness_account(&H, "alice", "office", H.seed.office_social, 0, HARNESS_PASSWORD);
 	harness_account(&H, "bob", "viewer", 0, 0, HARNESS_PASSWORD);
 	harness_account(&H, "carol", "viewer", 0, 0, HARNESS_PASSWORD);
-	wait_log(H.log_path, "event=listen_ready", 10000);
+	harness_wait_log(&H, "event=listen_ready", 10000);
 	second_instance(&h2);
 	alice_a = harness_login(&H, "alice", HARNESS_PASSWORD);
 	alice_b = harness_login(&h2, "alice", HARNESS_PASSWORD);
@@ -676,7 +600,7 @@ Test(admin, host_disable_and_revoke_reach_every_running_instance)
 	ms = wait_unauthenticated(carol_b, REACH_MS);
 	cr_assert_geq(ms, 0, "after the listener came back, carol was not logged out");
 	cr_log_info("with the listener away, the change arrived after about %d ms", ms);
-	wait_log(h2.log_path, "event=listen_lost", 1000);
+	harness_wait_log(&h2, "event=listen_lost", 1000);
 	{
 		qt_account_t a;
 		memset(&a, 0, sizeof(a));
@@ -706,7 +630,7 @@ Test(admin, changes_through_one_instance_reach_connections_of_another)
 	harness_standard(&H, NULL);
 	alice = harness_account(&H, "alice", "office", H.seed.office_social, 0, HARNESS_PASSWORD);
 	bob = harness_account(&H, "bob", "viewer", 0, 0, HARNESS_PASSWORD);
-	wait_log(H.log_path, "event=listen_ready", 10000);
+	harness_wait_log(&H, "event=listen_ready", 10000);
 	second_instance(&h2);
 	admin = harness_login(&H, "admin", HARNESS_PASSWORD);
 	alice_b = harness_login(&h2, "alice", HARNESS_PASSWORD);

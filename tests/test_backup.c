@@ -46,24 +46,13 @@ TestSuite(backup, .fini = harness_fini, .timeout = 300);
 static int run_sh(const char *cmd, char **out)
 {
 	char path[PATH_MAX + 32], line[PATH_MAX * 8];
-	FILE *f;
-	long len;
 	int st;
 
 	snprintf(path, sizeof(path), "%s/cmd.out", H.dir);
 	snprintf(line, sizeof(line), "( %s ) >'%s' 2>&1 </dev/null", cmd, path);
 	st = system(line);
-	if (out != NULL) {
-		f = fopen(path, "r");
-		cr_assert_not_null(f);
-		fseek(f, 0, SEEK_END);
-		len = ftell(f);
-		fseek(f, 0, SEEK_SET);
-		*out = calloc(1, (size_t)len + 1);
-		cr_assert_not_null(*out);
-		cr_assert_eq(fread(*out, 1, (size_t)len, f), (size_t)len);
-		fclose(f);
-	}
+	if (out != NULL)
+		*out = harness_read_file(path);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
@@ -191,6 +180,17 @@ static void server_on(harness_t *out, const harness_t *h, const char *sub, const
 	snprintf(out->config_path, sizeof(out->config_path), "%s/quartierd.conf", out->dir);
 	snprintf(out->log_path, sizeof(out->log_path), "%s/server.log", out->dir);
 	harness_server_start(out, NULL);
+}
+
+/* `quartierd audit verify` with h's configuration finds the audit log's
+ * hash chain intact (the server may be running or not). */
+static void expect_audit_intact(harness_t *h, const char *where)
+{
+	char *out = NULL;
+	int rc = harness_quartierd(h, (const char *const[]){"audit", "verify", NULL}, NULL, &out);
+
+	cr_assert_eq(rc, 0, "audit chain %s: exit status %d\n%s", where, rc, out);
+	free(out);
 }
 
 static int log_has(const harness_t *h, const char *needle)
@@ -530,7 +530,9 @@ Test(backup, restore_keeps_every_record_and_the_cursors)
 	             epoch0);
 	replica_disconnect(&before);
 
-	/* The backup; what the database holds at that moment. */
+	/* The backup; what the database holds at that moment (with every
+	 * audit row sealed, so that the sealer changes nothing after it). */
+	harness_wait_audit_sealed(&H, 60000);
 	snprintf(file, sizeof(file), "%s/quartier.dump", H.dir);
 	snprintf(args, sizeof(args), "dump -d '%s' -f '%s'", H.conninfo, file);
 	cr_assert_eq(backup_tool(args, &out), 0, "dump:\n%s", out);
@@ -650,6 +652,9 @@ Test(backup, restore_keeps_every_record_and_the_cursors)
 		             audits, "the replay wrote another audit row");
 	}
 
+	/* The audit log's chain came along whole and goes on. */
+	expect_audit_intact(&r, "on the restored database");
+
 	free(sums0);
 	free(cursor0);
 	free(cursor1);
@@ -753,8 +758,12 @@ Test(backup, other_cluster_needs_higher_xid_epoch)
 	replica_connect(&a, &ra);
 	cr_assert_eq(replica_sync(&a, NULL), 1, "a cursor of the other cluster continued");
 	free(replica_verify(&a, &n1, "after the resync"));
+	/* Audit rows written here carry transaction ids below the restored
+	 * chain's frontier: the chain moves to this cluster and seals them. */
+	change_project(a.c, OTHER_PROJECT, "im fremden Cluster geändert");
 	replica_close(&a);
 	cr_assert_eq(harness_server_stop(&ra, 15000), 0);
+	expect_audit_intact(&ra, "in another cluster before pg_resetwal");
 	pg = pg_open(&o, "restored_a", NULL);
 	{
 		char *e = pg_text(pg, "SELECT epoch FROM feed_meta");
@@ -807,6 +816,7 @@ Test(backup, other_cluster_needs_higher_xid_epoch)
 	}
 	replica_close(&b);
 	cr_assert_eq(harness_server_stop(&rb, 15000), 0);
+	expect_audit_intact(&rb, "in another cluster after pg_resetwal");
 
 	/* Or the feed starts a new epoch on purpose: no pg_resetwal needed. */
 	create_owned_db(&o, "restored_c", NULL);

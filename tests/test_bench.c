@@ -31,7 +31,6 @@ static int bench_run(char **out, const char *const *args)
 	int k = 0, status, fd;
 	pid_t pid;
 	FILE *f;
-	long len;
 
 	snprintf(port, sizeof(port), "%u", (unsigned)H.port);
 	snprintf(pw_path, sizeof(pw_path), "%s/bench-password", H.dir);
@@ -69,15 +68,7 @@ static int bench_run(char **out, const char *const *args)
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	f = fopen(out_path, "r");
-	cr_assert_not_null(f);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	*out = calloc(1, (size_t)len + 1);
-	cr_assert_not_null(*out);
-	cr_assert_eq(fread(*out, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
+	*out = harness_read_file(out_path);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		char line[512];
 		f = fopen(err_path, "r");

@@ -42,25 +42,6 @@ static void cli_run_clear(cli_run_t *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long len;
-
-	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
-	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	cr_assert_geq(len, 0);
-	rewind(f);
-	buf = malloc((size_t)len + 1);
-	cr_assert_not_null(buf);
-	cr_assert_eq(fread(buf, 1, (size_t)len, f), (size_t)len);
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* Runs quartier with args (NULL-terminated) in a clean environment: the
  * test's own HOME and XDG directories, LANG=lang and no other locale
  * variable, QUARTIER_LOCALEDIR=localedir if not NULL; input (may be NULL)
@@ -143,8 +124,8 @@ static cli_run_t cli(const char *lang, const char *localedir, const char *input,
 		;
 	r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	cr_assert_neq(r.exit_code, 127, "cannot execute %s", QUARTIER_CLI_PATH);
-	r.out = slurp(out_path);
-	r.err = slurp(err_path);
+	r.out = harness_read_file(out_path);
+	r.err = harness_read_file(err_path);
 	return r;
 }
 
@@ -371,4 +352,157 @@ Test(cli_i18n, quartier_localedir_overrides_the_catalogue)
 	cr_expect_eq(de.exit_code, 2);
 	expect_err(de, "quartier: unknown option --bogus");
 	cli_run_clear(&de);
+}
+
+/* `account lockouts` and `account unlock` (a lock made as the server makes
+ * it after too many failed logins; test_throttle checks how it comes). */
+Test(cli_i18n, account_lockouts_and_unlock)
+{
+	char id[32], line[128];
+	cli_run_t r;
+
+	setup();
+	snprintf(id, sizeof(id), "%lld",
+	         (long long)harness_account(&H, "lena", "viewer", 0, 0, HARNESS_PASSWORD));
+	harness_sql_exec(&H, "INSERT INTO login_throttle (login, failures, last_attempt_at, locked_at) "
+	                     "VALUES ('lena', 10, now(), now())");
+
+	r = cli(DE, NULL, NULL, ARGS("account", "lockouts"));
+	cr_expect_eq(r.exit_code, 0, "%s", r.err);
+	expect_out(r, "FEHLVERSUCHE");
+	expect_out(r, "lena");
+	expect_out(r, "bis zur Entsperrung");
+	cli_run_clear(&r);
+	r = cli(EN, NULL, NULL, ARGS("--json", "account", "lockouts"));
+	cr_expect_eq(r.exit_code, 0, "%s", r.err);
+	expect_out(r, "\"login\": \"lena\"");
+	expect_out(r, "\"locked\": true");
+	cli_run_clear(&r);
+
+	r = cli(EN, NULL, NULL, ARGS("account", "unlock", "lena"));
+	cr_expect_eq(r.exit_code, 0, "%s", r.err);
+	snprintf(line, sizeof(line), "unlocked account %s (10 failed logins forgotten)", id);
+	expect_out(r, line);
+	cli_run_clear(&r);
+	cr_expect_eq(harness_sql_int(&H, "SELECT count(*) FROM login_throttle WHERE login = 'lena'", 0,
+	                             NULL, NULL, NULL),
+	             0);
+	r = cli(DE, NULL, NULL, ARGS("account", "unlock", "lena"));
+	cr_expect_eq(r.exit_code, 0, "%s", r.err);
+	snprintf(line, sizeof(line), "Konto %s war nicht gesperrt", id);
+	expect_out(r, line);
+	cli_run_clear(&r);
+	harness_finish(&H);
+}
+
+/* `quartier admin person-export|person-erase` (GDPR): the export goes to a
+ * file only its owner may read and is valid JSON; the erasure reports the
+ * pseudonym in German, a second one says that nothing changed, and a
+ * missing reason is a usage error. */
+Test(cli_i18n, admin_person_export_and_erase)
+{
+	char ids[24], path[PATH_MAX + 32], cmd[PATH_MAX + 256], want[128];
+	qt_person_new_t in;
+	qt_person_t p;
+	qt_client_t *c;
+	struct stat sb;
+	cli_run_t de, en;
+
+	setup();
+	c = harness_login(&H, "admin", HARNESS_PASSWORD);
+	memset(&in, 0, sizeof(in));
+	in.name = "Gülsüm Öztürk";
+	in.email = "guelsuem@example.org";
+	memset(&p, 0, sizeof(p));
+	cr_assert_eq(qt_person_create(c, &in, &p), QT_OK, "%s", qt_client_last_error(c)->message);
+	snprintf(ids, sizeof(ids), "%lld", (long long)p.id);
+	qt_person_clear(&p);
+	qt_client_free(c);
+
+	snprintf(path, sizeof(path), "%s/auskunft.json", H.dir);
+	de = cli(DE, NULL, NULL, ARGS("admin", "person-export", ids, "-o", path));
+	cr_assert_eq(de.exit_code, 0, "%s", de.err);
+	expect_out(de, "nur für Sie lesbar");
+	cli_run_clear(&de);
+	cr_assert_eq(stat(path, &sb), 0, "%s", strerror(errno));
+	cr_expect_eq(sb.st_mode & 0777, 0600, "mode %o", (unsigned)(sb.st_mode & 0777));
+	snprintf(cmd, sizeof(cmd),
+	         "python3 -c 'import json, sys; d = json.load(open(sys.argv[1], encoding=\"utf-8\")); "
+	         "assert d[\"person\"][\"email\"] == \"guelsuem@example.org\"' '%s'",
+	         path);
+	cr_expect_eq(system(cmd), 0, "the exported file is not the person as JSON");
+
+	de = cli(DE, NULL, NULL, ARGS("admin", "person-erase", ids));
+	cr_expect_eq(de.exit_code, 2, "%s", de.err);
+	expect_err(de, "--reason TEXT fehlt");
+	cli_run_clear(&de);
+
+	de = cli(DE, NULL, NULL, ARGS("admin", "person-erase", ids, "--reason", "Antrag vom 1.3."));
+	cr_assert_eq(de.exit_code, 0, "%s", de.err);
+	snprintf(want, sizeof(want), "der Name lautet jetzt „Person %s (gelöscht)“", ids);
+	expect_out(de, want);
+	expect_out(de, "Geschwärzte Einträge im Änderungsprotokoll: ");
+	cli_run_clear(&de);
+	en = cli(EN, NULL, NULL, ARGS("admin", "person-erase", ids, "--reason", "again"));
+	cr_assert_eq(en.exit_code, 0, "%s", en.err);
+	snprintf(want, sizeof(want), "Person %s was already erased on ", ids);
+	expect_out(en, want);
+	cli_run_clear(&en);
+}
+
+Test(cli_i18n, audit_verify_in_german_and_english)
+{
+	char want[160], sql[256];
+	cli_run_t de, en, dj, ej;
+	int64_t rows, id;
+
+	setup();
+	rows = harness_wait_audit_sealed(&H, 60000);
+	de = cli(DE, NULL, NULL, ARGS("audit", "verify"));
+	en = cli(EN, NULL, NULL, ARGS("audit", "verify"));
+	cr_expect_eq(de.exit_code, 0, "%s", de.err);
+	cr_expect_eq(en.exit_code, 0, "%s", en.err);
+	snprintf(want, sizeof(want), "Änderungsprotokoll unversehrt: %lld Einträge geprüft",
+	         (long long)rows);
+	expect_out(de, want);
+	expect_out(de, "Kettenende: ");
+	snprintf(want, sizeof(want), "Audit log intact: %lld rows checked", (long long)rows);
+	expect_out(en, want);
+	expect_out(en, "Head: ");
+	cli_run_clear(&de);
+	cli_run_clear(&en);
+
+	/* An entry edited behind the server's back. */
+	id = harness_sql_int(&H, "SELECT audit_id FROM audit_seal WHERE pos = 1", 0, NULL, NULL, NULL);
+	snprintf(sql, sizeof(sql),
+	         "SET session_replication_role = replica; UPDATE audit SET action = 'forged' "
+	         "WHERE id = %lld; RESET session_replication_role",
+	         (long long)id);
+	harness_sql_exec(&H, sql);
+	de = cli(DE, NULL, NULL, ARGS("audit", "verify"));
+	en = cli(EN, NULL, NULL, ARGS("audit", "verify"));
+	cr_expect_eq(de.exit_code, 1, "%s", de.err);
+	cr_expect_eq(en.exit_code, 1, "%s", en.err);
+	snprintf(want, sizeof(want),
+	         "Änderungsprotokoll BESCHÄDIGT (Inhalt geändert): erster fehlerhafter Eintrag "
+	         "%lld, Kettenposition 1.",
+	         (long long)id);
+	expect_out(de, want);
+	snprintf(want, sizeof(want),
+	         "Audit log DAMAGED (content edited): first bad row %lld, chain position 1.",
+	         (long long)id);
+	expect_out(en, want);
+	/* The server's description stays English in both. */
+	snprintf(want, sizeof(want), "row %lld (chain position 1) was edited", (long long)id);
+	expect_out(de, want);
+	expect_out(en, want);
+	dj = cli(DE, NULL, NULL, ARGS("--json", "audit", "verify"));
+	ej = cli(EN, NULL, NULL, ARGS("--json", "audit", "verify"));
+	cr_expect_eq(dj.exit_code, 1);
+	cr_expect_str_eq(dj.out, ej.out, "--json differs by language");
+	expect_out(dj, "\"problem\": \"edited\"");
+	cli_run_clear(&de);
+	cli_run_clear(&en);
+	cli_run_clear(&dj);
+	cli_run_clear(&ej);
 }

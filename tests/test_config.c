@@ -72,6 +72,18 @@ Test(config, defaults)
 	cr_assert_eq(c.hash_concurrency, 2);
 	cr_assert_eq(c.hash_queue_max, 256);
 	cr_assert_str_eq(c.log_level, "info");
+	/* Client certificates are off until a CA is named; throttling is on. */
+	cr_assert_str_eq(c.tls_client_ca, "");
+	cr_assert_str_eq(c.tls_client_cert, "request");
+	cr_assert_eq(c.login_delay_after, 3);
+	cr_assert_eq(c.login_address_delay_after, 10);
+	cr_assert_eq(c.login_delay_ms, 1000);
+	cr_assert_eq(c.login_delay_max_ms, 60000);
+	cr_assert_eq(c.login_failure_window, 900);
+	cr_assert_eq(c.login_lockout_failures, 10);
+	cr_assert_eq(c.login_lockout_seconds, 3600);
+	cr_assert_eq(c.login_throttle_addresses, 65536);
+	cr_assert_eq(c.login_waiting_max, 1000);
 	config_free(&c);
 	cr_assert_null(c.listen_addr, "config_free clears the pointers");
 	config_free(&c); /* twice is harmless */
@@ -271,6 +283,28 @@ Test(config, validate_cross_key_rules)
 	cr_assert_eq(config_set(&c, "max_frame_preauth", "2048", err, sizeof(err)), QT_OK);
 	cr_assert_eq(config_validate(&c, err, sizeof(err)), QT_OK, "%s", err);
 
+	/* Client certificates: request or require, require only with a CA,
+	 * and the CA file must be readable. */
+	cr_assert_eq(config_set(&c, "tls_client_cert", "sometimes", err, sizeof(err)), QT_OK);
+	cr_assert_eq(config_validate(&c, err, sizeof(err)), QT_INVALID_ARGUMENT);
+	cr_assert_not_null(strstr(err, "tls_client_cert"), "%s", err);
+	cr_assert_eq(config_set(&c, "tls_client_cert", "require", err, sizeof(err)), QT_OK);
+	cr_assert_eq(config_validate(&c, err, sizeof(err)), QT_INVALID_ARGUMENT);
+	cr_assert_not_null(strstr(err, "tls_client_ca"), "%s", err);
+	cr_assert_eq(config_set(&c, "tls_client_ca", "/nonexistent/ca.pem", err, sizeof(err)), QT_OK);
+	cr_assert_eq(config_validate(&c, err, sizeof(err)), QT_INVALID_ARGUMENT);
+	cr_assert_not_null(strstr(err, "tls_client_ca"), "%s", err);
+	cr_assert_eq(config_set(&c, "tls_client_ca", path, err, sizeof(err)), QT_OK);
+	cr_assert_eq(config_validate(&c, err, sizeof(err)), QT_OK, "%s", err);
+
+	/* The longest login delay cannot be shorter than the first. */
+	cr_assert_eq(config_set(&c, "login_delay_ms", "5000", err, sizeof(err)), QT_OK);
+	cr_assert_eq(config_set(&c, "login_delay_max_ms", "4000", err, sizeof(err)), QT_OK);
+	cr_assert_eq(config_validate(&c, err, sizeof(err)), QT_INVALID_ARGUMENT);
+	cr_assert_not_null(strstr(err, "login_delay_max_ms"), "%s", err);
+	cr_assert_eq(config_set(&c, "login_delay_max_ms", "5000", err, sizeof(err)), QT_OK);
+	cr_assert_eq(config_validate(&c, err, sizeof(err)), QT_OK, "%s", err);
+
 	cr_assert_eq(config_set(&c, "tls_key_file", "/nonexistent/server.key", err, sizeof(err)),
 	             QT_OK);
 	cr_assert_eq(config_validate(&c, err, sizeof(err)), QT_INVALID_ARGUMENT);
@@ -289,6 +323,10 @@ Test(config, help_lists_every_key)
 	    "handshake_timeout", "login_timeout",     "idle_timeout",      "shutdown_timeout",
 	    "session_ttl",       "argon2_memory_kib", "argon2_iterations", "argon2_parallelism",
 	    "hash_concurrency",  "hash_queue_max",    "log_level",
+	    "tls_client_ca",     "tls_client_cert",   "login_delay_after",
+	    "login_address_delay_after", "login_delay_ms", "login_delay_max_ms",
+	    "login_failure_window", "login_lockout_failures", "login_lockout_seconds",
+	    "login_throttle_addresses", "login_waiting_max",
 	};
 	char *text = NULL;
 	size_t len = 0;

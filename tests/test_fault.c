@@ -192,18 +192,12 @@ static char *stored_name(int64_t pid)
 
 static int64_t make_project(qt_client_t *c, const char *name)
 {
-	int64_t q = H.seed.quarter_heslach, o = H.seed.office_social;
+	int64_t qo[2];
 	qt_project_new_t in;
 	qt_project_t p;
 	int64_t id;
 
-	memset(&in, 0, sizeof(in));
-	in.name = name;
-	in.kind = QT_KIND_FOCUSED;
-	in.quarter_ids = &q;
-	in.n_quarter_ids = 1;
-	in.lead_office_ids = &o;
-	in.n_lead_office_ids = 1;
+	harness_project_in(&H, &in, name, qo);
 	cr_assert_eq(qt_project_create(c, &in, &p), QT_OK, "%s", qt_client_last_error(c)->message);
 	id = p.id;
 	qt_project_clear(&p);

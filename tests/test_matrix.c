@@ -280,8 +280,11 @@ static void mx_checksum_prepare(mx_t *m)
 	    "x::text, '','' ORDER BY x::text), '''')) FROM %I x) AS h', tablename, tablename), "
 	    "' UNION ALL ' ORDER BY tablename) "
 	    /* feed_meta is the change feed's bookkeeping, which the server's
-	     * maintenance timer updates on its own schedule. */
-	    "FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('session', 'feed_meta')");
+	     * maintenance timer updates on its own schedule; audit_seal and
+	     * audit_chain are the audit log's hash chain, which its sealer
+	     * extends on its own (the audit rows themselves are counted). */
+	    "FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN ('session', 'feed_meta', "
+	    "'audit_seal', 'audit_chain')");
 	const char *head = "SELECT string_agg(t || '=' || h, ';' ORDER BY t), "
 	                   "(SELECT count(*) FROM audit) FROM (";
 	size_t len;
@@ -1145,6 +1148,49 @@ static void b_admin_stats(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
 	MX_BODY(m, rq, ADMIN_STATS, Quartier__V1__AdminStatsRequest);
 }
 
+static void b_account_unlock(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	Quartier__V1__AccountUnlockRequest *b =
+	    MX_BODY(m, rq, ACCOUNT_UNLOCK, Quartier__V1__AccountUnlockRequest);
+
+	(void)col;
+	b->id = m->spare;
+}
+
+static void b_account_lockouts(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	(void)col;
+	MX_BODY(m, rq, ACCOUNT_LOCKOUTS, Quartier__V1__AccountLockoutsRequest);
+}
+
+/* Personal data under the GDPR: the export of the member of P1's group
+ * (audited), the erasure of a fresh member with contact data per cell. */
+static void b_person_export(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	(void)col;
+	MX_BODY(m, rq, PERSON_EXPORT, Quartier__V1__PersonExportRequest)->id = m->person;
+}
+
+static void b_person_erase(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	Quartier__V1__PersonEraseRequest *b;
+	int64_t person = mx_new_person(m, "erase-me@example.org");
+
+	(void)col;
+	mx_new_membership(m, person);
+	b = MX_BODY(m, rq, PERSON_ERASE, Quartier__V1__PersonEraseRequest);
+	b->id = person;
+	b->reason = "Antrag nach Art. 17 DSGVO";
+}
+
+/* Verifying the audit chain seals rows (bookkeeping in audit_seal and
+ * audit_chain, left out of the checksums) and changes no record. */
+static void b_audit_verify(mx_t *m, mx_col_t col, Quartier__V1__Request *rq)
+{
+	(void)col;
+	MX_BODY(m, rq, AUDIT_VERIFY, Quartier__V1__AuditVerifyRequest);
+}
+
 /* Sync requests: what an account receives is filtered by what it may read
  * (test_sync.c checks that); asking is open to everyone logged in.  The
  * cursors name no real feed epoch, so pulls answer "resync". */
@@ -1371,6 +1417,14 @@ static const mx_row_t mx_rows[] = {
 	 "of a spare account"},
 	{B(ADMIN_STATS),        "uynnnnnnn", MX_READ,    MX_OWN,         b_admin_stats,
 	 "of this server"},
+	{B(ACCOUNT_UNLOCK),     "uynnnnnnn", MX_WRITE,   MX_OWN,         b_account_unlock,
+	 "of a spare account"},
+	{B(ACCOUNT_LOCKOUTS),   "uynnnnnnn", MX_READ,    MX_OWN,         b_account_lockouts,
+	 "all accounts"},
+	{B(PERSON_EXPORT),      "uynnnnnnn", MX_WRITE,   MX_OWN,         b_person_export,
+	 "member of P1's group (the export is audited)"},
+	{B(PERSON_ERASE),       "uynnnnnnn", MX_WRITE,   MX_OWN,         b_person_erase,
+	 "a member of P1's group"},
 	{B(SYNC_SNAPSHOT),      READ,        MX_READ,    MX_OWN,         b_sync_snapshot,
 	 "first page, 5 records"},
 	{B(SYNC_PULL),          READ,        MX_READ,    MX_OWN,         b_sync_pull,
@@ -1381,6 +1435,8 @@ static const mx_row_t mx_rows[] = {
 	 "after the subscription"},
 	{B(SYNC_VERIFY),        READ,        MX_READ,    MX_OWN,         b_sync_verify,
 	 "sums of P1's scope"},
+	{B(AUDIT_VERIFY),       "uynnnnnnn", MX_READ,    MX_OWN,         b_audit_verify,
+	 "the whole chain"},
 };
 /* clang-format on */
 

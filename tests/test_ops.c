@@ -39,28 +39,12 @@ static uint64_t ms_now(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* How often needle occurs in the server log. */
-static int log_count(const harness_t *h, const char *needle)
-{
-	FILE *f = fopen(h->log_path, "r");
-	char line[4096];
-	int n = 0;
-
-	if (f == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strstr(line, needle) != NULL)
-			n++;
-	fclose(f);
-	return n;
-}
-
 /* Waits until needle occurs count times in the server log (asserts). */
 static void log_wait(harness_t *h, const char *needle, int count)
 {
 	uint64_t deadline = ms_now() + 10000;
 
-	while (log_count(h, needle) < count) {
+	while (harness_log_count(h, needle) < (unsigned)count) {
 		if (ms_now() > deadline) {
 			harness_dump_log(h, 40);
 			cr_assert_fail("\"%s\" did not appear %d time(s) in the server log", needle,
@@ -332,7 +316,7 @@ Test(ops, notify_ready_watchdog_reload_stopping)
 	cr_assert_not_null(strstr(msg, "STATUS=serving on 127.0.0.1:"), "READY without status: %s",
 	                   msg);
 	/* READY=1 waits for the database pool (logged before it is sent). */
-	cr_assert_geq(log_count(&H, "event=db_connected"), 1, "READY=1 before the database");
+	cr_assert_geq(harness_log_count(&H, "event=db_connected"), 1, "READY=1 before the database");
 	watchdogs = notify_count_watchdogs(fd, 3500);
 	cr_assert_geq(watchdogs, 2, "%d WATCHDOG=1 in 3.5 s with WATCHDOG_USEC=2000000", watchdogs);
 	cr_assert_leq(watchdogs, 8, "%d WATCHDOG=1 in 3.5 s is far too many", watchdogs);
@@ -371,8 +355,8 @@ Test(ops, no_notify_socket_no_watchdog)
 	cr_assert_eq(setenv("WATCHDOG_PID", "1", 1), 0);
 	harness_standard(&H, NULL);
 	log_wait(&H, "event=ready", 1);
-	cr_assert_eq(log_count(&H, "event=watchdog"), 0, "watchdog enabled for another pid");
-	cr_assert_eq(log_count(&H, "event=sd_notify"), 0, "sd_notify failures logged");
+	cr_assert_eq(harness_log_count(&H, "event=watchdog"), 0, "watchdog enabled for another pid");
+	cr_assert_eq(harness_log_count(&H, "event=sd_notify"), 0, "sd_notify failures logged");
 	cr_assert_eq(kill(H.server_pid, SIGHUP), 0);
 	log_wait(&H, "event=reload status=ok", 1);
 	c = harness_connect(&H);
@@ -422,7 +406,7 @@ Test(ops, reload_swaps_certificate_and_keeps_connections)
 	append_file(H.config_path, "no_such_key = 1\n");
 	cr_assert_eq(kill(H.server_pid, SIGHUP), 0);
 	log_wait(&H, "event=reload status=refused", 1);
-	cr_assert_eq(log_count(&H, "key 'no_such_key'\""), 1, "the log names the bad key");
+	cr_assert_eq(harness_log_count(&H, "key 'no_such_key'\""), 1, "the log names the bad key");
 	cr_assert(harness_server_alive(&H), "the server died on a broken configuration");
 	assert_still_working(c, "after a refused reload");
 	cr_assert_eq(peer_certificate(&H, org, sizeof(org)), 0x5eed01);
@@ -458,17 +442,17 @@ Test(ops, reload_swaps_certificate_and_keeps_connections)
 		append_file(H.config_path, extra);
 		cr_assert_eq(kill(H.server_pid, SIGHUP), 0);
 		log_wait(&H, "event=reload status=ok", 2);
-		cr_assert_eq(log_count(&H, "event=reload_restart_required keys=listen_port "), 1);
+		cr_assert_eq(harness_log_count(&H, "event=reload_restart_required keys=listen_port "), 1);
 		c2 = harness_connect(&H); /* still on the old port */
 		cr_assert_eq(qt_ping(c2), QT_OK);
 		qt_client_free(c2);
 		/* log_level = info is in force: debug lines stop. */
 		{
-			int before = log_count(&H, "<7>");
+			int before = harness_log_count(&H, "<7>");
 			c2 = harness_connect(&H);
 			qt_client_free(c2);
 			harness_sleep_ms(200);
-			cr_assert_eq(log_count(&H, "<7>"), before, "debug lines after log_level = info");
+			cr_assert_eq(harness_log_count(&H, "<7>"), before, "debug lines after log_level = info");
 		}
 	}
 	assert_still_working(c, "at the end");
@@ -616,7 +600,7 @@ Test(ops, reload_under_load_fails_no_request)
 		cr_expect_geq(lc[i].ok, 5, "client %d made only %u requests", i, lc[i].ok);
 		total += lc[i].ok;
 	}
-	cr_assert_eq(log_count(&H, "event=reload status=refused"), 0);
+	cr_assert_eq(harness_log_count(&H, "event=reload status=refused"), 0);
 	/* The connections made before the first reload are the same ones and
 	 * still work. */
 	for (int i = 0; i < LOAD_KEEP; i++) {

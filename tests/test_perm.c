@@ -1140,3 +1140,34 @@ Test(perm, goal_and_progress_edge_cases)
 	cr_assert_eq(perm_progress_submit(&a, &p), QT_PERMISSION_DENIED);
 	cr_assert_eq(perm_progress_read(&a, &p, 0), QT_PERMISSION_DENIED);
 }
+
+/* Logins over a connection with a client certificate: without one anyone;
+ * with one, only staff of the office it names; one naming no office
+ * serves nobody. */
+Test(perm, cert_login_matrix)
+{
+	static const struct {
+		int64_t cert_office;
+		qt_status_t want[6]; /* by role: none, admin, office, coordinator, viewer, district head */
+	} rows[] = {
+	    {0, {QT_OK, QT_OK, QT_OK, QT_OK, QT_OK, QT_OK}},
+	    {MY_OFFICE,
+	     {QT_PERMISSION_DENIED, QT_PERMISSION_DENIED, QT_OK, QT_PERMISSION_DENIED,
+	      QT_PERMISSION_DENIED, QT_PERMISSION_DENIED}},
+	    {OTHER_OFFICE,
+	     {QT_PERMISSION_DENIED, QT_PERMISSION_DENIED, QT_PERMISSION_DENIED,
+	      QT_PERMISSION_DENIED, QT_PERMISSION_DENIED, QT_PERMISSION_DENIED}},
+	    {-1,
+	     {QT_PERMISSION_DENIED, QT_PERMISSION_DENIED, QT_PERMISSION_DENIED,
+	      QT_PERMISSION_DENIED, QT_PERMISSION_DENIED, QT_PERMISSION_DENIED}},
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		for (int role = ROLE_NONE; role <= ROLE_DISTRICT_HEAD; role++) {
+			actor_t a = actor_for((role_t)role);
+			cr_assert_eq(perm_cert_login(rows[i].cert_office, &a), rows[i].want[role],
+			             "cert office %lld, role %s", (long long)rows[i].cert_office,
+			             perm_role_name((role_t)role));
+		}
+	}
+}

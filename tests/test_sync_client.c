@@ -194,18 +194,12 @@ static qt_store_t *store_at(const char *path)
 
 static int64_t make_project(qt_client_t *c, const char *name)
 {
-	int64_t q = H.seed.quarter_heslach, o = H.seed.office_social;
+	int64_t qo[2];
 	qt_project_new_t in;
 	qt_project_t p;
 	int64_t id;
 
-	memset(&in, 0, sizeof(in));
-	in.name = name;
-	in.kind = QT_KIND_FOCUSED;
-	in.quarter_ids = &q;
-	in.n_quarter_ids = 1;
-	in.lead_office_ids = &o;
-	in.n_lead_office_ids = 1;
+	harness_project_in(&H, &in, name, qo);
 	cr_assert_eq(qt_project_create(c, &in, &p), QT_OK, "%s", qt_client_last_error(c)->message);
 	id = p.id;
 	qt_project_clear(&p);
@@ -429,12 +423,10 @@ Test(sync_client, server_killed_during_replay_applies_each_change_once)
 	qt_client_t *off = NULL, *c;
 	qt_replay_stats_t rs;
 	qt_store_info_t info;
-	int64_t q = H.seed.quarter_heslach, o = H.seed.office_social;
+	int64_t qo[2];
 	int rounds = 0, cut = 0;
 
 	harness_standard(&H, NULL);
-	q = H.seed.quarter_heslach;
-	o = H.seed.office_social;
 	scratch_path(path, sizeof(path), "replay");
 	s = store_at(path);
 	cr_assert_eq(qt_client_offline(s, 0, &off), QT_OK);
@@ -442,14 +434,8 @@ Test(sync_client, server_killed_during_replay_applies_each_change_once)
 		qt_project_new_t in;
 		qt_project_t p;
 
-		memset(&in, 0, sizeof(in));
 		snprintf(name, sizeof(name), "outbox-%03d", i);
-		in.name = name;
-		in.kind = QT_KIND_FOCUSED;
-		in.quarter_ids = &q;
-		in.n_quarter_ids = 1;
-		in.lead_office_ids = &o;
-		in.n_lead_office_ids = 1;
+		harness_project_in(&H, &in, name, qo);
 		cr_assert_eq(qt_project_create(off, &in, &p), QT_UNAVAILABLE);
 		cr_assert_eq(qt_client_queued(off), i + 1);
 	}

@@ -44,13 +44,15 @@ int args_next(args_t *a, const args_opt_t *opts, const args_opt_t *more,
 		return args_next(a, opts, more, val);
 	}
 	if (arg[1] != '-') {
-		/* Short options: only -h; a negative number is not an option
-		 * we know either, so report it plainly. */
-		if (strcmp(arg, "-h") != 0) {
+		/* Short options: one letter ("-h", "-o FILE") named by a table
+		 * entry of that letter; a negative number is not an option we
+		 * know either, so report it plainly. */
+		if (arg[2] != '\0' || (args_find(opts, arg + 1, 1) == NULL &&
+		                        args_find(more, arg + 1, 1) == NULL)) {
 			snprintf(a->error, sizeof(a->error), _("unknown option %s"), arg);
 			return ARGS_ERROR;
 		}
-		name = "h";
+		name = arg + 1;
 		len = 1;
 		eq = NULL;
 	} else {

@@ -10,7 +10,8 @@
 #define ARGS_ERROR -2      /* unknown option or missing value; see a->error */
 
 typedef struct args_opt {
-	const char *name;  /* without the leading "--"; "h" also matches "-h" */
+	const char *name;  /* without the leading "--"; a one-letter name such as
+	                    * "h" or "o" also matches "-h", "-o" */
 	int has_arg;       /* the option takes a value */
 	int id;            /* returned by args_next(), > 0 */
 } args_opt_t;

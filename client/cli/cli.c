@@ -367,6 +367,8 @@ int cli_connect(cli_t *cli, int resume)
 	opts.host = cli->host;
 	opts.port = cli->port;
 	opts.ca_file = cli->ca_file;
+	opts.cert_file = cli->cert_file;
+	opts.key_file = cli->key_file;
 	opts.client_name = "quartier-cli/" QT_CLI_VERSION;
 	opts.instance_id = instance;
 	st = qt_client_connect(&opts, &cli->client, err, sizeof(err));

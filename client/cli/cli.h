@@ -51,6 +51,8 @@ typedef struct cli {
 	char *host;               /* owned; resolved by config_resolve() */
 	uint16_t port;
 	char *ca_file;            /* owned, or NULL for the system CA store */
+	char *cert_file;          /* owned, or NULL: no client certificate */
+	char *key_file;           /* owned, or NULL: the key is in cert_file */
 	qt_client_t *client;      /* owned; open after cli_connect() */
 	qt_account_t me;          /* the account of the resumed session */
 	int offline;              /* --offline: answer reads from the replica */

@@ -1,6 +1,6 @@
 /* `quartier account create|list|disable|enable|role|rename|
- * reset-password|revoke-sessions`: user accounts (Benutzerkonten), for
- * admins. */
+ * reset-password|revoke-sessions|lockouts|unlock`: user accounts
+ * (Benutzerkonten), for admins. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -350,15 +350,16 @@ out:
 	return rc;
 }
 
-static int cmd_account_revoke_sessions(cli_t *cli, args_t *a)
+/* For subcommands that take just ACCOUNT: parses the arguments, and
+ * unless --help was asked for (*target stays 0), connects and resolves
+ * ACCOUNT to *target.  Returns CLI_EXIT_OK or an exit code after printing
+ * why. */
+static int cmd_account_connect_target(cli_t *cli, args_t *a, int64_t *target)
 {
 	account_admin_args_t in;
-	uint32_t sessions = 0, conns = 0;
-	qt_status_t st;
-	int64_t target;
-	out_json_t j;
 	int rc;
 
+	*target = 0;
 	memset(&in, 0, sizeof(in));
 	rc = cmd_account_admin_args(cli, a, &in);
 	if (rc != CLI_EXIT_OK)
@@ -370,8 +371,19 @@ static int cmd_account_revoke_sessions(cli_t *cli, args_t *a)
 	rc = cli_connect(cli, 1);
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	rc = cmd_account_target(cli, in.target, &target);
-	if (rc != CLI_EXIT_OK)
+	return cmd_account_target(cli, in.target, target);
+}
+
+static int cmd_account_revoke_sessions(cli_t *cli, args_t *a)
+{
+	uint32_t sessions = 0, conns = 0;
+	qt_status_t st;
+	int64_t target;
+	out_json_t j;
+	int rc;
+
+	rc = cmd_account_connect_target(cli, a, &target);
+	if (rc != CLI_EXIT_OK || target == 0)
 		return rc;
 	st = qt_account_revoke_sessions(cli->client, target, &sessions, &conns);
 	if (st != QT_OK)
@@ -395,6 +407,115 @@ static int cmd_account_revoke_sessions(cli_t *cli, args_t *a)
 	return CLI_EXIT_OK;
 }
 
+/* The accounts whose login has failed attempts counted or is locked. */
+static int cmd_account_lockouts(cli_t *cli, args_t *a)
+{
+	static const char *const headers[] = {
+	    N_("ID"), N_("LOGIN"), N_("FAILURES"), N_("LAST ATTEMPT"), N_("LOCKED"),
+	};
+	qt_account_lockout_t *list = NULL;
+	size_t n = 0;
+	const char *val, *row[5];
+	char num[24], failures[24], last[64], until[64];
+	out_table_t t;
+	out_json_t j;
+	qt_status_t st;
+	int id, rc = CLI_EXIT_OK;
+
+	while ((id = args_next(a, NULL, cli_global_opts, &val)) != ARGS_END) {
+		rc = cli_other(cli, a, id, val, CMD);
+		if (rc != CLI_EXIT_OK)
+			return rc;
+	}
+	if (cli->help) {
+		cli_usage_command(CMD);
+		return CLI_EXIT_OK;
+	}
+	rc = cli_connect(cli, 1);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	st = qt_account_lockouts(cli->client, &list, &n);
+	if (st != QT_OK)
+		return cli_fail(cli, st, NULL);
+	if (cli->json) {
+		out_json_init(&j, stdout);
+		out_json_begin_object(&j);
+		out_json_key(&j, "accounts");
+		out_json_begin_array(&j);
+		for (size_t i = 0; i < n; i++) {
+			out_json_begin_object(&j);
+			out_json_kv_id(&j, "account_id", list[i].account_id);
+			out_json_kv_str(&j, "login", list[i].login);
+			out_json_kv_int(&j, "failures", list[i].failures);
+			out_json_kv_int(&j, "last_attempt_at", list[i].last_attempt_at);
+			out_json_kv_bool(&j, "locked", list[i].locked);
+			if (list[i].locked_until != 0)
+				out_json_kv_int(&j, "locked_until", list[i].locked_until);
+			out_json_end_object(&j);
+		}
+		out_json_end_array(&j);
+		out_json_end_object(&j);
+		out_json_finish(&j);
+	} else {
+		out_table_init(&t, 5, headers, "rlrll");
+		for (size_t i = 0; i < n; i++) {
+			snprintf(num, sizeof(num), "%lld", (long long)list[i].account_id);
+			snprintf(failures, sizeof(failures), "%u", list[i].failures);
+			row[0] = num;
+			row[1] = list[i].login;
+			row[2] = failures;
+			row[3] = out_time(last, sizeof(last), list[i].last_attempt_at);
+			if (!list[i].locked)
+				row[4] = _("no");
+			else if (list[i].locked_until == 0)
+				row[4] = _("until unlocked");
+			else
+				row[4] = out_time(until, sizeof(until), list[i].locked_until);
+			out_table_add(&t, row);
+		}
+		if (out_table_print(&t, stdout) != 0) {
+			fprintf(stderr, _("quartier: out of memory\n"));
+			rc = CLI_EXIT_OTHER;
+		}
+		out_table_free(&t);
+	}
+	qt_account_lockouts_free(list, n);
+	return rc;
+}
+
+static int cmd_account_unlock(cli_t *cli, args_t *a)
+{
+	uint32_t failures = 0;
+	int was_locked = 0;
+	qt_status_t st;
+	int64_t target;
+	out_json_t j;
+	int rc;
+
+	rc = cmd_account_connect_target(cli, a, &target);
+	if (rc != CLI_EXIT_OK || target == 0)
+		return rc;
+	st = qt_account_unlock(cli->client, target, &was_locked, &failures);
+	if (st != QT_OK)
+		return cli_fail(cli, st, NULL);
+	if (cli->json) {
+		out_json_init(&j, stdout);
+		out_json_begin_object(&j);
+		out_json_kv_id(&j, "account_id", target);
+		out_json_kv_bool(&j, "was_locked", was_locked);
+		out_json_kv_int(&j, "failures", failures);
+		out_json_end_object(&j);
+		out_json_finish(&j);
+	} else {
+		printf(was_locked ? _("unlocked account %lld") : _("account %lld was not locked"),
+		       (long long)target);
+		printf(ngettext(" (%u failed login forgotten)\n", " (%u failed logins forgotten)\n",
+		                failures),
+		       failures);
+	}
+	return CLI_EXIT_OK;
+}
+
 int cmd_account(cli_t *cli, args_t *a)
 {
 	const char *val;
@@ -413,8 +534,8 @@ int cmd_account(cli_t *cli, args_t *a)
 			return CLI_EXIT_OK;
 		}
 		return cli_usage_error(CMD, _("missing subcommand (create, list, disable, "
-		                              "enable, role, rename, reset-password or "
-		                              "revoke-sessions)"));
+		                              "enable, role, rename, reset-password, "
+		                              "revoke-sessions, lockouts or unlock)"));
 	}
 	if (strcmp(val, "create") == 0)
 		return cmd_account_create(cli, a);
@@ -427,5 +548,9 @@ int cmd_account(cli_t *cli, args_t *a)
 		return cmd_account_reset_password(cli, a);
 	if (strcmp(val, "revoke-sessions") == 0)
 		return cmd_account_revoke_sessions(cli, a);
+	if (strcmp(val, "lockouts") == 0)
+		return cmd_account_lockouts(cli, a);
+	if (strcmp(val, "unlock") == 0)
+		return cmd_account_unlock(cli, a);
 	return cli_usage_error(CMD, _("unknown subcommand '%s'"), val);
 }

@@ -1,14 +1,35 @@
-/* `quartier admin stats`: the server's own figures (the same as its
- * Prometheus page) over the protocol, for admins. */
+/* `quartier admin stats|person-export|person-erase`, for admins: the
+ * server's own figures (the same as its Prometheus page) over the
+ * protocol, and a person's data under the GDPR — the export of everything
+ * stored about a person (Art. 15) and its erasure (Art. 17). */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 #include "i18n.h"
 #include "output.h"
 
 #define CMD "admin"
+
+enum {
+	OPT_OUTPUT = 1,
+	OPT_REASON,
+};
+
+static const args_opt_t cmd_admin_export_opts[] = {
+	{ "output", 1, OPT_OUTPUT },
+	{ "o", 1, OPT_OUTPUT },
+	{ NULL, 0, 0 },
+};
+
+static const args_opt_t cmd_admin_erase_opts[] = {
+	{ "reason", 1, OPT_REASON },
+	{ NULL, 0, 0 },
+};
 
 /* One "key value" line of the figures block (key already translated). */
 static void admin_kv_u64(const char *key, uint64_t v)
@@ -155,6 +176,132 @@ static int cmd_admin_stats(cli_t *cli, args_t *a)
 	return rc;
 }
 
+/* ------------------------------------------------------------ GDPR */
+
+/* Parses "ID [options]" of the person subcommands into *person and the
+ * option values.  Returns CLI_EXIT_OK to go on, -1 once the help was
+ * printed, or an exit code after a usage error. */
+static int cmd_admin_person_args(cli_t *cli, args_t *a, const args_opt_t *opts,
+                                 const char **output, const char **reason, int64_t *person)
+{
+	const char *val, *pid = NULL;
+	int id, rc;
+
+	while ((id = args_next(a, opts, cli_global_opts, &val)) != ARGS_END) {
+		if (id == ARGS_POSITIONAL && pid == NULL) {
+			pid = val;
+			continue;
+		}
+		if (id == OPT_OUTPUT) {
+			*output = val;
+			continue;
+		}
+		if (id == OPT_REASON) {
+			*reason = val;
+			continue;
+		}
+		rc = cli_other(cli, a, id, val, CMD);
+		if (rc != CLI_EXIT_OK)
+			return rc;
+	}
+	if (cli->help) {
+		cli_usage_command(CMD);
+		return -1;
+	}
+	if (pid == NULL)
+		return cli_usage_error(CMD, _("missing person id"));
+	return cli_parse_id(CMD, N_("person id"), pid, person);
+}
+
+static int cmd_admin_person_export(cli_t *cli, args_t *a)
+{
+	const char *output = NULL, *unused = NULL;
+	char *json = NULL;
+	int64_t person = 0;
+	qt_status_t st;
+	int rc;
+
+	rc = cmd_admin_person_args(cli, a, cmd_admin_export_opts, &output, &unused, &person);
+	if (rc != CLI_EXIT_OK)
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	rc = cli_connect(cli, 1);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	st = qt_person_export(cli->client, person, &json);
+	if (st != QT_OK)
+		return cli_fail(cli, st, NULL);
+	if (output == NULL || strcmp(output, "-") == 0) {
+		if (fputs(json, stdout) == EOF || fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
+			fprintf(stderr, _("quartier %s: writing the output failed\n"), CMD);
+			rc = CLI_EXIT_OTHER;
+		}
+	} else if (config_write_file(output, json, 0600) != 0) {
+		fprintf(stderr, "quartier %s: %s: %s\n", CMD, output, strerror(errno));
+		rc = CLI_EXIT_OTHER;
+	} else {
+		/* Personal data: the file is readable by its owner only. */
+		printf(_("Wrote everything stored about person %lld to %s (readable only by you).\n"),
+		       (long long)person, output);
+	}
+	free(json);
+	return rc;
+}
+
+static void cmd_admin_erasure_json(const qt_person_erasure_t *e)
+{
+	out_json_t j;
+
+	out_json_init(&j, stdout);
+	out_json_begin_object(&j);
+	out_json_kv_int(&j, "id", e->person.id);
+	out_json_kv_bool(&j, "already_erased", e->already_erased);
+	out_json_kv_int(&j, "erased_at", e->erased_at);
+	out_json_kv_int(&j, "audit_rows_redacted", e->audit_rows_redacted);
+	out_json_kv_int(&j, "answers_cleared", e->answers_cleared);
+	out_json_key(&j, "person");
+	cli_json_person(&j, &e->person);
+	out_json_end_object(&j);
+	out_json_finish(&j);
+}
+
+static int cmd_admin_person_erase(cli_t *cli, args_t *a)
+{
+	const char *reason = NULL, *unused = NULL;
+	qt_person_erasure_t e;
+	char when[64];
+	int64_t person = 0;
+	qt_status_t st;
+	int rc;
+
+	rc = cmd_admin_person_args(cli, a, cmd_admin_erase_opts, &unused, &reason, &person);
+	if (rc != CLI_EXIT_OK)
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	if (reason == NULL || reason[0] == '\0')
+		return cli_usage_error(CMD, _("missing --reason TEXT (why the person is erased, "
+		                              "e.g. the request it answers)"));
+	rc = cli_connect(cli, 1);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	memset(&e, 0, sizeof(e));
+	st = qt_person_erase(cli->client, person, reason, &e);
+	if (st != QT_OK)
+		return cli_fail(cli, st, NULL);
+	if (cli->json) {
+		cmd_admin_erasure_json(&e);
+	} else if (e.already_erased) {
+		printf(_("Person %lld was already erased on %s; nothing changed.\n"),
+		       (long long)e.person.id, out_time(when, sizeof(when), e.erased_at));
+	} else {
+		printf(_("Person %lld erased: the name is now \"%s\"; function, contact data and "
+		         "account link are removed.\n"),
+		       (long long)e.person.id, e.person.name);
+		printf(_("Audit rows redacted: %u; stored answers cleared: %u.\n"),
+		       e.audit_rows_redacted, e.answers_cleared);
+	}
+	qt_person_erasure_clear(&e);
+	return CLI_EXIT_OK;
+}
+
 int cmd_admin(cli_t *cli, args_t *a)
 {
 	const char *val;
@@ -172,9 +319,14 @@ int cmd_admin(cli_t *cli, args_t *a)
 			cli_usage_command(CMD);
 			return CLI_EXIT_OK;
 		}
-		return cli_usage_error(CMD, _("missing subcommand (stats)"));
+		return cli_usage_error(CMD, _("missing subcommand (stats, person-export, "
+		                              "person-erase)"));
 	}
 	if (strcmp(val, "stats") == 0)
 		return cmd_admin_stats(cli, a);
+	if (strcmp(val, "person-export") == 0)
+		return cmd_admin_person_export(cli, a);
+	if (strcmp(val, "person-erase") == 0)
+		return cmd_admin_person_erase(cli, a);
 	return cli_usage_error(CMD, _("unknown subcommand '%s'"), val);
 }

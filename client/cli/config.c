@@ -35,6 +35,10 @@ static const struct config_key {
 	  "server TCP port (default 7433)" },
 	{ "ca_file", CONFIG_PATH, offsetof(cli_t, ca_file),
 	  "PEM file of the CA that signed the server certificate (default: system CAs)" },
+	{ "cert_file", CONFIG_PATH, offsetof(cli_t, cert_file),
+	  "PEM client certificate issued by the city CA, for servers that ask for one" },
+	{ "key_file", CONFIG_PATH, offsetof(cli_t, key_file),
+	  "PEM private key of cert_file (default: in cert_file)" },
 };
 
 #define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -276,8 +280,8 @@ static int config_mkdirs(const char *path)
 	return rc;
 }
 
-/* Writes data to path through path.tmp and rename(), with mode. */
-static int config_write_file(const char *path, const char *data, mode_t mode)
+/* See config.h. */
+int config_write_file(const char *path, const char *data, mode_t mode)
 {
 	size_t len = strlen(data), done = 0;
 	char *tmp = malloc(strlen(path) + 5);
@@ -391,6 +395,8 @@ void config_show(cli_t *cli)
 		out_json_kv_str(&j, "host", cli->host);
 		out_json_kv_int(&j, "port", cli->port);
 		out_json_kv_str(&j, "ca_file", cli->ca_file);
+		out_json_kv_str(&j, "cert_file", cli->cert_file);
+		out_json_kv_str(&j, "key_file", cli->key_file);
 		out_json_kv_str(&j, "session_file", session);
 		out_json_kv_bool(&j, "session", logged_in);
 		out_json_end_object(&j);
@@ -401,6 +407,10 @@ void config_show(cli_t *cli)
 		out_kv(stdout, 12, "port", port);
 		out_kv(stdout, 12, "ca_file",
 		       cli->ca_file != NULL ? cli->ca_file : _("(system CA store)"));
+		if (cli->cert_file != NULL)
+			out_kv(stdout, 12, "cert_file", cli->cert_file);
+		if (cli->key_file != NULL)
+			out_kv(stdout, 12, "key_file", cli->key_file);
 		out_kv(stdout, 12, _("session"), logged_in ? session : _("(not logged in)"));
 	}
 	free(session);

@@ -4,6 +4,8 @@
 #ifndef QUARTIER_CLI_CONFIG_H
 #define QUARTIER_CLI_CONFIG_H
 
+#include <sys/types.h>
+
 #include "cli.h"
 
 /* Fills cli->dir, cli->config_path, host, port and ca_file from the
@@ -44,5 +46,11 @@ char *config_instance_id(cli_t *cli);
 char *config_account_read(cli_t *cli);
 int config_account_write(cli_t *cli, const char *login);
 void config_account_remove(cli_t *cli);
+
+/* Writes data (a string) to path through path.tmp, fsync() and rename(),
+ * so that path holds the old content or all of the new; the file gets mode
+ * (also when it existed with a wider one).  Returns 0, or -1 with errno
+ * set (nothing printed). */
+int config_write_file(const char *path, const char *data, mode_t mode);
 
 #endif

@@ -51,10 +51,13 @@ void cli_usage_main(void)
 "  update submit|show|list|approve|return|revise\n"
 "                          progress updates of the coordination (Sachstandsberichte)\n"
 "  report PROJECT --year Y annual report (Jahresbericht) as Markdown or HTML\n"
-"  account create|list|disable|enable|role|rename|reset-password|revoke-sessions\n"
+"  account create|list|disable|enable|role|rename|reset-password|revoke-sessions|lockouts|unlock\n"
 "                          user accounts (Benutzerkonten; admins only)\n"
-"  admin stats             the server's figures (admins only)\n"
+"  admin stats|person-export|person-erase\n"
+"                          the server's figures; a person's data under the GDPR\n"
+"                          (export, erasure; admins only)\n"
 "  audit                   change log (Änderungsprotokoll)\n"
+"  audit verify            check its hash chain (admins only)\n"
 "  sync                    bring the local replica up to date, send the outbox\n"
 "  watch                   stay connected and apply changes as they happen\n"
 "  outbox list|discard|retry\n"
@@ -95,7 +98,10 @@ N_("Usage: quartier config init [--host H] [--port N] [--ca FILE]\n"
 "The file holds 'key = value' lines; '#' starts a comment line.  Keys:\n"
 "  host      server name or address; must match its certificate\n"
 "  port      server TCP port (default 7433)\n"
-"  ca_file   PEM file of the CA that signed the server certificate\n");
+"  ca_file   PEM file of the CA that signed the server certificate\n"
+"  cert_file PEM client certificate of this machine, issued by the city CA,\n"
+"            for servers that ask for one (office machines)\n"
+"  key_file  PEM private key of cert_file (default: in cert_file)\n");
 
 static const char cli_usage_login[] =
 N_("Usage: quartier login --user LOGIN [--password-stdin]\n"
@@ -204,13 +210,17 @@ N_("Usage: quartier account create --login L --name N --role R [--office ID]\n"
 "       quartier account rename ACCOUNT --name N\n"
 "       quartier account reset-password ACCOUNT [--password-stdin]\n"
 "       quartier account revoke-sessions ACCOUNT\n"
+"       quartier account lockouts\n"
+"       quartier account unlock ACCOUNT\n"
 "\n"
 "User accounts (Benutzerkonten); admins only.  ACCOUNT is an id or a login.\n"
 "disable logs the account out at once and revokes its sessions; enable lets it\n"
 "log in again.  role replaces the role and its office, organisation or\n"
 "district.  The last enabled admin can be neither disabled nor given another\n"
 "role.  reset-password keeps existing sessions: run revoke-sessions as well if\n"
-"the old password leaked.\n"
+"the old password leaked.  After too many failed logins a login is locked (the\n"
+"right password is then refused like a wrong one); lockouts lists the accounts\n"
+"with failed logins counted or a lock, unlock lifts the lock.\n"
 "\n"
 "Roles:\n"
 "  admin         city-wide coordination (gesamtstädtische Steuerung), may do all\n"
@@ -232,15 +242,37 @@ N_("Usage: quartier account create --login L --name N --role R [--office ID]\n"
 
 static const char cli_usage_admin[] =
 N_("Usage: quartier admin stats [--json]\n"
+"       quartier admin person-export PERSON [-o FILE]\n"
+"       quartier admin person-erase PERSON --reason TEXT [--json]\n"
 "\n"
-"The figures of the server you are connected to, the same as its Prometheus\n"
-"page: connections, TLS handshakes, failed logins, the database pool, the\n"
-"password-hash queue and, per request type, how many were answered, how many\n"
-"failed and the mean latency (--json adds every status and the latency\n"
-"histogram).  Admins only.\n");
+"Admins only.\n"
+"\n"
+"stats: the figures of the server you are connected to, the same as its\n"
+"Prometheus page: connections, TLS handshakes, failed logins, the database\n"
+"pool, the password-hash queue and, per request type, how many were answered,\n"
+"how many failed and the mean latency (--json adds every status and the\n"
+"latency histogram).\n"
+"\n"
+"person-export: everything the registry stores about a person (GDPR Art. 15,\n"
+"right of access) as one JSON document: the person, its support-group\n"
+"memberships with project names, the meetings it was invited to, a linked\n"
+"account with its sessions, and the audit entries about it.  The export is\n"
+"recorded in the audit log.\n"
+"  -o, --output FILE    write it to FILE (mode 0600) instead of standard output\n"
+"\n"
+"person-erase: erases a person (GDPR Art. 17, right to erasure) in one step:\n"
+"function, e-mail, phone and an account link are removed, the name becomes\n"
+"\"Person ID (gelöscht)\", and the same data is redacted in the audit log.\n"
+"Memberships, meeting participation and decisions stay, under the pseudonym\n"
+"(public-task exception, Art. 17(3)(b) and (e)); every replica receives the\n"
+"pseudonymised record with its next sync.  This cannot be undone.  A person\n"
+"linked to an enabled account is refused: disable the account first.\n"
+"Erasing an erased person changes nothing and says so.\n"
+"  --reason TEXT        why (e.g. the request it answers); kept in the audit log\n");
 
 static const char cli_usage_audit[] =
 N_("Usage: quartier audit [--entity ENTITY] [--id N] [--limit N]\n"
+"       quartier audit verify [--anchor POSITION:HASH]\n"
 "\n"
 "Shows the change log (Änderungsprotokoll), newest first: who changed what\n"
 "and when.  Admins see all entries, others those about projects.\n"
@@ -249,7 +281,15 @@ N_("Usage: quartier audit [--entity ENTITY] [--id N] [--limit N]\n"
 "  --id N            only entries about the record with this id\n"
 "  --limit N         at most N entries (default 50, at most 500)\n"
 "\n"
-"With --json, each entry carries the record before and after the change.\n");
+"With --json, each entry carries the record before and after the change.\n"
+"\n"
+"verify (admins) has the server seal the entries of finished changes into\n"
+"the log's hash chain and recompute the whole chain: it prints the number of\n"
+"entries checked and the chain's head, or names the first entry that was\n"
+"edited, inserted or deleted behind the server's back (exit code 1).\n"
+"\n"
+"  --anchor POSITION:HASH   a head printed by an earlier verify: the chain\n"
+"                           must still hold it (catches a rewritten chain)\n");
 
 static const char cli_usage_person[] =
 N_("Usage: quartier person list [--name TEXT] [--office ID] [--organisation ID]\n"
@@ -762,6 +802,8 @@ static void cli_free(cli_t *cli)
 	free(cli->config_path);
 	free(cli->host);
 	free(cli->ca_file);
+	free(cli->cert_file);
+	free(cli->key_file);
 }
 
 int main(int argc, char **argv)

@@ -337,6 +337,86 @@ qt_status_t qt_account_revoke_sessions(qt_client_t *c, int64_t id,
 	return rc;
 }
 
+qt_status_t qt_account_unlock(qt_client_t *c, int64_t id, int *was_locked,
+                              uint32_t *failures)
+{
+	Quartier__V1__Request req = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__AccountUnlockRequest body = QUARTIER__V1__ACCOUNT_UNLOCK_REQUEST__INIT;
+	qt_envelope_t *in = NULL;
+	qt_status_t rc;
+
+	client_begin(c);
+	body.id = id;
+	req.body_case = QUARTIER__V1__REQUEST__BODY_ACCOUNT_UNLOCK;
+	req.account_unlock = &body;
+	rc = call_request(c, &req, QUARTIER__V1__RESPONSE__BODY_ACCOUNT_UNLOCKED, &in);
+	if (rc == QT_OK) {
+		if (was_locked != NULL)
+			*was_locked = in->response->account_unlocked->was_locked != 0;
+		if (failures != NULL)
+			*failures = in->response->account_unlocked->failures;
+	}
+	envelope_free(in);
+	return rc;
+}
+
+void qt_account_lockouts_free(qt_account_lockout_t *list, size_t n)
+{
+	if (list == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(list[i].login);
+	free(list);
+}
+
+qt_status_t qt_account_lockouts(qt_client_t *c, qt_account_lockout_t **out, size_t *n)
+{
+	Quartier__V1__Request req = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__AccountLockoutsRequest body = QUARTIER__V1__ACCOUNT_LOCKOUTS_REQUEST__INIT;
+	qt_envelope_t *in = NULL;
+	const Quartier__V1__AccountLockouts *w;
+	qt_account_lockout_t *list = NULL;
+	size_t count = 0;
+	qt_status_t rc;
+
+	client_begin(c);
+	req.body_case = QUARTIER__V1__REQUEST__BODY_ACCOUNT_LOCKOUTS;
+	req.account_lockouts = &body;
+	rc = call_request(c, &req, QUARTIER__V1__RESPONSE__BODY_ACCOUNT_LOCKOUTS, &in);
+	if (rc != QT_OK)
+		goto out;
+	w = in->response->account_lockouts;
+	if (w->n_accounts > 0) {
+		list = calloc(w->n_accounts, sizeof(*list));
+		if (list == NULL) {
+			rc = client_error(c, QT_NOMEM, NULL, "out of memory");
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < w->n_accounts; i++) {
+		const Quartier__V1__AccountLockout *e = w->accounts[i];
+		qt_account_lockout_t *o = &list[i];
+
+		o->account_id = e->account_id;
+		o->failures = e->failures;
+		o->last_attempt_at = e->last_attempt_at;
+		o->locked = e->locked != 0;
+		o->locked_until = e->has_locked_until ? e->locked_until : 0;
+		count++;
+		if (copy_str(e->login != NULL ? e->login : "", &o->login) != QT_OK) {
+			rc = client_error(c, QT_NOMEM, NULL, "out of memory");
+			goto out;
+		}
+	}
+	*out = list;
+	*n = count;
+	list = NULL;
+out:
+	qt_account_lockouts_free(list, count);
+	envelope_free(in);
+	return rc;
+}
+
 void qt_admin_stats_clear(qt_admin_stats_t *s)
 {
 	if (s == NULL)

@@ -88,3 +88,53 @@ out:
 	envelope_free(in);
 	return rc;
 }
+
+void qt_audit_verify_clear(qt_audit_verify_t *v)
+{
+	if (v == NULL)
+		return;
+	free(v->head_hash);
+	free(v->message);
+	memset(v, 0, sizeof(*v));
+}
+
+qt_status_t qt_audit_verify(qt_client_t *c, const char *anchor, qt_audit_verify_t *out)
+{
+	Quartier__V1__Request req = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__AuditVerifyRequest body = QUARTIER__V1__AUDIT_VERIFY_REQUEST__INIT;
+	qt_envelope_t *in = NULL;
+	const Quartier__V1__AuditVerify *w;
+	qt_audit_verify_t v;
+	qt_status_t rc;
+
+	memset(&v, 0, sizeof(v));
+	client_begin(c);
+	body.anchor = (char *)anchor;
+	req.body_case = QUARTIER__V1__REQUEST__BODY_AUDIT_VERIFY;
+	req.audit_verify = &body;
+	rc = call_request(c, &req, QUARTIER__V1__RESPONSE__BODY_AUDIT_VERIFY, &in);
+	if (rc != QT_OK)
+		goto out;
+	w = in->response->audit_verify;
+	v.checked = w->checked;
+	v.sealed = w->sealed;
+	v.pending = w->pending;
+	v.redacted = w->redacted;
+	v.head_position = w->head_position;
+	v.problem = w->has_problem ? (qt_audit_problem_t)w->problem : QT_AUDIT_INTACT;
+	v.bad_id = w->has_bad_id ? w->bad_id : 0;
+	v.bad_position = w->has_bad_position ? w->bad_position : 0;
+	v.other_id = w->has_other_id ? w->other_id : 0;
+	v.other_position = w->has_other_position ? w->other_position : 0;
+	if (copy_str(w->head_hash != NULL ? w->head_hash : "", &v.head_hash) != QT_OK ||
+	    copy_opt_str(w->message, &v.message) != QT_OK) {
+		rc = client_error(c, QT_NOMEM, NULL, "out of memory");
+		goto out;
+	}
+	*out = v;
+	memset(&v, 0, sizeof(v));
+out:
+	qt_audit_verify_clear(&v);
+	envelope_free(in);
+	return rc;
+}

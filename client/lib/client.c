@@ -206,9 +206,7 @@ qt_status_t qt_client_connect(const qt_connect_opts_t *opts, qt_client_t **out,
 	client_begin(c);
 
 	deadline = conn_deadline(c);
-	rc = conn_open(c, opts->host,
-	               opts->port != 0 ? opts->port : CLIENT_DEFAULT_PORT,
-	               opts->ca_file, deadline);
+	rc = conn_open(c, opts, opts->port != 0 ? opts->port : CLIENT_DEFAULT_PORT, deadline);
 	if (rc != QT_OK)
 		goto out;
 	rc = client_handshake(c, opts, deadline);

@@ -266,8 +266,40 @@ static int conn_is_ip(const char *host)
 	       inet_pton(AF_INET6, host, addr) == 1;
 }
 
+/* Loads the client certificate (chain) and its key, for servers that ask
+ * for one. */
+static qt_status_t conn_tls_client_cert(qt_client_t *c, const char *cert_file,
+                                        const char *key_file)
+{
+	char buf[256];
+
+	if (key_file == NULL)
+		key_file = cert_file;
+	if (access(cert_file, R_OK) != 0)
+		return client_error(c, QT_TLS, "cert_file", "cannot read certificate file %s: %s",
+		                    cert_file, strerror(errno));
+	if (access(key_file, R_OK) != 0)
+		return client_error(c, QT_TLS, "key_file", "cannot read key file %s: %s", key_file,
+		                    strerror(errno));
+	if (SSL_CTX_use_certificate_chain_file(c->ssl_ctx, cert_file) != 1) {
+		client_error(c, QT_TLS, "cert_file", "cannot load the certificate from %s: %s",
+		             cert_file, conn_ssl_reason(buf, sizeof(buf), "unreadable"));
+		ERR_clear_error();
+		return QT_TLS;
+	}
+	if (SSL_CTX_use_PrivateKey_file(c->ssl_ctx, key_file, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(c->ssl_ctx) != 1) {
+		client_error(c, QT_TLS, "key_file", "the key in %s does not fit the certificate: %s",
+		             key_file, conn_ssl_reason(buf, sizeof(buf), "unreadable"));
+		ERR_clear_error();
+		return QT_TLS;
+	}
+	return QT_OK;
+}
+
 static qt_status_t conn_tls_setup(qt_client_t *c, const char *host,
-                                  const char *ca_file)
+                                  const char *ca_file, const char *cert_file,
+                                  const char *key_file)
 {
 	BIO *bio = NULL;
 	char buf[256];
@@ -295,6 +327,8 @@ static qt_status_t conn_tls_setup(qt_client_t *c, const char *host,
 	} else if (SSL_CTX_set_default_verify_paths(c->ssl_ctx) != 1) {
 		goto ssl_fail;
 	}
+	if (cert_file != NULL && conn_tls_client_cert(c, cert_file, key_file) != QT_OK)
+		return QT_TLS;
 
 	c->ssl = SSL_new(c->ssl_ctx);
 	if (c->ssl == NULL)
@@ -381,12 +415,13 @@ static qt_status_t conn_tls_handshake(qt_client_t *c, const char *host,
 	return QT_TLS;
 }
 
-qt_status_t conn_open(qt_client_t *c, const char *host, uint16_t port,
-                      const char *ca_file, uint64_t deadline)
+qt_status_t conn_open(qt_client_t *c, const qt_connect_opts_t *opts, uint16_t port,
+                      uint64_t deadline)
 {
+	const char *host = opts->host;
 	qt_status_t rc;
 
-	rc = conn_tls_setup(c, host, ca_file);
+	rc = conn_tls_setup(c, host, opts->ca_file, opts->cert_file, opts->key_file);
 	if (rc != QT_OK)
 		goto out;
 	rc = conn_tcp(c, host, port, deadline);

@@ -77,11 +77,13 @@ uint64_t conn_now_ms(void);
 /* The deadline of an operation that starts now. */
 uint64_t conn_deadline(const qt_client_t *c);
 
-/* Opens the TCP connection and completes the TLS handshake, verifying the
- * server certificate against ca_file (system defaults when NULL) and host.
- * On failure the error is recorded on c and everything opened is closed. */
-qt_status_t conn_open(qt_client_t *c, const char *host, uint16_t port,
-                      const char *ca_file, uint64_t deadline);
+/* Opens the TCP connection to opts->host and port and completes the TLS
+ * handshake, verifying the server certificate against opts->ca_file
+ * (system defaults when NULL) and the host, and offering the client
+ * certificate of opts->cert_file/key_file if set.  On failure the error
+ * is recorded on c and everything opened is closed. */
+qt_status_t conn_open(qt_client_t *c, const qt_connect_opts_t *opts, uint16_t port,
+                      uint64_t deadline);
 
 /* Sends close_notify if the stream is healthy and releases socket and TLS
  * state; safe to call more than once. */

@@ -1,6 +1,7 @@
 /* People and support groups (Projektbegleitgruppen): persons (create, get,
- * list, partial update), memberships (add, end) and the members of a
- * group, and the conversion of their wire messages to the public structs.
+ * list, partial update; export and erasure under the GDPR), memberships
+ * (add, end) and the members of a group, and the conversion of their wire
+ * messages to the public structs.
  * Contact data arrives only when the server allows it; an absent field
  * stays NULL. */
 #include "internal.h"
@@ -233,6 +234,77 @@ qt_status_t qt_person_update(qt_client_t *c, const qt_person_patch_t *p, qt_pers
 	req.body_case = QUARTIER__V1__REQUEST__BODY_PERSON_UPDATE;
 	req.person_update = &body;
 	return person_call(c, &req, out);
+}
+
+/* ------------------------------------------------------------ personal data (GDPR) */
+
+qt_status_t qt_person_export(qt_client_t *c, int64_t id, char **json)
+{
+	Quartier__V1__Request req = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__PersonExportRequest body = QUARTIER__V1__PERSON_EXPORT_REQUEST__INIT;
+	qt_envelope_t *in = NULL;
+	qt_status_t rc;
+
+	client_begin(c);
+	if (json == NULL)
+		return client_error(c, QT_INVALID_ARGUMENT, NULL, "no place for the export");
+	body.id = id;
+	req.body_case = QUARTIER__V1__REQUEST__BODY_PERSON_EXPORT;
+	req.person_export = &body;
+	rc = call_request(c, &req, QUARTIER__V1__RESPONSE__BODY_PERSON_EXPORT, &in);
+	if (rc == QT_OK && copy_str(in->response->person_export->json != NULL
+	                                ? in->response->person_export->json
+	                                : "",
+	                            json) != QT_OK)
+		rc = client_error(c, QT_NOMEM, NULL, "out of memory");
+	envelope_free(in);
+	return rc;
+}
+
+void qt_person_erasure_clear(qt_person_erasure_t *e)
+{
+	if (e == NULL)
+		return;
+	qt_person_clear(&e->person);
+	memset(e, 0, sizeof(*e));
+}
+
+qt_status_t qt_person_erase(qt_client_t *c, int64_t id, const char *reason,
+                            qt_person_erasure_t *out)
+{
+	Quartier__V1__Request req = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__PersonEraseRequest body = QUARTIER__V1__PERSON_ERASE_REQUEST__INIT;
+	const Quartier__V1__PersonErased *w;
+	qt_envelope_t *in = NULL;
+	qt_status_t rc;
+
+	client_begin(c);
+	if (reason == NULL)
+		return client_error(c, QT_INVALID_ARGUMENT, "reason", "reason missing");
+	body.id = id;
+	body.reason = (char *)reason;
+	req.body_case = QUARTIER__V1__REQUEST__BODY_PERSON_ERASE;
+	req.person_erase = &body;
+	rc = call_request(c, &req, QUARTIER__V1__RESPONSE__BODY_PERSON_ERASED, &in);
+	if (rc != QT_OK || out == NULL)
+		goto out;
+	w = in->response->person_erased;
+	memset(out, 0, sizeof(*out));
+	if (w->person == NULL) {
+		rc = client_error(c, QT_PROTOCOL_ERROR, NULL, "server sent no person");
+		goto out;
+	}
+	if (person_from_wire(w->person, &out->person) != QT_OK) {
+		rc = client_error(c, QT_NOMEM, NULL, "out of memory");
+		goto out;
+	}
+	out->already_erased = w->already_erased;
+	out->erased_at = w->erased_at;
+	out->audit_rows_redacted = w->has_audit_rows_redacted ? w->audit_rows_redacted : 0;
+	out->answers_cleared = w->has_answers_cleared ? w->answers_cleared : 0;
+out:
+	envelope_free(in);
+	return rc;
 }
 
 /* ------------------------------------------------------------ support groups */

@@ -44,6 +44,9 @@ typedef struct qt_connect_opts {
 	const char *instance_id;   /* stable id of this installation; random when NULL */
 	unsigned timeout_ms;       /* connect and per-call timeout; 10000 when 0 */
 	uint32_t protocol_version; /* 0 = the version this library speaks (tests use others) */
+	const char *cert_file;     /* PEM client certificate (chain) issued by the city CA, for
+	                            * servers that ask for one (office machines); NULL = none */
+	const char *key_file;      /* PEM private key of cert_file; NULL = in cert_file */
 } qt_connect_opts_t;
 
 /* Connects, completes TLS (verifying certificate and host name against
@@ -297,6 +300,42 @@ qt_status_t qt_audit_list(qt_client_t *c, const char *entity, int64_t entity_id,
                           uint32_t limit, qt_audit_entry_t **out, size_t *n);
 void qt_audit_list_free(qt_audit_entry_t *list, size_t n);
 
+/* What a verification of the audit log's hash chain found; the values
+ * are those of the protocol's AuditProblem. */
+typedef enum qt_audit_problem {
+	QT_AUDIT_INTACT = 0,
+	QT_AUDIT_EDITED = 1,       /* a sealed row's content, or its seal, was changed */
+	QT_AUDIT_LINK_BROKEN = 2,  /* a row does not follow the row before it */
+	QT_AUDIT_DELETED = 3,      /* sealed rows are gone */
+	QT_AUDIT_INSERTED = 4,     /* a row was put in behind the sealer's back */
+	QT_AUDIT_REWRITTEN = 5,    /* the chain no longer holds the anchor */
+} qt_audit_problem_t;
+
+typedef struct qt_audit_verify {
+	uint64_t checked;          /* rows in the chain, all recomputed */
+	uint64_t sealed;           /* of them sealed by this verification */
+	uint64_t pending;          /* rows of transactions still running */
+	uint64_t redacted;         /* rows whose content was erased on purpose */
+	int64_t head_position;     /* the chain's last position (0: empty) */
+	char *head_hash;           /* its hash, hex; "POSITION:HASH" is an anchor */
+	qt_audit_problem_t problem; /* QT_AUDIT_INTACT if the chain is whole */
+	int64_t bad_id;            /* the first bad audit row (0: none to name) */
+	int64_t bad_position;      /* its chain position, or the first missing one */
+	int64_t other_id;          /* the row it was checked against (0: none) */
+	int64_t other_position;
+	char *message;             /* what is wrong, in English; NULL if intact */
+} qt_audit_verify_t;
+
+/* Frees the strings inside v (not v itself); NULL is allowed. */
+void qt_audit_verify_clear(qt_audit_verify_t *v);
+
+/* Has the server seal every audit row of a finished transaction and
+ * verify the audit log's hash chain (admins only).  anchor (may be NULL):
+ * "POSITION:HASH" of an earlier verification that the chain must still
+ * hold.  A damaged chain is QT_OK with out->problem set; clear *out with
+ * qt_audit_verify_clear(). */
+qt_status_t qt_audit_verify(qt_client_t *c, const char *anchor, qt_audit_verify_t *out);
+
 /* ------------------------------------------------------------ people */
 
 typedef struct qt_person {
@@ -368,6 +407,37 @@ typedef struct qt_person_patch {
 } qt_person_patch_t;
 
 qt_status_t qt_person_update(qt_client_t *c, const qt_person_patch_t *patch, qt_person_t *out);
+
+/* ------------------------------------------------------------ personal data (GDPR), admins only */
+
+/* Everything the registry stores about person id (GDPR Art. 15) as one
+ * JSON object: the person, its memberships with project names, the
+ * meetings it was invited to, the account linked to it (with its sessions
+ * and a summary of its actions) and the audit rows about it.  *json (a new
+ * string, caller frees) is written only on success.  The export is
+ * audited (person.export). */
+qt_status_t qt_person_export(qt_client_t *c, int64_t id, char **json);
+
+typedef struct qt_person_erasure {
+	qt_person_t person;            /* the pseudonymised record */
+	int already_erased;            /* 1: erased before; nothing changed now */
+	int64_t erased_at;             /* unix seconds of the erasure */
+	uint32_t audit_rows_redacted;  /* audit rows whose copies of the data were redacted */
+	uint32_t answers_cleared;      /* stored mutation answers that lost their body */
+} qt_person_erasure_t;
+
+/* Frees everything inside e (not e itself); NULL is allowed. */
+void qt_person_erasure_clear(qt_person_erasure_t *e);
+
+/* Erases person id (GDPR Art. 17): function, e-mail, phone and an account
+ * link removed, the name replaced by "Person <id> (gelöscht)", the
+ * person's data redacted in the audit log and in stored answers, in one
+ * transaction; memberships and meeting participation stay.  reason
+ * (1..500 characters, e.g. the request it answers) is audited.  Erasing an
+ * erased person changes nothing (already_erased).  QT_FAILED_PRECONDITION
+ * if the person is linked to an enabled account.  out may be NULL. */
+qt_status_t qt_person_erase(qt_client_t *c, int64_t id, const char *reason,
+                            qt_person_erasure_t *out);
 
 /* ------------------------------------------------------------ support groups */
 
@@ -1362,6 +1432,27 @@ qt_status_t qt_account_reset_password(qt_client_t *c, int64_t id,
  * be NULL) how many connections of the answering server were logged out. */
 qt_status_t qt_account_revoke_sessions(qt_client_t *c, int64_t id,
                                        uint32_t *sessions, uint32_t *connections);
+
+/* Lifts the lock of the account's login and forgets its failed login
+ * attempts (admins only).  *was_locked and *failures (either may be NULL)
+ * receive whether it was locked and how many failures were forgotten. */
+qt_status_t qt_account_unlock(qt_client_t *c, int64_t id, int *was_locked,
+                              uint32_t *failures);
+
+/* An account whose login has failed attempts counted, or is locked. */
+typedef struct qt_account_lockout {
+	int64_t account_id;
+	char *login;
+	uint32_t failures;         /* failed attempts counted */
+	int64_t last_attempt_at;   /* unix seconds */
+	int locked;
+	int64_t locked_until;      /* unix seconds; 0 while locked: until unlocked */
+} qt_account_lockout_t;
+
+/* Lists them (admins only).  *out is a new array of *n entries; free with
+ * qt_account_lockouts_free(). */
+qt_status_t qt_account_lockouts(qt_client_t *c, qt_account_lockout_t **out, size_t *n);
+void qt_account_lockouts_free(qt_account_lockout_t *list, size_t n);
 
 /* ------------------------------------------------------------ server statistics */
 

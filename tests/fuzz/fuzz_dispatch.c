@@ -63,6 +63,8 @@ static server_t *fuzz_server(void)
 	FUZZ_ASSERT(srv != NULL);
 	srv->loop = &fuzz_loop;
 	config_init(&srv->cfg);
+	throttle_policy_from_config(&srv->cfg, &srv->throttle);
+	throttle_addr_init(&srv->login_addr, 1);
 	srv->log.level = 0; /* silent */
 	srv->auth.memory_kib = 8;
 	srv->auth.iterations = 1;
