@@ -382,6 +382,8 @@ static void login_account_cb(const PGresult *res, const db_error_t *err, void *a
 void session_login(req_t *r)
 {
 	Quartier__V1__LoginRequest *in = r->rq->login;
+	server_t *srv = r->srv;
+	uint8_t key[ADDRCOUNT_KEY_LEN];
 	login_ctx_t *ctx;
 	validation_t v;
 
@@ -405,12 +407,18 @@ void session_login(req_t *r)
 	ctx->params[0] = in->login;
 	ctx->params[1] = req_printf(r, "%u", r->srv->throttle.window_s);
 	ctx->params[2] = r->conn->cert ? r->conn->cert_ou : NULL;
-	req_query(r,
-	          "SELECT a.id, a.login, a.display_name, a.role, a.office_id, a.organisation_id, "
-	          "a.disabled, a.district_id, a.password_hash, t.failures, t.locked, "
-	          SESSION_CERT_OFFICE_SQL("$3") " "
-	          "FROM qt_login_attempt($1, $2::int) t LEFT JOIN account a ON a.login = $1",
-	          3, ctx->params, login_account_cb);
+	memcpy(key, r->conn->addr_key, sizeof(key));
+	if (req_query(r,
+	              "SELECT a.id, a.login, a.display_name, a.role, a.office_id, a.organisation_id, "
+	              "a.disabled, a.district_id, a.password_hash, t.failures, t.locked, "
+	              SESSION_CERT_OFFICE_SQL("$3") " "
+	              "FROM qt_login_attempt($1, $2::int) t LEFT JOIN account a ON a.login = $1",
+	              3, ctx->params, login_account_cb) != 0)
+		/* Not judged (the database is down, or no memory), and r is
+		 * answered and gone: take the attempt back as login_abort()
+		 * does, or a client retrying through an outage would find its
+		 * address throttled once the database is back. */
+		throttle_addr_undo(&srv->login_addr, key);
 }
 
 /* ------------------------------------------------------------ throttle maintenance */
