@@ -4,14 +4,17 @@
  * login stores only the SHA-256 of the new token; the token itself goes to
  * the client once.
  *
- * Throttling (throttle.h, migration 0010): every attempt is counted for
- * its login name (in PostgreSQL, shared by all instances) and its source
- * address (in memory) before its password is checked; after enough
- * failures it waits on a libuv timer first, holding only its own
- * connection (which reads nothing more meanwhile).  A login that is
- * unknown, has a wrong password or is locked goes the same way — count,
- * delay, hash, record the failure — and gets the same answer, so neither
- * answer nor timing tells them apart. */
+ * Throttling (throttle.h, migration 0010): failed attempts are counted
+ * for the login name (in PostgreSQL, shared by all instances, kept across
+ * restarts) and the source address (in memory); an attempt after enough
+ * failures waits on a libuv timer first, holding only its own connection
+ * (which reads nothing more meanwhile).  Only failures count, never
+ * attempts in progress: the staff of an office behind one address, or a
+ * sync account's clients reconnecting at once after a restart, do not
+ * delay each other, and a server killed mid-login leaves no count behind.
+ * A login that is unknown, has a wrong password or is locked goes the same
+ * way — look up, delay, hash, record the failure — and gets the same
+ * answer, so neither answer nor timing tells them apart. */
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +40,6 @@ typedef struct login_ctx {
 	uint32_t failures;               /* of the login name, this attempt included */
 	uint32_t address_failures;       /* of the source address, before this attempt */
 	int locked;                      /* the login is locked */
-	int address_counted;             /* counted in srv->login_addr, not yet taken back */
 	int64_t cert_office;             /* see conn.h */
 	const char *refusal;             /* why the right password gets no session */
 	char token[AUTH_TOKEN_LEN + 1];
@@ -115,22 +117,10 @@ static void login_forget_password(req_t *r)
 	OPENSSL_cleanse(pw, strlen(pw));
 }
 
-/* Takes back the address count of an attempt that was no failure. */
-static void login_address_undo(req_t *r)
-{
-	login_ctx_t *ctx = r->ctx;
-
-	if (!ctx->address_counted)
-		return;
-	ctx->address_counted = 0;
-	throttle_addr_undo(&r->srv->login_addr, r->conn->addr_key);
-}
-
 /* Ends a login that could not be judged (database, memory, shutdown). */
 static void login_abort(req_t *r, qt_status_t st, const char *msg, const db_error_t *err)
 {
 	login_forget_password(r);
-	login_address_undo(r);
 	if (err != NULL)
 		req_fail_db(r, err);
 	else
@@ -217,7 +207,8 @@ static void login_failed(req_t *r)
 	int lock = !ctx->locked && throttle_locks(p, ctx->failures);
 
 	r->srv->metrics.logins_failed++;
-	ctx->address_counted = 0; /* a failure: the count stays */
+	(void)throttle_addr_failed(&r->srv->login_addr, p, r->conn->addr_key,
+	                           uv_now(r->srv->loop));
 	ctx->params[1] = lock ? "true" : "false";
 	ctx->params[2] = req_printf(r, "%u", p->lockout_s);
 	req_query(r, "SELECT qt_login_failed($1, $2::boolean, $3::int)", 3, ctx->params,
@@ -240,7 +231,6 @@ static void login_verified_cb(qt_status_t st, const char *encoded, void *arg)
 		login_failed(r);
 		return;
 	}
-	login_address_undo(r);
 	ctx->refusal = ctx->account->disabled
 	                   ? "this account is disabled"
 	                   : session_cert_refusal(r, ctx->account, ctx->cert_office);
@@ -362,7 +352,8 @@ static void login_account_cb(const PGresult *res, const db_error_t *err, void *a
 		/* A copy: a reload may replace the dummy during a delay. */
 		ctx->encoded = req_strdup(r, r->srv->dummy_hash);
 	}
-	ctx->failures = (uint32_t)pgrow_i64(res, 0, PGROW_ACCOUNT_NCOLS + 1);
+	/* The login's failures so far, and this attempt should it fail. */
+	ctx->failures = (uint32_t)pgrow_i64(res, 0, PGROW_ACCOUNT_NCOLS + 1) + 1;
 	ctx->locked = strcmp(PQgetvalue(res, 0, PGROW_ACCOUNT_NCOLS + 2), "t") == 0;
 	ctx->cert_office = session_cert_office(r->conn, res, PGROW_ACCOUNT_NCOLS + 3);
 	delay = throttle_attempt_delay_ms(&r->srv->throttle,
@@ -382,8 +373,6 @@ static void login_account_cb(const PGresult *res, const db_error_t *err, void *a
 void session_login(req_t *r)
 {
 	Quartier__V1__LoginRequest *in = r->rq->login;
-	server_t *srv = r->srv;
-	uint8_t key[ADDRCOUNT_KEY_LEN];
 	login_ctx_t *ctx;
 	validation_t v;
 
@@ -401,24 +390,17 @@ void session_login(req_t *r)
 	 * wait out their delay at once. */
 	req_hold_input(r);
 	r->ctx = ctx = req_alloc(r, sizeof(login_ctx_t));
-	ctx->address_failures = throttle_addr_attempt(&r->srv->login_addr, &r->srv->throttle,
-	                                              r->conn->addr_key, uv_now(r->srv->loop));
-	ctx->address_counted = 1;
+	ctx->address_failures = throttle_addr_failures(&r->srv->login_addr, &r->srv->throttle,
+	                                               r->conn->addr_key, uv_now(r->srv->loop));
 	ctx->params[0] = in->login;
 	ctx->params[1] = req_printf(r, "%u", r->srv->throttle.window_s);
 	ctx->params[2] = r->conn->cert ? r->conn->cert_ou : NULL;
-	memcpy(key, r->conn->addr_key, sizeof(key));
-	if (req_query(r,
-	              "SELECT a.id, a.login, a.display_name, a.role, a.office_id, a.organisation_id, "
-	              "a.disabled, a.district_id, a.password_hash, t.failures, t.locked, "
-	              SESSION_CERT_OFFICE_SQL("$3") " "
-	              "FROM qt_login_attempt($1, $2::int) t LEFT JOIN account a ON a.login = $1",
-	              3, ctx->params, login_account_cb) != 0)
-		/* Not judged (the database is down, or no memory), and r is
-		 * answered and gone: take the attempt back as login_abort()
-		 * does, or a client retrying through an outage would find its
-		 * address throttled once the database is back. */
-		throttle_addr_undo(&srv->login_addr, key);
+	req_query(r,
+	          "SELECT a.id, a.login, a.display_name, a.role, a.office_id, a.organisation_id, "
+	          "a.disabled, a.district_id, a.password_hash, t.failures, t.locked, "
+	          SESSION_CERT_OFFICE_SQL("$3") " "
+	          "FROM qt_login_attempt($1, $2::int) t LEFT JOIN account a ON a.login = $1",
+	          3, ctx->params, login_account_cb);
 }
 
 /* ------------------------------------------------------------ throttle maintenance */

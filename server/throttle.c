@@ -56,8 +56,8 @@ void throttle_addr_free(throttle_addr_t *a)
 	addrcount_free(&a->t);
 }
 
-uint32_t throttle_addr_attempt(throttle_addr_t *a, const throttle_policy_t *p,
-                               const uint8_t key[ADDRCOUNT_KEY_LEN], uint64_t now_ms)
+uint32_t throttle_addr_failures(throttle_addr_t *a, const throttle_policy_t *p,
+                                const uint8_t key[ADDRCOUNT_KEY_LEN], uint64_t now_ms)
 {
 	unsigned before = addrcount_get(&a->t, key);
 	uint64_t window_ms = (uint64_t)p->window_s * 1000u;
@@ -66,6 +66,14 @@ uint32_t throttle_addr_attempt(throttle_addr_t *a, const throttle_policy_t *p,
 		addrcount_remove(&a->t, key);
 		before = 0;
 	}
+	return before;
+}
+
+uint32_t throttle_addr_failed(throttle_addr_t *a, const throttle_policy_t *p,
+                              const uint8_t key[ADDRCOUNT_KEY_LEN], uint64_t now_ms)
+{
+	unsigned before = throttle_addr_failures(a, p, key, now_ms);
+
 	if (before == 0) {
 		/* A new address: make room first, so the table never holds more
 		 * than max_addresses. */
@@ -73,15 +81,9 @@ uint32_t throttle_addr_attempt(throttle_addr_t *a, const throttle_policy_t *p,
 			addrcount_evict_sampled(&a->t, THROTTLE_EVICT_SAMPLES, &a->rng);
 	}
 	/* A login is a request: without memory for the address's entry the
-	 * attempt goes uncounted rather than the server down. */
+	 * failure goes uncounted rather than the server down. */
 	(void)addrcount_try_add_at(&a->t, key, now_ms);
 	return before;
-}
-
-void throttle_addr_undo(throttle_addr_t *a, const uint8_t key[ADDRCOUNT_KEY_LEN])
-{
-	if (addrcount_get(&a->t, key) > 0)
-		addrcount_del(&a->t, key);
 }
 
 size_t throttle_addr_expire(throttle_addr_t *a, const throttle_policy_t *p, uint64_t now_ms)

@@ -52,21 +52,23 @@ int throttle_locks(const throttle_policy_t *p, uint32_t failures);
  * a few sampled addresses is forgotten (approximate LRU, as Redis evicts
  * keys), which costs constant time per attempt. */
 typedef struct throttle_addr {
-	addrcount_t t;       /* count = failures (and attempts in progress), stamp = last attempt */
+	addrcount_t t;       /* count = failures, stamp = the last one */
 	uint64_t rng;        /* xorshift state for sampling */
 } throttle_addr_t;
 
 void throttle_addr_init(throttle_addr_t *a, uint64_t seed);
 void throttle_addr_free(throttle_addr_t *a);
 
-/* Counts an attempt from key at now_ms (any monotonic milliseconds) and
- * returns the failures counted before it (forgotten ones excluded). */
-uint32_t throttle_addr_attempt(throttle_addr_t *a, const throttle_policy_t *p,
-                               const uint8_t key[ADDRCOUNT_KEY_LEN], uint64_t now_ms);
+/* The failures counted from key (forgotten ones excluded) at now_ms (any
+ * monotonic milliseconds).  Attempts in progress do not count: many users
+ * behind one address logging in at once are not delayed by each other. */
+uint32_t throttle_addr_failures(throttle_addr_t *a, const throttle_policy_t *p,
+                                const uint8_t key[ADDRCOUNT_KEY_LEN], uint64_t now_ms);
 
-/* Takes back an attempt counted by throttle_addr_attempt() that succeeded
- * (or was never judged).  Harmless if the address was forgotten since. */
-void throttle_addr_undo(throttle_addr_t *a, const uint8_t key[ADDRCOUNT_KEY_LEN]);
+/* Counts a failed attempt from key at now_ms and returns the failures
+ * counted before it. */
+uint32_t throttle_addr_failed(throttle_addr_t *a, const throttle_policy_t *p,
+                              const uint8_t key[ADDRCOUNT_KEY_LEN], uint64_t now_ms);
 
 /* Forgets addresses whose last attempt lies more than window_s before
  * now_ms; returns how many. */

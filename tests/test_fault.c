@@ -104,6 +104,24 @@ static int64_t fault_disarm(void)
 	return __atomic_load_n(&ctl->fired, __ATOMIC_ACQUIRE);
 }
 
+/* Waits until the server has stopped making calls of this kind (counted
+ * with a countdown that never runs out) for 30 ms in a row, at most 3 s:
+ * a request's work after its answer is out (reading again allocates TLS
+ * buffers) must not take the failure meant for the next path.  A busy
+ * machine stretches that work well beyond a fixed pause. */
+static void fault_settle(fault_kind_t kind)
+{
+	uint64_t deadline = mono_ms() + 3000;
+	int64_t seen;
+
+	fault_arm(kind, INT64_MAX);
+	do {
+		seen = __atomic_load_n(&ctl->calls, __ATOMIC_ACQUIRE);
+		harness_sleep_ms(30);
+	} while (__atomic_load_n(&ctl->calls, __ATOMIC_ACQUIRE) != seen && mono_ms() < deadline);
+	(void)fault_disarm();
+}
+
 /* Records how a step that did not succeed ended, and fails the test if the
  * server let it hang: neither an answer nor a closed connection. */
 static void path_failed(path_result_t *res, const char *step, qt_status_t st, const char *msg,
@@ -241,11 +259,9 @@ static void fault_every_n(fault_kind_t kind, const char *kind_name, qt_client_t 
 
 		snprintf(name, sizeof(name), "Fault %s %lld", kind_name, (long long)n);
 		memset(ctl->fired_at, 0, sizeof(ctl->fired_at));
-		/* The server finishes a request after its answer is out (it takes
-		 * up reading again, which allocates TLS buffers): let it settle,
-		 * so that the count starts with the path and not with the other
-		 * client's last request. */
-		harness_sleep_ms(20);
+		/* The count starts with the path, not with the other client's
+		 * last request. */
+		fault_settle(kind);
 		fault_arm(kind, n);
 		run_path(pid, name, &res);
 		fired = fault_disarm() - before;
