@@ -89,14 +89,15 @@ unsigned addrcount_get(const addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN
 	return *p != NULL ? (*p)->count : 0;
 }
 
-/* Doubles the bucket array once there are more keys than buckets. */
+/* Doubles the bucket array once there are more keys than buckets (if there
+ * is memory for it). */
 static void addrcount_grow(addrcount_t *t)
 {
 	size_t nb = t->nbuckets * 2;
 	addrcount_entry_t **b = calloc(nb, sizeof(*b));
 
 	if (b == NULL)
-		abort();
+		return; /* no memory: the chains grow longer instead */
 	for (size_t i = 0; i < t->nbuckets; i++) {
 		addrcount_entry_t *e = t->buckets[i];
 		while (e != NULL) {
@@ -112,7 +113,7 @@ static void addrcount_grow(addrcount_t *t)
 	t->nbuckets = nb;
 }
 
-unsigned addrcount_add_at(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN], uint64_t stamp)
+unsigned addrcount_try_add_at(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN], uint64_t stamp)
 {
 	addrcount_entry_t **p = addrcount_slot(t, key);
 	addrcount_entry_t *e = *p;
@@ -123,7 +124,7 @@ unsigned addrcount_add_at(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN], 
 	}
 	e = calloc(1, sizeof(*e));
 	if (e == NULL)
-		abort();
+		return 0;
 	memcpy(e->key, key, ADDRCOUNT_KEY_LEN);
 	e->count = 1;
 	e->stamp = stamp;
@@ -131,6 +132,15 @@ unsigned addrcount_add_at(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN], 
 	if (++t->n > t->nbuckets)
 		addrcount_grow(t);
 	return 1;
+}
+
+unsigned addrcount_add_at(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN], uint64_t stamp)
+{
+	unsigned n = addrcount_try_add_at(t, key, stamp);
+
+	if (n == 0)
+		abort();
+	return n;
 }
 
 unsigned addrcount_add(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN])

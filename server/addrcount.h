@@ -48,6 +48,10 @@ void addrcount_del(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN]);
 /* Like addrcount_add(), and sets the entry's stamp. */
 unsigned addrcount_add_at(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN], uint64_t stamp);
 
+/* Like addrcount_add_at(), but without memory for a new entry it counts
+ * nothing and returns 0 instead of aborting. */
+unsigned addrcount_try_add_at(addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN], uint64_t stamp);
+
 /* The stamp of key (0 if none). */
 uint64_t addrcount_stamp(const addrcount_t *t, const uint8_t key[ADDRCOUNT_KEY_LEN]);
 

@@ -80,7 +80,9 @@ uint32_t throttle_addr_failed(throttle_addr_t *a, const throttle_policy_t *p,
 		while (a->t.n >= p->max_addresses && a->t.n > 0)
 			addrcount_evict_sampled(&a->t, THROTTLE_EVICT_SAMPLES, &a->rng);
 	}
-	addrcount_add_at(&a->t, key, now_ms);
+	/* A login is a request: without memory for the address's entry the
+	 * attempt goes uncounted rather than the server down. */
+	(void)addrcount_try_add_at(&a->t, key, now_ms);
 	return before;
 }
 
