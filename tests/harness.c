@@ -1021,17 +1021,30 @@ static void raw_set_timeout(raw_conn_t *r, unsigned ms)
 	setsockopt(r->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-void raw_open(harness_t *h, raw_conn_t *r)
+int raw_open_ex(harness_t *h, raw_conn_t *r, const char *src, int rcvbuf, int sndbuf)
 {
 	struct sockaddr_in a;
+	struct timeval tv = {.tv_sec = 10};
 	int one = 1;
 
 	memset(r, 0, sizeof(*r));
 	frame_reader_init(&r->reader, 16u * 1024u * 1024u);
 	r->fd = socket(AF_INET, SOCK_STREAM, 0);
-	cr_assert_geq(r->fd, 0);
+	cr_assert_geq(r->fd, 0, "socket: %s", strerror(errno));
 	setsockopt(r->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	raw_set_timeout(r, 5000);
+	setsockopt(r->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(r->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (rcvbuf > 0)
+		setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (sndbuf > 0)
+		setsockopt(r->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if (src != NULL) {
+		memset(&a, 0, sizeof(a));
+		a.sin_family = AF_INET;
+		cr_assert_eq(inet_pton(AF_INET, src, &a.sin_addr), 1);
+		cr_assert_eq(bind(r->fd, (struct sockaddr *)&a, sizeof(a)), 0, "bind %s: %s", src,
+		             strerror(errno));
+	}
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
 	a.sin_port = htons(h->port);
@@ -1047,7 +1060,18 @@ void raw_open(harness_t *h, raw_conn_t *r)
 	X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(r->ssl), "127.0.0.1");
 	SSL_set_fd(r->ssl, r->fd);
 	ERR_clear_error();
-	cr_assert_eq(SSL_connect(r->ssl), 1, "raw TLS handshake failed");
+	if (SSL_connect(r->ssl) != 1) {
+		r->eof = 1;
+		raw_close(r);
+		return -1;
+	}
+	return 0;
+}
+
+void raw_open(harness_t *h, raw_conn_t *r)
+{
+	cr_assert_eq(raw_open_ex(h, r, NULL, 0, 0), 0, "raw TLS handshake failed");
+	raw_set_timeout(r, 5000);
 }
 
 int raw_write(raw_conn_t *r, const void *buf, size_t len)

@@ -240,6 +240,13 @@ typedef struct raw_conn {
 /* Opens TCP and TLS to the server (asserts success).  No hello is sent. */
 void raw_open(harness_t *h, raw_conn_t *r);
 
+/* Like raw_open(), from source address src (an IPv4 address on the
+ * loopback, e.g. "127.0.0.2"; NULL: any) with the socket buffers set to
+ * rcvbuf/sndbuf bytes (0: the kernel's default).  Returns 0 once TLS is
+ * up, -1 if the server closed or refused the connection (r is then
+ * closed). */
+int raw_open_ex(harness_t *h, raw_conn_t *r, const char *src, int rcvbuf, int sndbuf);
+
 /* Writes bytes through TLS; returns 0 on success, -1 if the connection is
  * gone. */
 int raw_write(raw_conn_t *r, const void *buf, size_t len);

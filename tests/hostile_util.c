@@ -337,53 +337,6 @@ int tcp_open_from(harness_t *h, const char *src)
 	return fd;
 }
 
-int raw_open_ex(harness_t *h, raw_conn_t *r, const char *src, int rcvbuf, int sndbuf)
-{
-	struct sockaddr_in a;
-	struct timeval tv = {.tv_sec = 10};
-	int one = 1;
-
-	memset(r, 0, sizeof(*r));
-	frame_reader_init(&r->reader, 16u * 1024u * 1024u);
-	r->fd = socket(AF_INET, SOCK_STREAM, 0);
-	cr_assert_geq(r->fd, 0, "socket: %s", strerror(errno));
-	setsockopt(r->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	setsockopt(r->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(r->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (rcvbuf > 0)
-		setsockopt(r->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	if (sndbuf > 0)
-		setsockopt(r->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-	if (src != NULL) {
-		memset(&a, 0, sizeof(a));
-		a.sin_family = AF_INET;
-		cr_assert_eq(inet_pton(AF_INET, src, &a.sin_addr), 1);
-		cr_assert_eq(bind(r->fd, (struct sockaddr *)&a, sizeof(a)), 0, "bind %s: %s", src,
-		             strerror(errno));
-	}
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_port = htons(h->port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cr_assert_eq(connect(r->fd, (struct sockaddr *)&a, sizeof(a)), 0, "connect: %s",
-	             strerror(errno));
-	r->ctx = SSL_CTX_new(TLS_client_method());
-	cr_assert_not_null(r->ctx);
-	cr_assert_eq(SSL_CTX_load_verify_locations(r->ctx, h->ca_file, NULL), 1);
-	SSL_CTX_set_verify(r->ctx, SSL_VERIFY_PEER, NULL);
-	r->ssl = SSL_new(r->ctx);
-	cr_assert_not_null(r->ssl);
-	X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(r->ssl), "127.0.0.1");
-	SSL_set_fd(r->ssl, r->fd);
-	ERR_clear_error();
-	if (SSL_connect(r->ssl) != 1) {
-		r->eof = 1;
-		raw_close(r);
-		return -1;
-	}
-	return 0;
-}
-
 int raw_try_hello(raw_conn_t *r)
 {
 	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;

@@ -83,12 +83,6 @@ void check_line(const char *name, int pass, const char *fmt, ...)
 
 /* ------------------------------------------------------------ connections */
 
-/* Like raw_open(), from source address src (an IPv4 address on the
- * loopback, e.g. "127.0.0.2"; NULL: any) with the socket buffers set to
- * rcvbuf/sndbuf bytes (0: the kernel's default).  Returns 0 once TLS is
- * up, -1 if the server closed or refused the connection (r is then
- * closed). */
-int raw_open_ex(harness_t *h, raw_conn_t *r, const char *src, int rcvbuf, int sndbuf);
 
 /* A plain TCP connection to the server from src (NULL: any); returns the
  * socket (asserts success). */
