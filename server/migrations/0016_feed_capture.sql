@@ -113,31 +113,27 @@ RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     k record;
     x record;
+    pr bigint[];
+    qu bigint[];
+    di bigint[];
+    ofs bigint[];
 BEGIN
     IF p_id IS NULL THEN
         RETURN;
     END IF;
-    IF p_projects IS NULL AND p_quarters IS NULL AND p_districts IS NULL AND p_offices IS NULL THEN
-        INSERT INTO change_log AS c (rtype, rid, deleted, global, project_ids, quarter_ids,
-                                     district_ids, office_ids)
-        SELECT p_type, p_id, p_deleted, sk.global, sk.project_ids, sk.quarter_ids,
-               sk.district_ids, sk.office_ids
-          FROM qt_scope_keys(p_type, p_id) sk
-        ON CONFLICT (xid, rtype, rid) DO UPDATE
-           SET deleted = EXCLUDED.deleted,
-               project_ids = qt_ids_union(c.project_ids, EXCLUDED.project_ids),
-               quarter_ids = qt_ids_union(c.quarter_ids, EXCLUDED.quarter_ids),
-               district_ids = qt_ids_union(c.district_ids, EXCLUDED.district_ids),
-               office_ids = qt_ids_union(c.office_ids, EXCLUDED.office_ids);
-        RETURN;
-    END IF;
     SELECT * INTO k FROM qt_scope_keys(p_type, p_id);
-    SELECT * INTO x FROM qt_scope_expand(p_projects, p_quarters, p_districts, p_offices);
+    IF p_projects IS NULL AND p_quarters IS NULL AND p_districts IS NULL AND p_offices IS NULL THEN
+        pr := k.project_ids; qu := k.quarter_ids; di := k.district_ids; ofs := k.office_ids;
+    ELSE
+        SELECT * INTO x FROM qt_scope_expand(p_projects, p_quarters, p_districts, p_offices);
+        pr := qt_ids_union(k.project_ids, x.project_ids);
+        qu := qt_ids_union(k.quarter_ids, x.quarter_ids);
+        di := qt_ids_union(k.district_ids, x.district_ids);
+        ofs := qt_ids_union(k.office_ids, x.office_ids);
+    END IF;
     INSERT INTO change_log AS c (rtype, rid, deleted, global, project_ids, quarter_ids,
                                  district_ids, office_ids)
-    VALUES (p_type, p_id, p_deleted, k.global,
-            qt_ids_union(k.project_ids, x.project_ids), qt_ids_union(k.quarter_ids, x.quarter_ids),
-            qt_ids_union(k.district_ids, x.district_ids), qt_ids_union(k.office_ids, x.office_ids))
+    VALUES (p_type, p_id, p_deleted, k.global, pr, qu, di, ofs)
     ON CONFLICT (xid, rtype, rid) DO UPDATE
        SET deleted = EXCLUDED.deleted,
            project_ids = qt_ids_union(c.project_ids, EXCLUDED.project_ids),
