@@ -10,9 +10,9 @@
  * online.  A record the handler refuses (not found, not permitted) becomes
  * a tombstone in the feed and is left out of snapshots.  The record types
  * most of a registry is made of are rendered per page with one internal
- * request per type (project_load_many, ...), which builds its list with
- * the same row functions and rules as the get request; a record the list
- * does not contain is refused. */
+ * request per type and SYNC_BATCH_MAX records (project_load_many, ...),
+ * which builds its list with the same row functions and rules as the get
+ * request; a record the list does not contain is refused. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +29,7 @@
 #define SYNC_VERIFY_PAGE 500
 #define SYNC_RENDER_PARALLEL 8     /* internal requests one sync request runs at once */
 #define SYNC_RECORD_TYPE_MAX 21
+#define SYNC_BATCH_MAX 250         /* records of one type one internal request renders */
 
 typedef struct sync_item {
 	int type;
@@ -73,7 +74,7 @@ static int sync_type_valid(int t)
 
 /* ------------------------------------------------------------ rendering */
 
-/* The records of one type in a page, rendered by one internal request. */
+/* Records of one type in a page, rendered by one internal request. */
 typedef struct sync_batch {
 	sync_ctx_t *ctx;
 	sync_item_t **items;            /* ordered by id */
@@ -227,9 +228,10 @@ static int sync_item_id_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Starts one internal request for the items of each type that has a
- * batch loader and marks them batched; called with ctx->starting set, so
- * an answer that comes at once does not end the page early. */
+/* Starts internal requests for the items of each type that has a batch
+ * loader, SYNC_BATCH_MAX at a time, and marks them batched; called with
+ * ctx->starting set, so an answer that comes at once does not end the
+ * page early. */
 static void sync_batches_start(sync_ctx_t *ctx)
 {
 	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
@@ -260,12 +262,20 @@ static void sync_batches_start(sync_ctx_t *ctx)
 		ids = req_alloc(ctx->r, b->n * sizeof(*ids));
 		for (size_t i = 0; i < b->n; i++)
 			ids[i] = b->items[i]->id;
-		sub = req_new_internal(ctx->r->conn, &rq, "sync.render", sync_batch_rendered, b);
-		if (sub == NULL)
-			abort();
-		sub->actor = ctx->r->actor;
-		ctx->running++;
-		sync_batch_loader(t)(sub, ids, b->n);
+		/* In parts, which the database runs on several connections. */
+		for (size_t off = 0; off < b->n; off += SYNC_BATCH_MAX) {
+			sync_batch_t *part = req_alloc(ctx->r, sizeof(*part));
+
+			part->ctx = ctx;
+			part->items = b->items + off;
+			part->n = b->n - off < SYNC_BATCH_MAX ? b->n - off : SYNC_BATCH_MAX;
+			sub = req_new_internal(ctx->r->conn, &rq, "sync.render", sync_batch_rendered, part);
+			if (sub == NULL)
+				abort();
+			sub->actor = ctx->r->actor;
+			ctx->running++;
+			sync_batch_loader(t)(sub, ids + off, part->n);
+		}
 	}
 }
 
