@@ -55,6 +55,10 @@ void project_get(req_t *r);
 void project_list(req_t *r);
 void project_update(req_t *r);
 void project_transition(req_t *r);
+/* Answers r with a project list of those of the n ids (borrowed) that
+ * exist, in no particular order; for sync.c, which renders a page with
+ * one such request per record type (the *_load_many below alike). */
+void project_load_many(req_t *r, const int64_t *ids, size_t n);
 
 /* audit.c */
 void audit_list(req_t *r);
@@ -66,6 +70,8 @@ void person_create(req_t *r);
 void person_get(req_t *r);
 void person_list(req_t *r);
 void person_update(req_t *r);
+/* Persons of ids as r's actor sees them, as a person list (sync.c). */
+void person_load_many(req_t *r, const int64_t *ids, size_t n);
 
 /* gdpr.c: a person's data under the GDPR (admins) */
 void person_export(req_t *r);
@@ -77,6 +83,8 @@ void membership_end(req_t *r);
 void group_members(req_t *r);
 /* Answers with membership id as r's actor sees it (sync.c). */
 void membership_load(req_t *r, int64_t id);
+/* Memberships of ids as r's actor sees them, as group members (sync.c). */
+void membership_load_many(req_t *r, const int64_t *ids, size_t n);
 
 /* fund.c */
 void fund_create(req_t *r);
@@ -107,6 +115,8 @@ void meeting_transition(req_t *r);
 /* Answer with agenda item / hand-over id (sync.c). */
 void agenda_item_load(req_t *r, int64_t id);
 void handover_load(req_t *r, int64_t id);
+/* Agenda items of ids with their history, as an agenda list (sync.c). */
+void agenda_item_load_many(req_t *r, const int64_t *ids, size_t n);
 void agenda_propose(req_t *r);
 void agenda_schedule(req_t *r);
 void agenda_outcome(req_t *r);

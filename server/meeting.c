@@ -1361,6 +1361,15 @@ void agenda_item_load(req_t *r, int64_t id)
 	meeting_item_answer(r, id);
 }
 
+void agenda_item_load_many(req_t *r, const int64_t *ids, size_t n)
+{
+	meeting_ctx_t *ctx = meeting_ctx(r);
+
+	ctx->params[0] = req_id_array(r, ids, n);
+	req_query(r, "SELECT " ITEM_COLS " FROM agenda_item_v WHERE id = ANY ($1::bigint[]) ORDER BY id",
+	          1, ctx->params, meeting_items_loaded_cb);
+}
+
 void handover_load(req_t *r, int64_t id)
 {
 	meeting_ctx_t *ctx = meeting_ctx(r);

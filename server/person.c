@@ -240,6 +240,23 @@ void person_list(req_t *r)
 	    6, ctx->params, person_list_cb);
 }
 
+/* ------------------------------------------------------------ sync */
+
+void person_load_many(req_t *r, const int64_t *ids, size_t n)
+{
+	list_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
+
+	r->ctx = ctx;
+	ctx->page = (uint32_t)n; /* every row answers; none is one too many */
+	ctx->params[0] = req_id_array(r, ids, n);
+	ctx->params[1] = req_i64(r, r->actor.account_id);
+	/* The actor's groups are read once, not once per person. */
+	req_query(r,
+	          "SELECT " PGROW_PERSON_COLS("v") ", g.ids FROM qt_sync_persons($1::bigint[]) v, "
+	          "qt_account_group_ids($2) g(ids)",
+	          2, ctx->params, person_list_cb);
+}
+
 /* ------------------------------------------------------------ update */
 
 typedef struct update_ctx {

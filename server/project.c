@@ -233,6 +233,19 @@ void project_list(req_t *r)
 	project_list_run(r);
 }
 
+/* ------------------------------------------------------------ sync */
+
+void project_load_many(req_t *r, const int64_t *ids, size_t n)
+{
+	list_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
+
+	r->ctx = ctx;
+	ctx->page = (uint32_t)n; /* every row answers; none is one too many */
+	ctx->params[0] = req_id_array(r, ids, n);
+	req_query(r, "SELECT " PGROW_PROJECT_COLS " FROM qt_sync_projects($1::bigint[])", 1,
+	          ctx->params, project_list_cb);
+}
+
 /* ------------------------------------------------------------ update */
 
 typedef struct update_ctx {

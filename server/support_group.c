@@ -221,22 +221,14 @@ void membership_end(req_t *r)
 
 /* ------------------------------------------------------------ members */
 
-static void group_members_cb(const PGresult *res, const db_error_t *err, void *arg)
+/* Makes the memberships of rows of MEMBERSHIP_SELECT, in their order,
+ * r's answer (not yet sent); the caller fills in what the list is of. */
+static Quartier__V1__GroupMembers *group_members_rows(req_t *r, const PGresult *res)
 {
-	req_t *r = arg;
-	group_ctx_t *ctx = r->ctx;
-	Quartier__V1__GroupMembers *out;
-	int n;
+	Quartier__V1__GroupMembers *out = req_alloc(r, sizeof(*out));
+	int n = PQntuples(res);
 
-	if (err != NULL) {
-		req_fail_db(r, err);
-		return;
-	}
-	n = PQntuples(res);
-	out = req_alloc(r, sizeof(*out));
 	quartier__v1__group_members__init(out);
-	out->project_id = r->rq->group_members->project_id;
-	out->on_date = (char *)ctx->params[1];
 	out->memberships = req_alloc(r, (size_t)n * sizeof(*out->memberships) + 1);
 	for (int i = 0; i < n; i++)
 		out->memberships[i] =
@@ -244,6 +236,22 @@ static void group_members_cb(const PGresult *res, const db_error_t *err, void *a
 	out->n_memberships = (size_t)n;
 	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_GROUP_MEMBERS;
 	r->resp.group_members = out;
+	return out;
+}
+
+static void group_members_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	group_ctx_t *ctx = r->ctx;
+	Quartier__V1__GroupMembers *out;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	out = group_members_rows(r, res);
+	out->project_id = r->rq->group_members->project_id;
+	out->on_date = (char *)ctx->params[1];
 	req_reply(r);
 }
 
@@ -312,4 +320,30 @@ void membership_load(req_t *r, int64_t id)
 	          MEMBERSHIP_SELECT("current_date", "qt_account_group_ids($1)")
 	          " FROM membership_v v WHERE v.id = $2",
 	          2, ctx->params, membership_row_cb);
+}
+
+static void membership_many_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	group_members_rows(r, res);
+	req_reply(r);
+}
+
+void membership_load_many(req_t *r, const int64_t *ids, size_t n)
+{
+	group_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
+
+	r->ctx = ctx;
+	ctx->params[0] = req_i64(r, r->actor.account_id);
+	ctx->params[1] = req_id_array(r, ids, n);
+	/* The actor's groups are read once, not once per membership. */
+	req_query(r,
+	          MEMBERSHIP_SELECT("current_date", "g.ids")
+	          " FROM qt_sync_memberships($2::bigint[]) v, qt_account_group_ids($1) g(ids)",
+	          2, ctx->params, membership_many_cb);
 }

@@ -8,7 +8,11 @@
  * (project_get, person_get, ...) with the connection's actor, so the
  * permission checks and the contact-data rule apply exactly as they do
  * online.  A record the handler refuses (not found, not permitted) becomes
- * a tombstone in the feed and is left out of snapshots. */
+ * a tombstone in the feed and is left out of snapshots.  The record types
+ * most of a registry is made of are rendered per page with one internal
+ * request per type and SYNC_BATCH_MAX records (project_load_many, ...),
+ * which builds its list with the same row functions and rules as the get
+ * request; a record the list does not contain is refused. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +29,13 @@
 #define SYNC_VERIFY_PAGE 500
 #define SYNC_RENDER_PARALLEL 8     /* internal requests one sync request runs at once */
 #define SYNC_RECORD_TYPE_MAX 21
+#define SYNC_BATCH_MAX 250         /* records of one type one internal request renders */
 
 typedef struct sync_item {
 	int type;
 	int64_t id;
 	int tombstone;
+	int batched;                    /* rendered by its type's sync_batch_t */
 	uint64_t xid, seq;              /* feed: the record's last change in the page */
 	Quartier__V1__Record rec;
 	struct sync_ctx *ctx;
@@ -39,6 +45,7 @@ typedef struct sync_ctx {
 	req_t *r;
 	sync_item_t *items;
 	size_t n, next, running, done;
+	int starting;                   /* sync_render_next() is starting renders */
 	qt_status_t failed;             /* the first hard failure of a render */
 	const char *fail_msg;
 	void (*finish)(req_t *r);
@@ -67,49 +74,209 @@ static int sync_type_valid(int t)
 
 /* ------------------------------------------------------------ rendering */
 
+/* Records of one type in a page, rendered by one internal request. */
+typedef struct sync_batch {
+	sync_ctx_t *ctx;
+	sync_item_t **items;            /* ordered by id */
+	size_t n;
+} sync_batch_t;
+
 static void sync_render_next(sync_ctx_t *ctx);
+
+/* The message an internal request answered with; NULL if none. */
+static const ProtobufCMessage *sync_answer_body(const req_t *sub)
+{
+	const ProtobufCFieldDescriptor *fd;
+
+	fd = protobuf_c_message_descriptor_get_field(&quartier__v1__response__descriptor,
+	                                             (unsigned)sub->resp.body_case);
+	if (fd == NULL || fd->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	return *(const ProtobufCMessage *const *)((const char *)&sub->resp + fd->offset);
+}
+
+/* Whether the internal request sub failed: a refusal (not found, not
+ * permitted) returns 1, a hard failure is noted in ctx and returns -1. */
+static int sync_answer_failed(sync_ctx_t *ctx, const req_t *sub)
+{
+	qt_status_t st;
+
+	if (sub->resp.error == NULL)
+		return 0;
+	st = envelope_status_from_wire((int)sub->resp.error->status);
+	if (st == QT_NOT_FOUND || st == QT_PERMISSION_DENIED)
+		return 1;
+	if (ctx->failed == QT_OK) {
+		ctx->failed = st;
+		ctx->fail_msg = req_strdup(ctx->r, sub->resp.error->message);
+	}
+	return -1;
+}
+
+/* Packs msg into it's record body, in the sync request's arena. */
+static void sync_record_body(sync_ctx_t *ctx, sync_item_t *it, const ProtobufCMessage *msg)
+{
+	size_t len = protobuf_c_message_get_packed_size(msg);
+	uint8_t *buf = req_alloc(ctx->r, len + 1);
+
+	protobuf_c_message_pack(msg, buf);
+	it->rec.has_body = 1;
+	it->rec.body.data = buf;
+	it->rec.body.len = len;
+}
 
 static void sync_rendered(req_t *sub, void *arg)
 {
 	sync_item_t *it = arg;
 	sync_ctx_t *ctx = it->ctx;
 	const ProtobufCMessage *msg = NULL;
-	const ProtobufCFieldDescriptor *fd;
-	uint8_t *buf;
-	size_t len;
+	int failed = sync_answer_failed(ctx, sub);
 
-	if (sub->resp.error != NULL) {
-		qt_status_t st = envelope_status_from_wire((int)sub->resp.error->status);
-		if (st == QT_NOT_FOUND || st == QT_PERMISSION_DENIED) {
-			it->tombstone = 1;
-		} else if (ctx->failed == QT_OK) {
-			ctx->failed = st;
-			ctx->fail_msg = req_strdup(ctx->r, sub->resp.error->message);
-		}
-	} else if (sub->resp.body_case == QUARTIER__V1__RESPONSE__BODY_REFERENCE_LIST) {
+	if (failed > 0) {
+		it->tombstone = 1;
+	} else if (failed == 0 && sub->resp.body_case == QUARTIER__V1__RESPONSE__BODY_REFERENCE_LIST) {
 		if (sub->resp.reference_list->n_items == 1)
 			msg = &sub->resp.reference_list->items[0]->base;
 		else
 			it->tombstone = 1;
-	} else {
-		fd = protobuf_c_message_descriptor_get_field(&quartier__v1__response__descriptor,
-		                                             (unsigned)sub->resp.body_case);
-		if (fd != NULL && fd->type == PROTOBUF_C_TYPE_MESSAGE)
-			msg = *(const ProtobufCMessage *const *)((const char *)&sub->resp + fd->offset);
+	} else if (failed == 0) {
+		msg = sync_answer_body(sub);
 		if (msg == NULL)
 			it->tombstone = 1;
 	}
-	if (msg != NULL) {
-		len = protobuf_c_message_get_packed_size(msg);
-		buf = req_alloc(ctx->r, len + 1);
-		protobuf_c_message_pack(msg, buf);
-		it->rec.has_body = 1;
-		it->rec.body.data = buf;
-		it->rec.body.len = len;
-	}
+	if (msg != NULL)
+		sync_record_body(ctx, it, msg);
 	ctx->running--;
 	ctx->done++;
 	sync_render_next(ctx);
+}
+
+/* The id of a record message (its field "id"); 0 if it has none. */
+static int64_t sync_message_id(const ProtobufCMessage *m)
+{
+	const ProtobufCFieldDescriptor *fd =
+	    protobuf_c_message_descriptor_get_field_by_name(m->descriptor, "id");
+
+	if (fd == NULL || fd->type != PROTOBUF_C_TYPE_INT64 || fd->label == PROTOBUF_C_LABEL_REPEATED)
+		return 0;
+	return *(const int64_t *)((const char *)m + fd->offset);
+}
+
+/* Gives each item of b the record of its id in the list the batch request
+ * answered with (the first repeated message field of its body); items the
+ * list lacks become tombstones, as a refused get does. */
+static void sync_batch_rendered(req_t *sub, void *arg)
+{
+	sync_batch_t *b = arg;
+	sync_ctx_t *ctx = b->ctx;
+	const ProtobufCMessage *list = NULL;
+	int failed = sync_answer_failed(ctx, sub);
+
+	if (failed == 0)
+		list = sync_answer_body(sub);
+	for (unsigned f = 0; list != NULL && f < list->descriptor->n_fields; f++) {
+		const ProtobufCFieldDescriptor *fd = &list->descriptor->fields[f];
+		const ProtobufCMessage *const *elems;
+		size_t n;
+
+		if (fd->label != PROTOBUF_C_LABEL_REPEATED || fd->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		n = *(const size_t *)((const char *)list + fd->quantifier_offset);
+		elems = *(const ProtobufCMessage *const *const *)((const char *)list + fd->offset);
+		for (size_t i = 0; i < n; i++) {
+			int64_t id = sync_message_id(elems[i]);
+			size_t lo = 0, hi = b->n;
+
+			while (lo < hi) { /* the first item with this id */
+				size_t mid = lo + (hi - lo) / 2;
+				if (b->items[mid]->id < id)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < b->n && b->items[lo]->id == id; lo++)
+				if (!b->items[lo]->rec.has_body)
+					sync_record_body(ctx, b->items[lo], elems[i]);
+		}
+		break;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		if (failed >= 0 && !b->items[i]->rec.has_body)
+			b->items[i]->tombstone = 1;
+	ctx->running--;
+	ctx->done += b->n;
+	sync_render_next(ctx);
+}
+
+/* The request that renders many records of a type at once; NULL if the
+ * type is rendered record by record. */
+static void (*sync_batch_loader(int type))(req_t *, const int64_t *, size_t)
+{
+	switch (type) {
+	case 10: return project_load_many;
+	case 11: return person_load_many;
+	case 12: return membership_load_many;
+	case 18: return agenda_item_load_many;
+	default: return NULL;
+	}
+}
+
+static int sync_item_id_cmp(const void *a, const void *b)
+{
+	const sync_item_t *x = *(const sync_item_t *const *)a, *y = *(const sync_item_t *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Starts internal requests for the items of each type that has a batch
+ * loader, SYNC_BATCH_MAX at a time, and marks them batched; called with
+ * ctx->starting set, so an answer that comes at once does not end the
+ * page early. */
+static void sync_batches_start(sync_ctx_t *ctx)
+{
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	sync_batch_t *batches[SYNC_RECORD_TYPE_MAX + 1] = {0};
+
+	for (size_t i = 0; i < ctx->n; i++) {
+		sync_item_t *it = &ctx->items[i];
+		if (it->tombstone || it->type < 0 || it->type > SYNC_RECORD_TYPE_MAX ||
+		    sync_batch_loader(it->type) == NULL)
+			continue;
+		if (batches[it->type] == NULL) {
+			batches[it->type] = req_alloc(ctx->r, sizeof(sync_batch_t));
+			batches[it->type]->ctx = ctx;
+			batches[it->type]->items =
+			    req_alloc(ctx->r, (ctx->n - i) * sizeof(*batches[it->type]->items));
+		}
+		batches[it->type]->items[batches[it->type]->n++] = it;
+		it->batched = 1;
+	}
+	for (int t = 0; t <= SYNC_RECORD_TYPE_MAX; t++) {
+		sync_batch_t *b = batches[t];
+		int64_t *ids;
+		req_t *sub;
+
+		if (b == NULL)
+			continue;
+		qsort(b->items, b->n, sizeof(*b->items), sync_item_id_cmp);
+		ids = req_alloc(ctx->r, b->n * sizeof(*ids));
+		for (size_t i = 0; i < b->n; i++)
+			ids[i] = b->items[i]->id;
+		/* In parts, which the database runs on several connections. */
+		for (size_t off = 0; off < b->n; off += SYNC_BATCH_MAX) {
+			sync_batch_t *part = req_alloc(ctx->r, sizeof(*part));
+
+			part->ctx = ctx;
+			part->items = b->items + off;
+			part->n = b->n - off < SYNC_BATCH_MAX ? b->n - off : SYNC_BATCH_MAX;
+			sub = req_new_internal(ctx->r->conn, &rq, "sync.render", sync_batch_rendered, part);
+			if (sub == NULL)
+				abort();
+			sub->actor = ctx->r->actor;
+			ctx->running++;
+			sync_batch_loader(t)(sub, ids + off, part->n);
+		}
+	}
 }
 
 /* Starts the internal request that renders it. */
@@ -206,17 +373,26 @@ static void sync_render_start(sync_ctx_t *ctx, sync_item_t *it)
 }
 
 /* Keeps up to SYNC_RENDER_PARALLEL renders running; calls finish once all
- * are done.  Items already marked tombstone are not rendered. */
+ * are done.  Items already marked tombstone are not rendered, batched
+ * ones are counted when their batch is done.  A render answered at once
+ * calls this again from within the loop: that call leaves the rest to
+ * the loop, which alone may end the request. */
 static void sync_render_next(sync_ctx_t *ctx)
 {
+	if (ctx->starting)
+		return;
+	ctx->starting = 1;
 	while (ctx->failed == QT_OK && ctx->running < SYNC_RENDER_PARALLEL && ctx->next < ctx->n) {
 		sync_item_t *it = &ctx->items[ctx->next++];
+		if (it->batched)
+			continue;
 		if (it->tombstone) {
 			ctx->done++;
 			continue;
 		}
 		sync_render_start(ctx, it);
 	}
+	ctx->starting = 0;
 	if (ctx->running > 0)
 		return;
 	if (ctx->failed != QT_OK) {
@@ -237,7 +413,11 @@ static void sync_render(sync_ctx_t *ctx, void (*finish)(req_t *r))
 		quartier__v1__record__init(&it->rec);
 		it->rec.type = (Quartier__V1__RecordType)it->type;
 		it->rec.id = it->id;
+		it->batched = 0;
 	}
+	ctx->starting = 1;
+	sync_batches_start(ctx);
+	ctx->starting = 0;
 	sync_render_next(ctx);
 }
 

@@ -161,7 +161,15 @@ static void sc_close(sc_t *c)
 	rep_free(&c->rep);
 }
 
+static void sc_snapshot_pages(sc_t *c, uint32_t limit);
+
 static void sc_snapshot(sc_t *c)
+{
+	sc_snapshot_pages(c, 7); /* many pages */
+}
+
+/* A snapshot in pages of up to limit records, into c's replica. */
+static void sc_snapshot_pages(sc_t *c, uint32_t limit)
 {
 	Quartier__V1__SyncSnapshotRequest sn = QUARTIER__V1__SYNC_SNAPSHOT_REQUEST__INIT;
 	Quartier__V1__Cursor cur = QUARTIER__V1__CURSOR__INIT;
@@ -176,7 +184,7 @@ static void sc_snapshot(sc_t *c)
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_SYNC_SNAPSHOT;
 		rq.sync_snapshot = &sn;
 		sn.has_limit = 1;
-		sn.limit = 7; /* many pages */
+		sn.limit = limit;
 		if (!first) {
 			cur.epoch = c->rep.epoch;
 			cur.xid = c->rep.xid;
@@ -1084,5 +1092,225 @@ Test(sync, subscribers_share_renders_per_account_and_each_sees_its_own)
 	for (int i = 0; i < 3 * PER_ACCOUNT + 1; i++)
 		sc_close(&subs[i]);
 	sc_close(&writer);
+	harness_finish(h);
+}
+
+/* ------------------------------------------------------------ batched rendering */
+
+/* The packed body of the answer to rq (its message body_case), or of the
+ * list element with id (list answers); NULL if it has none. */
+static uint8_t *sc_get_packed(sc_t *c, Quartier__V1__Request *rq, int64_t id, size_t *len)
+{
+	qt_envelope_t *in = sc_call(c, rq);
+	const Quartier__V1__Response *rs = in->response;
+	const ProtobufCMessage *m = NULL;
+	uint8_t *out = NULL;
+
+	cr_assert_eq(sc_status(in), 0, "get %d: %s", (int)rq->body_case,
+	             rs->error != NULL ? rs->error->message : "");
+	switch (rs->body_case) {
+	case QUARTIER__V1__RESPONSE__BODY_PROJECT: m = &rs->project->base; break;
+	case QUARTIER__V1__RESPONSE__BODY_PERSON: m = &rs->person->base; break;
+	case QUARTIER__V1__RESPONSE__BODY_GROUP_MEMBERS:
+		for (size_t i = 0; i < rs->group_members->n_memberships; i++)
+			if (rs->group_members->memberships[i]->id == id)
+				m = &rs->group_members->memberships[i]->base;
+		break;
+	case QUARTIER__V1__RESPONSE__BODY_AGENDA_LIST:
+		for (size_t i = 0; i < rs->agenda_list->n_items; i++)
+			if (rs->agenda_list->items[i]->id == id)
+				m = &rs->agenda_list->items[i]->base;
+		break;
+	default: cr_assert_fail("unexpected answer %d", (int)rs->body_case);
+	}
+	if (m != NULL) {
+		*len = protobuf_c_message_get_packed_size(m);
+		out = malloc(*len + 1);
+		protobuf_c_message_pack(m, out);
+	}
+	envelope_free(in);
+	return out;
+}
+
+/* The record as the get request of its type answers it to c's account. */
+static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
+{
+	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+	Quartier__V1__ProjectGetRequest pg = QUARTIER__V1__PROJECT_GET_REQUEST__INIT;
+	Quartier__V1__PersonGetRequest pe = QUARTIER__V1__PERSON_GET_REQUEST__INIT;
+	Quartier__V1__GroupMembersRequest gm = QUARTIER__V1__GROUP_MEMBERS_REQUEST__INIT;
+	Quartier__V1__AgendaBacklogRequest ab = QUARTIER__V1__AGENDA_BACKLOG_REQUEST__INIT;
+	Quartier__V1__Membership *m;
+
+	switch (x->type) {
+	case QUARTIER__V1__RECORD_TYPE__RECORD_PROJECT:
+		pg.id = x->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_PROJECT_GET;
+		rq.project_get = &pg;
+		break;
+	case QUARTIER__V1__RECORD_TYPE__RECORD_PERSON:
+		pe.id = x->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_PERSON_GET;
+		rq.person_get = &pe;
+		break;
+	case QUARTIER__V1__RECORD_TYPE__RECORD_MEMBERSHIP:
+		/* Memberships have no get: the group's whole history has it. */
+		m = quartier__v1__membership__unpack(NULL, x->len, x->body);
+		cr_assert(m != NULL);
+		gm.project_id = m->project_id;
+		quartier__v1__membership__free_unpacked(m, NULL);
+		gm.has_include_history = gm.include_history = 1;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_GROUP_MEMBERS;
+		rq.group_members = &gm;
+		break;
+	case QUARTIER__V1__RECORD_TYPE__RECORD_AGENDA_ITEM:
+		ab.has_item_id = 1;
+		ab.item_id = x->id;
+		ab.has_all = ab.all = 1;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_AGENDA_BACKLOG;
+		rq.agenda_backlog = &ab;
+		break;
+	default:
+		return NULL;
+	}
+	return sc_get_packed(c, &rq, x->id, len);
+}
+
+/* Every project, person, membership and agenda item of the replica must
+ * be byte for byte what the get request answers the same account; returns
+ * how many persons came with contact data and how many without. */
+static void expect_records_as_get(sc_t *c, const char *what, int *with_contact,
+                                  int *without_contact)
+{
+	size_t checked = 0;
+
+	*with_contact = *without_contact = 0;
+	for (size_t i = 0; i < c->rep.n; i++) {
+		rec_t *x = &c->rep.recs[i];
+		size_t len = 0;
+		uint8_t *want = sc_get_record(c, x, &len);
+
+		if (want == NULL && x->type != QUARTIER__V1__RECORD_TYPE__RECORD_MEMBERSHIP)
+			continue; /* a type rendered record by record */
+		cr_assert(want != NULL, "%s: membership %" PRId64 " is not in its group", what, x->id);
+		cr_assert(len == x->len && memcmp(want, x->body, len) == 0,
+		          "%s: record %d/%" PRId64 " differs from its get answer (%zu/%zu bytes)", what,
+		          x->type, x->id, x->len, len);
+		free(want);
+		checked++;
+		if (x->type == QUARTIER__V1__RECORD_TYPE__RECORD_PERSON) {
+			Quartier__V1__Person *pe = quartier__v1__person__unpack(NULL, x->len, x->body);
+			cr_assert(pe != NULL);
+			if (pe->contact_visible)
+				++*with_contact;
+			else
+				++*without_contact;
+			quartier__v1__person__free_unpacked(pe, NULL);
+		}
+	}
+	cr_assert_gt(checked, 0, "%s: nothing to compare", what);
+}
+
+/* A page renders each record type with one query; the records must be the
+ * ones the get requests answer, with each account's sight of contact data:
+ * a coordinator sees fellow members of its group today and itself, not
+ * others, an office the people of the groups it leads, the admin all. */
+Test(sync, pages_render_records_as_their_get_requests_do)
+{
+	static const char *const logins[] = {"koordination", "planung", "sozial", "admin"};
+	static const uint32_t limits[] = {1, 7, 1000};
+	harness_t *h = &H;
+	int64_t coord, p1, p2, me, fellow, former, other;
+	char sql[2048];
+
+	harness_standard(h, NULL);
+	coord = harness_account(h, "koordination", "coordinator", 0, h->seed.org_caritas,
+	                        HARNESS_PASSWORD);
+	harness_account(h, "planung", "office", h->seed.office_planning, 0, HARNESS_PASSWORD);
+	harness_account(h, "sozial", "office", h->seed.office_social, 0, HARNESS_PASSWORD);
+	p1 = mk_project(h, "Quartiersladen");
+	p2 = mk_project(h, "Spielplatz");
+	/* p1 in two quarters and districts, led by two offices, coordinated. */
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO project_quarter VALUES (%" PRId64 ", %" PRId64 "); "
+	         "INSERT INTO project_lead_office VALUES (%" PRId64 ", %" PRId64 "); "
+	         "INSERT INTO project_coordinator VALUES (%" PRId64 ", %" PRId64 "); "
+	         "UPDATE project SET carrier_id = %" PRId64 ", start_date = '2026-01-01', "
+	         "description = 'Läden im Quartier' WHERE id = %" PRId64,
+	         p1, h->seed.quarter_rot, p1, h->seed.office_social, p1, coord, h->seed.org_caritas, p1);
+	harness_sql_exec(h, sql);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO person (name, organisation_id, account_id, email) VALUES "
+	         "('Koordinatorin', %" PRId64 ", %" PRId64 ", 'ich@example.org') RETURNING id",
+	         h->seed.org_caritas, coord);
+	me = harness_sql_int(h, sql, 0, NULL, NULL, NULL);
+	fellow = harness_sql_int(h,
+	                         "INSERT INTO person (name, email, phone) VALUES ('Nachbar', "
+	                         "'nachbar@example.org', '0711 1') RETURNING id",
+	                         0, NULL, NULL, NULL);
+	former = harness_sql_int(h,
+	                         "INSERT INTO person (name, email, phone) VALUES ('Ehemalige', "
+	                         "'ehemalige@example.org', '0711 2') RETURNING id",
+	                         0, NULL, NULL, NULL);
+	other = harness_sql_int(h,
+	                        "INSERT INTO person (name, email, phone) VALUES ('Fremde', "
+	                        "'fremde@example.org', '0711 3') RETURNING id",
+	                        0, NULL, NULL, NULL);
+	/* The coordinator and a neighbour in p1 today, a former member of p1,
+	 * the other person only in p2 (on behalf of an organisation, deputy
+	 * of the neighbour). */
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO membership (project_id, person_id, role, start_date, end_date, "
+	         "on_behalf_of_id, deputy_of_id) VALUES "
+	         "(%" PRId64 ", %" PRId64 ", 'carrier', current_date - 30, NULL, NULL, NULL), "
+	         "(%" PRId64 ", %" PRId64 ", 'civic', current_date - 30, NULL, NULL, NULL), "
+	         "(%" PRId64 ", %" PRId64 ", 'civic', current_date - 300, current_date - 100, NULL, NULL), "
+	         "(%" PRId64 ", %" PRId64 ", 'civic', current_date - 30, NULL, %" PRId64 ", %" PRId64 "), "
+	         "(%" PRId64 ", %" PRId64 ", 'civic', current_date - 20, NULL, NULL, NULL)",
+	         p1, me, p1, fellow, p1, former, p2, other, h->seed.org_initiative, fellow, p2, fellow);
+	harness_sql_exec(h, sql);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO agenda_item (title, description, origin, origin_project_id, "
+	         "requested_minutes) VALUES ('Ladenöffnung', 'Zeiten', 'bottom_up', %" PRId64 ", 20); "
+	         "INSERT INTO agenda_item (title, origin, origin_office_id) VALUES "
+	         "('Verkehr', 'top_down', %" PRId64 "); "
+	         "INSERT INTO agenda_item_project SELECT id, %" PRId64 " FROM agenda_item; "
+	         "INSERT INTO agenda_item_project SELECT id, %" PRId64 " FROM agenda_item "
+	         "WHERE title = 'Verkehr'",
+	         p1, h->seed.office_planning, p1, p2);
+	harness_sql_exec(h, sql);
+
+	for (size_t a = 0; a < sizeof(logins) / sizeof(logins[0]); a++) {
+		for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+			sc_t c;
+			char what[64];
+			int with, without;
+
+			snprintf(what, sizeof(what), "%s, pages of %u", logins[a], limits[l]);
+			sc_open(h, &c, logins[a]);
+			sc_snapshot_pages(&c, limits[l]);
+			expect_records_as_get(&c, what, &with, &without);
+			if (a == 0) {
+				/* itself and the neighbour; not the former member nor
+				 * the person of another group */
+				cr_assert_eq(with, 2, "%s: %d persons with contact data", what, with);
+				cr_assert_geq(without, 2, "%s: %d persons without", what, without);
+			} else if (a == 3) {
+				cr_assert_eq(without, 0, "%s: the admin lacks contact data", what);
+			}
+			if (a == 0 && l == 0) {
+				/* The feed renders its pages the same way. */
+				harness_sql_exec(h, "UPDATE person SET version = version + 1");
+				harness_sql_exec(h, "UPDATE membership SET updated_at = now()");
+				harness_sql_exec(h, "UPDATE project SET version = version + 1");
+				harness_sql_exec(h, "UPDATE agenda_item SET version = version + 1");
+				cr_assert_gt(sc_pull_caught_up(h, &c), 0);
+				snprintf(what, sizeof(what), "%s, pulled", logins[a]);
+				expect_records_as_get(&c, what, &with, &without);
+				cr_assert_eq(with, 2, "%s: %d persons with contact data", what, with);
+			}
+			sc_close(&c);
+		}
+	}
 	harness_finish(h);
 }
