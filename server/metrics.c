@@ -169,6 +169,13 @@ char *metrics_render(const metrics_t *m, const metrics_gauges_t *g, size_t *len)
 	sb_metric(&b, "quartier_db_reconnects_total", "counter", "PostgreSQL connections re-established after a loss");
 	sb_printf(&b, "quartier_db_reconnects_total %llu\n", (unsigned long long)g->db_reconnects);
 
+	sb_metric(&b, "quartier_project_cache_hits_total", "counter",
+	          "Project reads answered from the cache after their stamp was checked");
+	sb_printf(&b, "quartier_project_cache_hits_total %llu\n", (unsigned long long)g->project_cache_hits);
+	sb_metric(&b, "quartier_project_cache_misses_total", "counter",
+	          "Project reads that rendered the row (no entry, or a stale one)");
+	sb_printf(&b, "quartier_project_cache_misses_total %llu\n", (unsigned long long)g->project_cache_misses);
+
 	sb_metric(&b, "quartier_password_hashes_running", "gauge", "Argon2id jobs in the thread pool");
 	sb_printf(&b, "quartier_password_hashes_running %u\n", g->hash_running);
 	sb_metric(&b, "quartier_password_hashes_waiting", "gauge", "Logins waiting for a hash slot");

@@ -45,6 +45,7 @@ typedef struct metrics_gauges {
 	unsigned conn_open;
 	unsigned db_connected, db_size, db_in_use, db_waiting;
 	uint64_t db_errors, db_reconnects;
+	uint64_t project_cache_hits, project_cache_misses; /* project_cache.h */
 	unsigned hash_running, hash_queued;
 	unsigned logins_waiting;     /* login attempts waiting out their delay now */
 	int ready;

@@ -105,16 +105,105 @@ void project_create(req_t *r)
 
 /* ------------------------------------------------------------ get */
 
+/* ------------------------------------------------------------ get */
+
+/* The project_v row with the stamp it is cached under (project_cache.h):
+ * the row's xmin and the reference generation, read in the same snapshot
+ * as the row (its version is column 1). */
+#define PROJECT_GET_SQL                                                          \
+	"SELECT " PGROW_PROJECT_COLS ", "                                            \
+	"(SELECT p.xmin FROM project p WHERE p.id = $1)::text, "                     \
+	"(SELECT g.gen FROM qt_ref_gen g)::text FROM project_v WHERE id = $1"
+
+/* The stamp alone: one primary-key read and the one-row generation. */
+#define PROJECT_STAMP_SQL                                                        \
+	"SELECT p.xmin::text, p.version, g.gen::text "                               \
+	"FROM project p CROSS JOIN qt_ref_gen g WHERE p.id = $1"
+
+static int project_stamp_same(const project_stamp_t *a, const project_stamp_t *b)
+{
+	return a->xmin == b->xmin && a->version == b->version && a->ref_gen == b->ref_gen;
+}
+
+static void project_get_loaded_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	project_stamp_t stamp;
+	int n;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		project_cache_drop(&r->srv->projects, r->rq->project_get->id);
+		req_fail(r, QT_NOT_FOUND, "no such project", "id");
+		return;
+	}
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_PROJECT;
+	r->resp.project = pgrow_project(r, res, 0);
+	n = PQnfields(res);
+	if (project_stamp_parse(&stamp, PQgetvalue(res, 0, n - 2), PQgetvalue(res, 0, 1),
+	                        PQgetvalue(res, 0, n - 1)) == 0)
+		project_cache_put(&r->srv->projects, r->resp.project->id, &stamp, r->resp.project);
+	req_reply(r);
+}
+
+static void project_get_load(req_t *r, const char *const *p)
+{
+	r->srv->projects.misses++;
+	req_query(r, PROJECT_GET_SQL, 1, p, project_get_loaded_cb);
+}
+
+/* The cached entry is answered only if its stamp is the row's now. */
+static void project_get_checked_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	project_cache_t *pc = &r->srv->projects;
+	int64_t id = r->rq->project_get->id;
+	const project_cache_entry_t *e;
+	project_stamp_t now;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		project_cache_drop(pc, id);
+		req_fail(r, QT_NOT_FOUND, "no such project", "id");
+		return;
+	}
+	e = project_cache_find(pc, id);
+	if (e == NULL || project_stamp_parse(&now, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
+	                                     PQgetvalue(res, 0, 2)) != 0 ||
+	    !project_stamp_same(&e->stamp, &now)) {
+		project_get_load(r, r->ctx);
+		return;
+	}
+	pc->hits++;
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_PROJECT;
+	/* Borrowed from the cache: req_reply packs the answer (or an internal
+	 * request's on_done reads it) before returning, and nothing changes
+	 * the cache meanwhile. */
+	r->resp.project = e->msg;
+	req_reply(r);
+}
+
 void project_get(req_t *r)
 {
 	const char **p = req_alloc(r, sizeof(*p));
+	int64_t id = r->rq->project_get->id;
 
-	if (r->rq->project_get->id <= 0) {
+	if (id <= 0) {
 		req_fail(r, QT_INVALID_ARGUMENT, "id must be a positive id", "id");
 		return;
 	}
-	p[0] = req_i64(r, r->rq->project_get->id);
-	req_query(r, "SELECT " PGROW_PROJECT_COLS " FROM project_v WHERE id = $1", 1, p, project_row_cb);
+	p[0] = req_i64(r, id);
+	r->ctx = p;
+	if (project_cache_find(&r->srv->projects, id) != NULL)
+		req_query(r, PROJECT_STAMP_SQL, 1, p, project_get_checked_cb);
+	else
+		project_get_load(r, p);
 }
 
 /* ------------------------------------------------------------ list */

@@ -45,6 +45,8 @@ void server_gauges(server_t *srv, metrics_gauges_t *g)
 	g->hash_running = srv->hash_running;
 	g->hash_queued = srv->hash_queued;
 	g->logins_waiting = srv->n_login_delays;
+	g->project_cache_hits = srv->projects.hits;
+	g->project_cache_misses = srv->projects.misses;
 	if (srv->db != NULL) {
 		db_pool_stats(srv->db, &st);
 		g->db_size = st.size;
@@ -362,6 +364,8 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 	dbo.reconnect_ms = srv->cfg.db_reconnect_ms;
 	db_pool_new(loop, &srv->log, &dbo, &srv->db);
 	feed_init(&srv->feed, srv);
+	if (project_cache_init(&srv->projects) != 0)
+		log_warning(&srv->log, "event=project_cache_off reason=\"no memory\"");
 	audit_seal_init(&srv->audit_seal, srv);
 	session_check_init(&srv->session_check, srv);
 	{
@@ -414,6 +418,7 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 void server_free(server_t *srv)
 {
 	session_check_free(&srv->session_check);
+	project_cache_free(&srv->projects);
 
 	addrcount_free(&srv->per_addr);
 	throttle_addr_free(&srv->login_addr);

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
+#include "project_cache.h"
 #include "session_check.h"
 #include "throttle.h"
 
@@ -77,6 +78,7 @@ typedef struct server {
 	int throttle_maint_running;  /* its query is out */
 	char throttle_maint_param[16]; /* the query's parameter, borrowed by db_query */
 	feed_t feed;                 /* change feed subscriptions and watcher */
+	project_cache_t projects;    /* rendered projects for project_get */
 	audit_seal_t audit_seal;     /* appends finished audit rows to the hash chain */
 	listen_t *listen;            /* owned: LISTEN connection for account changes; NULL when closed */
 	session_check_t session_check; /* checks logged-in connections on those changes */

@@ -179,3 +179,125 @@ Test(metrics, page_parses_and_counters_move)
 	free(page);
 	harness_finish(&H);
 }
+
+/* The cache counters of the page. */
+static void cache_counters(unsigned mport, double *hits, double *misses)
+{
+	char *page = http_get(mport, "/metrics");
+
+	*hits = parse_page(page, "quartier_project_cache_hits_total");
+	free(page);
+	page = http_get(mport, "/metrics");
+	*misses = parse_page(page, "quartier_project_cache_misses_total");
+	free(page);
+	cr_assert(*hits >= 0 && *misses >= 0, "the page has the project cache counters");
+}
+
+/* Gets project id and checks that the answer came from the cache (hit)
+ * or from project_v (miss), by the counters. */
+static qt_project_t cached_get(qt_client_t *c, unsigned mport, int64_t id, int want_hit)
+{
+	double h0, m0, h1, m1;
+	qt_project_t p;
+	qt_status_t st;
+
+	cache_counters(mport, &h0, &m0);
+	memset(&p, 0, sizeof(p));
+	st = qt_project_get(c, id, &p);
+	cr_assert_eq(st, QT_OK, "get: %s: %s", qt_status_name(st), qt_client_last_error(c)->message);
+	cache_counters(mport, &h1, &m1);
+	cr_assert_eq(h1 - h0, want_hit ? 1 : 0, "hits %.0f -> %.0f", h0, h1);
+	cr_assert_eq(m1 - m0, want_hit ? 0 : 1, "misses %.0f -> %.0f", m0, m1);
+	return p;
+}
+
+/* project_get answers from its cache only what project_v says now: after
+ * an update through the server, a write by hand that bypasses it, and
+ * renames of the office, quarter and district whose names the row
+ * carries, the next get renders the row again and shows the change. */
+Test(metrics, project_cache_answers_only_current_rows)
+{
+	unsigned mport = pick_port();
+	char extra[64], sql[160];
+	qt_client_t *c;
+	qt_project_new_t in;
+	qt_project_patch_t patch;
+	qt_project_t p, g, u;
+	int64_t qo[2];
+	qt_status_t st;
+
+	snprintf(extra, sizeof(extra), "metrics_port = %u\n", mport);
+	harness_standard(&H, extra);
+	c = harness_login(&H, "admin", HARNESS_PASSWORD);
+	harness_project_in(&H, &in, "Stadtteilcafé", qo);
+	memset(&p, 0, sizeof(p));
+	st = qt_project_create(c, &in, &p);
+	cr_assert_eq(st, QT_OK, "%s", qt_client_last_error(c)->message);
+
+	g = cached_get(c, mport, p.id, 0);
+	qt_project_clear(&g);
+	g = cached_get(c, mport, p.id, 1);
+	cr_assert_str_eq(g.name, "Stadtteilcafé");
+	cr_assert_eq(g.version, 1);
+	qt_project_clear(&g);
+
+	/* An update through the server. */
+	memset(&patch, 0, sizeof(patch));
+	patch.id = p.id;
+	patch.expected_version = 1;
+	patch.name = "Stadtteilcafé Heslach";
+	memset(&u, 0, sizeof(u));
+	st = qt_project_update(c, &patch, &u);
+	cr_assert_eq(st, QT_OK, "%s", qt_client_last_error(c)->message);
+	qt_project_clear(&u);
+	g = cached_get(c, mport, p.id, 0);
+	cr_assert_str_eq(g.name, "Stadtteilcafé Heslach");
+	cr_assert_eq(g.version, 2);
+	qt_project_clear(&g);
+	g = cached_get(c, mport, p.id, 1);
+	cr_assert_eq(g.version, 2);
+	qt_project_clear(&g);
+
+	/* A write by hand, past the server (the version stays). */
+	snprintf(sql, sizeof(sql), "UPDATE project SET description = 'von Hand' WHERE id = %lld",
+	         (long long)p.id);
+	harness_sql_exec(&H, sql);
+	g = cached_get(c, mport, p.id, 0);
+	cr_assert_str_eq(g.description, "von Hand");
+	cr_assert_eq(g.version, 2);
+	qt_project_clear(&g);
+
+	/* The names the row carries. */
+	snprintf(sql, sizeof(sql), "UPDATE office SET name = 'Sozialamt (neu)' WHERE id = %lld",
+	         (long long)H.seed.office_social);
+	harness_sql_exec(&H, sql);
+	g = cached_get(c, mport, p.id, 0);
+	cr_assert_eq(g.n_lead_office_names, 1);
+	cr_assert_str_eq(g.lead_office_names[0], "Sozialamt (neu)");
+	qt_project_clear(&g);
+	snprintf(sql, sizeof(sql), "UPDATE quarter SET name = 'Heslach-Mitte' WHERE id = %lld",
+	         (long long)H.seed.quarter_heslach);
+	harness_sql_exec(&H, sql);
+	g = cached_get(c, mport, p.id, 0);
+	cr_assert_eq(g.n_quarter_names, 1);
+	cr_assert_str_eq(g.quarter_names[0], "Heslach-Mitte");
+	qt_project_clear(&g);
+	snprintf(sql, sizeof(sql), "UPDATE district SET name = 'Süd-West' WHERE id = %lld",
+	         (long long)H.seed.district_sued);
+	harness_sql_exec(&H, sql);
+	g = cached_get(c, mport, p.id, 0);
+	cr_assert_str_eq(g.district_names, "Süd-West");
+	qt_project_clear(&g);
+	g = cached_get(c, mport, p.id, 1);
+	cr_assert_str_eq(g.district_names, "Süd-West");
+	cr_assert_str_eq(g.description, "von Hand");
+	qt_project_clear(&g);
+
+	/* A project that does not exist is not found, cached or not. */
+	memset(&g, 0, sizeof(g));
+	cr_assert_eq(qt_project_get(c, p.id + 1000, &g), QT_NOT_FOUND);
+
+	qt_project_clear(&p);
+	qt_client_free(c);
+	harness_end(&H);
+}

@@ -1,0 +1,66 @@
+/* Read cache of rendered projects (the project_v row as a message), for
+ * project_get.  An entry is never answered unchecked: each hit is
+ * validated by one primary-key read of the project row's xmin and
+ * version and of the reference generation (qt_ref_gen, migration 0018,
+ * moved by every change of districts, quarters, offices and
+ * organisations, whose names the row carries).  A write by any quartierd
+ * or by hand changes the row's xmin, so what is answered is always what
+ * project_v would say in the validating read's snapshot; the cache only
+ * saves the view's sub-selects.
+ *
+ * Direct-mapped: an id has one slot, a new entry replaces whatever was
+ * there, and memory is bounded by PROJECT_CACHE_SLOTS entries.  Used on
+ * the loop thread only. */
+#ifndef QUARTIERD_PROJECT_CACHE_H
+#define QUARTIERD_PROJECT_CACHE_H
+
+#include <stdint.h>
+
+#include "quartier.pb-c.h"
+
+#define PROJECT_CACHE_SLOTS 32768u /* a power of two */
+
+/* What a cached row was valid for. */
+typedef struct project_stamp {
+	uint32_t xmin;     /* the project row version's xmin */
+	int64_t version;   /* its version column */
+	uint64_t ref_gen;  /* qt_ref_gen.gen when it was read */
+} project_stamp_t;
+
+typedef struct project_cache_entry {
+	int64_t id;                  /* 0: empty */
+	project_stamp_t stamp;
+	Quartier__V1__Project *msg;  /* owned (protobuf-c, default allocator) */
+} project_cache_entry_t;
+
+typedef struct project_cache {
+	project_cache_entry_t *slots; /* owned; NULL: caching off */
+	uint64_t hits, misses, fills; /* counters, for metrics */
+} project_cache_t;
+
+/* Allocates the slots; without memory the cache stays off (every lookup
+ * misses).  Returns 0 or -1. */
+int project_cache_init(project_cache_t *pc);
+
+/* Frees every entry and the slots. */
+void project_cache_free(project_cache_t *pc);
+
+/* The entry for id, or NULL.  Borrowed: valid until the next call that
+ * changes the cache (project_cache_put, _drop, _free). */
+const project_cache_entry_t *project_cache_find(const project_cache_t *pc, int64_t id);
+
+/* Stores a copy of msg (which stays the caller's) for id with stamp,
+ * replacing the slot's previous entry.  Without memory nothing is
+ * stored. */
+void project_cache_put(project_cache_t *pc, int64_t id, const project_stamp_t *stamp,
+                       const Quartier__V1__Project *msg);
+
+/* Forgets id's entry, if any. */
+void project_cache_drop(project_cache_t *pc, int64_t id);
+
+/* Parses the stamp columns xmin, version, gen (text, as the queries of
+ * project.c return them); returns 0 or -1 if one is missing or bad. */
+int project_stamp_parse(project_stamp_t *out, const char *xmin, const char *version,
+                        const char *gen);
+
+#endif
