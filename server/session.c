@@ -541,6 +541,10 @@ void session_refresh_account(server_t *srv, const Quartier__V1__Account *a)
 		session_actor(a, &c->actor);
 		session_cert_recheck(c);
 	}
+	/* A check running now may have read the account before this change;
+	 * naming the account keeps its answer from undoing it
+	 * (session_check_apply) and checks the account again after it. */
+	session_check_account(&srv->session_check, a->id);
 }
 
 void session_cert_recheck(conn_t *c)

@@ -115,7 +115,13 @@ static void session_check_apply(session_check_t *sc, const PGresult *res)
 			continue;
 		}
 		/* The account may have a new role or scope (changed through
-		 * another instance). */
+		 * another instance) -- unless it changed again since this query
+		 * was sent: then the answer is older than what the connection
+		 * holds (a change made through this server applied it at once,
+		 * session_refresh_account), and the next query, which is already
+		 * due, brings the current one. */
+		if (session_check_wanted(sc, c->actor.account_id))
+			continue;
 		c->actor.role = perm_role_parse(PQgetvalue(res, row, 2));
 		c->actor.office_id = session_cell_i64(res, row, 3);
 		c->actor.organisation_id = session_cell_i64(res, row, 4);
