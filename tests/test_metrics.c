@@ -211,6 +211,15 @@ static qt_project_t cached_get(qt_client_t *c, unsigned mport, int64_t id, int w
 	return p;
 }
 
+/* Runs fmt with id (one %lld) as SQL past the server. */
+static void by_hand(const char *fmt, int64_t id)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), fmt, (long long)id);
+	harness_sql_exec(&H, sql);
+}
+
 /* project_get answers from its cache only what project_v says now: after
  * an update through the server, a write by hand that bypasses it, and
  * renames of the office, quarter and district whose names the row
@@ -218,7 +227,7 @@ static qt_project_t cached_get(qt_client_t *c, unsigned mport, int64_t id, int w
 Test(metrics, project_cache_answers_only_current_rows)
 {
 	unsigned mport = pick_port();
-	char extra[64], sql[160];
+	char extra[64];
 	qt_client_t *c;
 	qt_project_new_t in;
 	qt_project_patch_t patch;
@@ -259,32 +268,24 @@ Test(metrics, project_cache_answers_only_current_rows)
 	qt_project_clear(&g);
 
 	/* A write by hand, past the server (the version stays). */
-	snprintf(sql, sizeof(sql), "UPDATE project SET description = 'von Hand' WHERE id = %lld",
-	         (long long)p.id);
-	harness_sql_exec(&H, sql);
+	by_hand("UPDATE project SET description = 'von Hand' WHERE id = %lld", p.id);
 	g = cached_get(c, mport, p.id, 0);
 	cr_assert_str_eq(g.description, "von Hand");
 	cr_assert_eq(g.version, 2);
 	qt_project_clear(&g);
 
 	/* The names the row carries. */
-	snprintf(sql, sizeof(sql), "UPDATE office SET name = 'Sozialamt (neu)' WHERE id = %lld",
-	         (long long)H.seed.office_social);
-	harness_sql_exec(&H, sql);
+	by_hand("UPDATE office SET name = 'Sozialamt (neu)' WHERE id = %lld", H.seed.office_social);
 	g = cached_get(c, mport, p.id, 0);
 	cr_assert_eq(g.n_lead_office_names, 1);
 	cr_assert_str_eq(g.lead_office_names[0], "Sozialamt (neu)");
 	qt_project_clear(&g);
-	snprintf(sql, sizeof(sql), "UPDATE quarter SET name = 'Heslach-Mitte' WHERE id = %lld",
-	         (long long)H.seed.quarter_heslach);
-	harness_sql_exec(&H, sql);
+	by_hand("UPDATE quarter SET name = 'Heslach-Mitte' WHERE id = %lld", H.seed.quarter_heslach);
 	g = cached_get(c, mport, p.id, 0);
 	cr_assert_eq(g.n_quarter_names, 1);
 	cr_assert_str_eq(g.quarter_names[0], "Heslach-Mitte");
 	qt_project_clear(&g);
-	snprintf(sql, sizeof(sql), "UPDATE district SET name = 'Süd-West' WHERE id = %lld",
-	         (long long)H.seed.district_sued);
-	harness_sql_exec(&H, sql);
+	by_hand("UPDATE district SET name = 'Süd-West' WHERE id = %lld", H.seed.district_sued);
 	g = cached_get(c, mport, p.id, 0);
 	cr_assert_str_eq(g.district_names, "Süd-West");
 	qt_project_clear(&g);
