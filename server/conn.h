@@ -85,6 +85,12 @@ void conn_unref(conn_t *c);
  * error if the connection is closing or the envelope is too large. */
 qt_status_t conn_send(conn_t *c, const qt_envelope_t *env);
 
+/* Sends one frame already packed by envelope_pack() (frame: len bytes,
+ * header included; borrowed for the call), so that one encoding can go to
+ * many connections.  Returns QT_OK, or QT_UNAVAILABLE if the connection is
+ * closing (or was closed here because TLS or the socket failed). */
+qt_status_t conn_send_frame(conn_t *c, const uint8_t *frame, size_t len);
+
 /* Closes the connection: if TLS is up and st/msg are given, a Goodbye with
  * that status goes out first; the socket closes once written (or at the
  * latest after a few seconds).  Safe to call more than once. */

@@ -259,14 +259,40 @@ static int feed_pos_after(uint64_t xid, uint64_t seq, uint64_t cxid, uint64_t cs
 	return xid > cxid || (xid == cxid && seq > cseq);
 }
 
-/* Sends s the records of ch past its cursor and moves the cursor to
- * ch's (or keeps it, if already beyond). */
-static void feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch)
+/* A group's answer packed once as an Event frame, for every subscription
+ * whose cursor stood before all of its records (the usual case: the
+ * subscriptions of one account level with the watcher). */
+typedef struct feed_frame {
+	int packed;                 /* tried: rc, buf and len are set */
+	qt_status_t rc;
+	uint8_t *buf;               /* owned, from envelope_pack() */
+	size_t len;
+} feed_frame_t;
+
+/* Packs ev into the frame it is sent as (once per shared frame). */
+static void feed_frame_pack(feed_t *f, feed_frame_t *fr, Quartier__V1__Event *ev)
 {
 	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+
+	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_EVENT;
+	env.event = ev;
+	fr->packed = 1;
+	fr->rc = envelope_pack(&env, f->srv->cfg.max_frame, &fr->buf, &fr->len);
+	if (fr->rc == QT_NOMEM)
+		abort();
+}
+
+/* Sends s the records of ch past its cursor and moves the cursor to
+ * ch's (or keeps it, if already beyond).  A subscription that gets all
+ * of ch gets shared's bytes (packed here on first use). */
+static void feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch, feed_frame_t *shared)
+{
 	Quartier__V1__Event ev = QUARTIER__V1__EVENT__INIT;
 	Quartier__V1__SyncChanges mine = *ch;
 	Quartier__V1__Record **recs;
+	Quartier__V1__Cursor cur = *ch->cursor;
+	feed_frame_t own = {0};
+	feed_frame_t *fr = &own;
 	size_t n = 0;
 
 	if (s->conn->out_bytes > s->feed->srv->cfg.feed_queue_max) {
@@ -282,24 +308,30 @@ static void feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch)
 			recs[n++] = ch->records[i];
 	}
 	if (n > 0) {
-		Quartier__V1__Cursor cur = *ch->cursor;
-
-		if (!feed_pos_after(cur.xid, cur.seq, s->xid, s->seq)) {
-			cur.xid = s->xid;
-			cur.seq = s->seq;
+		if (n == ch->n_records && feed_pos_after(cur.xid, cur.seq, s->xid, s->seq)) {
+			fr = shared;
+			ev.changes = (Quartier__V1__SyncChanges *)ch;
+		} else {
+			if (!feed_pos_after(cur.xid, cur.seq, s->xid, s->seq)) {
+				cur.xid = s->xid;
+				cur.seq = s->seq;
+			}
+			mine.records = recs;
+			mine.n_records = n;
+			mine.cursor = &cur;
+			ev.changes = &mine;
 		}
-		mine.records = recs;
-		mine.n_records = n;
-		mine.cursor = &cur;
-		ev.changes = &mine;
-		env.kind_case = QUARTIER__V1__ENVELOPE__KIND_EVENT;
-		env.event = &ev;
-		if (conn_send(s->conn, &env) != QT_OK) {
+		if (!fr->packed)
+			feed_frame_pack(s->feed, fr, &ev);
+		if (fr->rc != QT_OK) {
+			free(own.buf);
 			free(recs);
 			feed_overflow(s, "a pushed page exceeded the frame size; pull from your cursor");
 			return;
 		}
-		s->feed->pushes++;
+		if (conn_send_frame(s->conn, fr->buf, fr->len) == QT_OK)
+			s->feed->pushes++;
+		free(own.buf);
 	}
 	free(recs);
 	if (feed_pos_after(ch->cursor->xid, ch->cursor->seq, s->xid, s->seq)) {
@@ -333,6 +365,7 @@ static void feed_group_done(req_t *r, void *arg)
 {
 	feed_group_t *g = arg;
 	Quartier__V1__SyncChanges *ch = r->resp.sync_changes;
+	feed_frame_t shared = {0};
 
 	for (size_t i = 0; i < g->n; i++) {
 		feed_sub_t *s = g->subs[i];
@@ -353,9 +386,10 @@ static void feed_group_done(req_t *r, void *arg)
 		} else if (ch->resync) {
 			feed_overflow(s, ch->reason != NULL ? ch->reason : "resync required");
 		} else {
-			feed_deliver(s, ch);
+			feed_deliver(s, ch, &shared);
 		}
 	}
+	free(shared.buf);
 	free(g->subs);
 	feed_groups_done(g->feed, 1);
 	free(g);
