@@ -3,9 +3,11 @@
 #include "conn.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <openssl/err.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "dispatch.h"
@@ -178,17 +180,85 @@ qt_status_t conn_send(conn_t *c, const qt_envelope_t *env)
 
 qt_status_t conn_send_frame(conn_t *c, const uint8_t *frame, size_t len)
 {
-	int n;
+	conn_send_job_t j;
+
+	if (conn_send_detach(c, &j, frame, len) != QT_OK)
+		return QT_UNAVAILABLE;
+	j.fd = -1; /* on the loop thread, conn_flush_tls() writes as directly */
+	conn_send_detached(&j);
+	return conn_send_attach(&j);
+}
+
+qt_status_t conn_send_detach(conn_t *c, conn_send_job_t *j, const uint8_t *frame, size_t len)
+{
+	uv_os_fd_t fd;
 
 	if (c->handle_closed || c->state == CONN_TLS_HANDSHAKE)
 		return QT_UNAVAILABLE;
+	memset(j, 0, sizeof(*j));
+	j->conn = c;
+	j->frame = frame;
+	j->len = len;
+	/* Straight to the socket only while libuv has nothing queued on it,
+	 * so the bytes keep their order. */
+	j->fd = c->tcp.write_queue_size == 0 && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 ? fd : -1;
+	return QT_OK;
+}
+
+void conn_send_detached(conn_send_job_t *j)
+{
+	conn_t *c = j->conn;
+	uint8_t chunk[CONN_WRITE_CHUNK];
+
 	ERR_clear_error();
-	n = SSL_write(c->ssl, frame, (int)len);
-	if (n <= 0) {
-		conn_close(c, QT_OK, NULL);
-		return QT_UNAVAILABLE;
+	if (SSL_write(c->ssl, j->frame, (int)j->len) <= 0) {
+		j->failed = 1;
+		return;
 	}
-	if (conn_flush_tls(c) != 0) {
+	while (j->fd >= 0) {
+		size_t pending = BIO_ctrl_pending(c->wbio);
+		ssize_t k;
+		int n;
+
+		if (pending == 0)
+			return;
+		n = BIO_read(c->wbio, chunk, (int)(pending < sizeof(chunk) ? pending : sizeof(chunk)));
+		if (n <= 0) {
+			j->failed = 1;
+			return;
+		}
+		do
+			k = send(j->fd, chunk, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		while (k < 0 && errno == EINTR);
+		if (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			j->failed = 1;
+			return;
+		}
+		if (k < 0)
+			k = 0;
+		if (k < n) {
+			j->rest_len = (size_t)(n - k);
+			j->rest = malloc(j->rest_len);
+			if (j->rest == NULL)
+				abort();
+			memcpy(j->rest, chunk + k, j->rest_len);
+			return;
+		}
+	}
+}
+
+qt_status_t conn_send_attach(conn_send_job_t *j)
+{
+	conn_t *c = j->conn;
+	int rc = j->failed ? -1 : 0;
+
+	if (rc == 0 && j->rest != NULL)
+		rc = conn_queue_write(c, j->rest, j->rest_len);
+	free(j->rest);
+	j->rest = NULL;
+	if (rc == 0)
+		rc = conn_flush_tls(c);
+	if (rc != 0) {
 		conn_close(c, QT_OK, NULL);
 		return QT_UNAVAILABLE;
 	}

@@ -16,6 +16,7 @@
 #define FEED_MAINT_FIRST_MS 100     /* until the epoch is known: retry this often */
 #define FEED_MAINT_EVERY_MS 3600000 /* then: prune and dated visibility hourly */
 #define FEED_RETRY_MS 500           /* a failed push is tried again after this */
+#define FEED_PUSH_THREADS_MAX 7     /* helper threads that write pushes */
 #define FEED_STR_(x) #x
 #define FEED_STR(x) FEED_STR_(x)
 
@@ -282,10 +283,13 @@ static void feed_frame_pack(feed_t *f, feed_frame_t *fr, Quartier__V1__Event *ev
 		abort();
 }
 
-/* Sends s the records of ch past its cursor and moves the cursor to
- * ch's (or keeps it, if already beyond).  A subscription that gets all
- * of ch gets shared's bytes (packed here on first use). */
-static void feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch, feed_frame_t *shared)
+/* Prepares job to send s the records of ch past its cursor and moves the
+ * cursor to ch's (or keeps it, if already beyond).  A subscription that
+ * gets all of ch gets shared's bytes (packed here on first use); one that
+ * gets part of it gets a frame of its own in *own (freed by the caller
+ * after the send).  Returns 1 if job is to be sent. */
+static int feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch, feed_frame_t *shared,
+                        conn_send_job_t *job, uint8_t **own_buf)
 {
 	Quartier__V1__Event ev = QUARTIER__V1__EVENT__INIT;
 	Quartier__V1__SyncChanges mine = *ch;
@@ -294,10 +298,11 @@ static void feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch, fee
 	feed_frame_t own = {0};
 	feed_frame_t *fr = &own;
 	size_t n = 0;
+	int send = 0;
 
 	if (s->conn->out_bytes > s->feed->srv->cfg.feed_queue_max) {
 		feed_overflow(s, "the connection fell behind the change feed; pull from your cursor");
-		return;
+		return 0;
 	}
 	recs = malloc((ch->n_records + 1) * sizeof(*recs));
 	if (recs == NULL)
@@ -327,17 +332,20 @@ static void feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch, fee
 			free(own.buf);
 			free(recs);
 			feed_overflow(s, "a pushed page exceeded the frame size; pull from your cursor");
-			return;
+			return 0;
 		}
-		if (conn_send_frame(s->conn, fr->buf, fr->len) == QT_OK)
-			s->feed->pushes++;
-		free(own.buf);
+		send = conn_send_detach(s->conn, job, fr->buf, fr->len) == QT_OK;
+		if (send && fr == &own)
+			*own_buf = own.buf;
+		else
+			free(own.buf);
 	}
 	free(recs);
 	if (feed_pos_after(ch->cursor->xid, ch->cursor->seq, s->xid, s->seq)) {
 		s->xid = ch->cursor->xid;
 		s->seq = ch->cursor->seq;
 	}
+	return send;
 }
 
 static void feed_watch(feed_t *f);
@@ -366,7 +374,12 @@ static void feed_group_done(req_t *r, void *arg)
 	feed_group_t *g = arg;
 	Quartier__V1__SyncChanges *ch = r->resp.sync_changes;
 	feed_frame_t shared = {0};
+	conn_send_job_t *jobs = malloc((g->n + 1) * sizeof(*jobs));
+	uint8_t **own = calloc(g->n + 1, sizeof(*own));
+	size_t n_jobs = 0;
 
+	if (jobs == NULL || own == NULL)
+		abort();
 	for (size_t i = 0; i < g->n; i++) {
 		feed_sub_t *s = g->subs[i];
 
@@ -386,9 +399,18 @@ static void feed_group_done(req_t *r, void *arg)
 		} else if (ch->resync) {
 			feed_overflow(s, ch->reason != NULL ? ch->reason : "resync required");
 		} else {
-			feed_deliver(s, ch, &shared);
+			n_jobs += (size_t)feed_deliver(s, ch, &shared, &jobs[n_jobs], &own[n_jobs]);
 		}
 	}
+	/* The connections' TLS and sockets, on the push threads too. */
+	fanout_run(&g->feed->fanout, jobs, n_jobs);
+	for (size_t k = 0; k < n_jobs; k++) {
+		if (conn_send_attach(&jobs[k]) == QT_OK)
+			g->feed->pushes++;
+		free(own[k]);
+	}
+	free(jobs);
+	free(own);
 	free(shared.buf);
 	free(g->subs);
 	feed_groups_done(g->feed, 1);
@@ -779,6 +801,8 @@ static void feed_maint_fire(uv_timer_t *t)
 
 void feed_init(feed_t *f, server_t *srv)
 {
+	unsigned helpers;
+
 	memset(f, 0, sizeof(*f));
 	f->srv = srv;
 	uv_timer_init(srv->loop, &f->poll);
@@ -787,6 +811,9 @@ void feed_init(feed_t *f, server_t *srv)
 	f->maint.data = f;
 	f->timers_open = 1;
 	uv_timer_start(&f->maint, feed_maint_fire, 0, FEED_MAINT_FIRST_MS);
+	/* The loop thread writes pushes too: one helper for each other CPU. */
+	helpers = uv_available_parallelism() - 1;
+	fanout_init(&f->fanout, helpers < FEED_PUSH_THREADS_MAX ? helpers : FEED_PUSH_THREADS_MAX);
 }
 
 const char *feed_epoch(const feed_t *f)
@@ -809,6 +836,7 @@ void feed_close(feed_t *f)
 		uv_close((uv_handle_t *)&f->poll, NULL);
 		uv_close((uv_handle_t *)&f->maint, NULL);
 		f->timers_open = 0;
+		fanout_close(&f->fanout); /* later renders send on the loop thread alone */
 	}
 	if (f->groups_pending == 0) {
 		free(f->rows);
