@@ -6,7 +6,8 @@
 #include "conn.h"
 
 #define FANOUT_MIN_JOBS 4 /* smaller batches are not worth waking a helper */
-#define FANOUT_CHUNK 8    /* jobs one thread claims at once */
+#define FANOUT_CHUNK 2    /* jobs one thread claims at once: few, so that the loop
+                           * seldom waits for a helper the scheduler preempted */
 
 /* Claims and runs chunks of the open batch until none is left. */
 static void fanout_work(fanout_t *fo)

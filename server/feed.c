@@ -507,7 +507,12 @@ static void feed_share_round(feed_t *f, uint64_t hx, uint64_t hs)
 		}
 		level[n++] = s;
 	}
-	if (n > 1)
+	/* Often the order already holds (all of them of one account): a pass
+	 * over neighbours is cheaper than sorting thousands of subscriptions
+	 * before anyone gets the round. */
+	for (i = 1; i < n && feed_sub_cmp(&level[i - 1], &level[i]) <= 0; i++)
+		;
+	if (i < n)
 		qsort(level, n, sizeof(*level), feed_sub_cmp);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && feed_sub_cmp(&level[i], &level[j]) == 0; j++)
