@@ -3,9 +3,11 @@
 #include "conn.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <openssl/err.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "dispatch.h"
@@ -15,6 +17,7 @@
 #define CONN_CLOSE_GRACE_MS 3000   /* time to deliver a goodbye before a hard close */
 #define CONN_READ_CHUNK 16384      /* plaintext bytes taken from TLS at once */
 #define CONN_HELD_READ_MAX 16384   /* bytes read ahead while a login holds the input */
+#define CONN_WRITE_CHUNK 16384     /* TLS output moved to the socket at once */
 
 typedef struct conn_write {
 	uv_write_t req;
@@ -98,36 +101,58 @@ static void conn_write_cb(uv_write_t *req, int status)
 	conn_unref(c);
 }
 
+/* Queues len bytes of data (copied) behind the socket's pending writes;
+ * 0, or -1 if that failed (the caller closes the connection). */
+static int conn_queue_write(conn_t *c, const uint8_t *data, size_t len)
+{
+	conn_write_t *w = malloc(sizeof(*w) + len);
+	uv_buf_t b;
+
+	if (w == NULL)
+		return -1;
+	memcpy(w->data, data, len);
+	w->conn = c;
+	w->len = len;
+	b = uv_buf_init(w->data, (unsigned)len);
+	if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, conn_write_cb) != 0) {
+		free(w);
+		return -1;
+	}
+	conn_ref(c);
+	c->out_bytes += len;
+	return 0;
+}
+
 /* Moves whatever TLS produced (handshake records, application data,
- * tickets, alerts) to the socket. */
+ * tickets, alerts) to the socket.  While nothing is queued the bytes go
+ * straight to the socket (uv_try_write); only what the socket does not
+ * take is copied into a queued write.  A write request costs an
+ * allocation, a callback and an epoll update on the next loop turn,
+ * which is most of the price of pushing one small event. */
 static int conn_flush_tls(conn_t *c)
 {
+	uint8_t chunk[CONN_WRITE_CHUNK];
+
 	for (;;) {
 		size_t pending = BIO_ctrl_pending(c->wbio);
-		conn_write_t *w;
 		uv_buf_t b;
 		int n, rc;
 
 		if (pending == 0 || c->handle_closed)
 			return 0;
-		w = malloc(sizeof(*w) + pending);
-		if (w == NULL)
-			return -1; /* the caller closes the connection */
-		n = BIO_read(c->wbio, w->data, (int)pending);
-		if (n <= 0) {
-			free(w);
+		n = BIO_read(c->wbio, chunk, (int)(pending < sizeof(chunk) ? pending : sizeof(chunk)));
+		if (n <= 0)
 			return -1;
-		}
-		w->conn = c;
-		w->len = (size_t)n;
-		b = uv_buf_init(w->data, (unsigned)n);
-		rc = uv_write(&w->req, (uv_stream_t *)&c->tcp, &b, 1, conn_write_cb);
-		if (rc != 0) {
-			free(w);
+		/* uv_try_write() refuses (UV_EAGAIN) while writes are queued, so
+		 * the order of the bytes on the wire is kept. */
+		b = uv_buf_init((char *)chunk, (unsigned)n);
+		rc = uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
+		if (rc == UV_EAGAIN || rc == UV_ENOSYS)
+			rc = 0;
+		if (rc < 0)
 			return -1;
-		}
-		conn_ref(c);
-		c->out_bytes += (size_t)n;
+		if (rc < n && conn_queue_write(c, chunk + rc, (size_t)(n - rc)) != 0)
+			return -1;
 	}
 }
 
@@ -136,7 +161,6 @@ qt_status_t conn_send(conn_t *c, const qt_envelope_t *env)
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	qt_status_t rc;
-	int n;
 
 	if (c->handle_closed || c->state == CONN_TLS_HANDSHAKE)
 		return QT_UNAVAILABLE;
@@ -149,14 +173,96 @@ qt_status_t conn_send(conn_t *c, const qt_envelope_t *env)
 	}
 	if (rc != QT_OK)
 		return rc;
-	ERR_clear_error();
-	n = SSL_write(c->ssl, buf, (int)len);
+	rc = conn_send_frame(c, buf, len);
 	free(buf);
-	if (n <= 0) {
-		conn_close(c, QT_OK, NULL);
+	return rc;
+}
+
+qt_status_t conn_send_frame(conn_t *c, const uint8_t *frame, size_t len)
+{
+	conn_send_job_t j;
+
+	if (conn_send_detach(c, &j, frame, len) != QT_OK)
 		return QT_UNAVAILABLE;
+	j.fd = -1; /* on the loop thread, conn_flush_tls() writes as directly */
+	conn_send_detached(&j);
+	return conn_send_attach(&j);
+}
+
+qt_status_t conn_send_detach(conn_t *c, conn_send_job_t *j, const uint8_t *frame, size_t len)
+{
+	uv_os_fd_t fd;
+
+	if (c->handle_closed || c->state == CONN_TLS_HANDSHAKE)
+		return QT_UNAVAILABLE;
+	memset(j, 0, sizeof(*j));
+	j->conn = c;
+	j->frame = frame;
+	j->len = len;
+	/* Straight to the socket only while libuv has nothing queued on it,
+	 * so the bytes keep their order. */
+	j->fd = c->tcp.write_queue_size == 0 && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0 ? fd : -1;
+	return QT_OK;
+}
+
+void conn_send_detached(conn_send_job_t *j)
+{
+	conn_t *c = j->conn;
+	uint8_t chunk[CONN_WRITE_CHUNK];
+
+	ERR_clear_error();
+	if (SSL_write(c->ssl, j->frame, (int)j->len) <= 0) {
+		j->failed = 1;
+		return;
 	}
-	if (conn_flush_tls(c) != 0) {
+	while (j->fd >= 0) {
+		size_t pending = BIO_ctrl_pending(c->wbio);
+		ssize_t k;
+		int n;
+
+		if (pending == 0)
+			return;
+		n = BIO_read(c->wbio, chunk, (int)(pending < sizeof(chunk) ? pending : sizeof(chunk)));
+		if (n <= 0) {
+			j->failed = 1;
+			return;
+		}
+		do
+			k = send(j->fd, chunk, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		while (k < 0 && errno == EINTR);
+		if (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			j->failed = 1;
+			return;
+		}
+		if (k < 0)
+			k = 0;
+		if (k < n) {
+			j->rest_len = (size_t)(n - k);
+			j->rest = malloc(j->rest_len);
+			if (j->rest == NULL) {
+				/* The frame is cut: the connection closes at attach. */
+				j->rest_len = 0;
+				j->failed = 1;
+				return;
+			}
+			memcpy(j->rest, chunk + k, j->rest_len);
+			return;
+		}
+	}
+}
+
+qt_status_t conn_send_attach(conn_send_job_t *j)
+{
+	conn_t *c = j->conn;
+	int rc = j->failed ? -1 : 0;
+
+	if (rc == 0 && j->rest != NULL)
+		rc = conn_queue_write(c, j->rest, j->rest_len);
+	free(j->rest);
+	j->rest = NULL;
+	if (rc == 0)
+		rc = conn_flush_tls(c);
+	if (rc != 0) {
 		conn_close(c, QT_OK, NULL);
 		return QT_UNAVAILABLE;
 	}

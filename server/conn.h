@@ -85,6 +85,44 @@ void conn_unref(conn_t *c);
  * error if the connection is closing or the envelope is too large. */
 qt_status_t conn_send(conn_t *c, const qt_envelope_t *env);
 
+/* Sends one frame already packed by envelope_pack() (frame: len bytes,
+ * header included; borrowed for the call), so that one encoding can go to
+ * many connections.  Returns QT_OK, or QT_UNAVAILABLE if the connection is
+ * closing (or was closed here because TLS or the socket failed). */
+qt_status_t conn_send_frame(conn_t *c, const uint8_t *frame, size_t len);
+
+/* One frame for one connection, sent in two steps so that the TLS and
+ * socket work can run on another thread (fanout.c):
+ *   conn_send_detach()   loop thread: checks the connection, fills the job
+ *   conn_send_detached() any thread: SSL_write() and, while the socket has
+ *                        nothing queued, send() straight to it
+ *   conn_send_attach()   loop thread: queues what the socket did not take,
+ *                        or closes the connection if TLS or the socket failed
+ * Between detach and attach only conn_send_detached() may use the
+ * connection's SSL object and socket, and the connection must stay
+ * referenced. */
+struct conn_send_job {
+	conn_t *conn;               /* borrowed */
+	const uint8_t *frame;       /* borrowed until attach */
+	size_t len;
+	int fd;                     /* the socket; -1: leave the output in the wbio */
+	int failed;                 /* TLS or the socket failed */
+	uint8_t *rest;              /* owned until attach: bytes the socket did not take */
+	size_t rest_len;
+};
+
+/* Fills j for sending frame (len bytes, borrowed until conn_send_attach())
+ * to c.  Returns QT_OK, or QT_UNAVAILABLE (j unused) if c is closing. */
+qt_status_t conn_send_detach(conn_t *c, conn_send_job_t *j, const uint8_t *frame, size_t len);
+
+/* The thread-independent part: touches only j's connection's SSL object,
+ * its memory BIOs and its socket. */
+void conn_send_detached(conn_send_job_t *j);
+
+/* Finishes j on the loop thread; returns QT_OK, or QT_UNAVAILABLE if the
+ * connection failed and was closed here. */
+qt_status_t conn_send_attach(conn_send_job_t *j);
+
 /* Closes the connection: if TLS is up and st/msg are given, a Goodbye with
  * that status goes out first; the socket closes once written (or at the
  * latest after a few seconds).  Safe to call more than once. */

@@ -16,6 +16,7 @@
 #define FEED_MAINT_FIRST_MS 100     /* until the epoch is known: retry this often */
 #define FEED_MAINT_EVERY_MS 3600000 /* then: prune and dated visibility hourly */
 #define FEED_RETRY_MS 500           /* a failed push is tried again after this */
+#define FEED_PUSH_THREADS_MAX 7     /* helper threads that write pushes */
 #define FEED_STR_(x) #x
 #define FEED_STR(x) FEED_STR_(x)
 
@@ -259,19 +260,49 @@ static int feed_pos_after(uint64_t xid, uint64_t seq, uint64_t cxid, uint64_t cs
 	return xid > cxid || (xid == cxid && seq > cseq);
 }
 
-/* Sends s the records of ch past its cursor and moves the cursor to
- * ch's (or keeps it, if already beyond). */
-static void feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch)
+/* A group's answer packed once as an Event frame, for every subscription
+ * whose cursor stood before all of its records (the usual case: the
+ * subscriptions of one account level with the watcher). */
+typedef struct feed_frame {
+	int packed;                 /* tried: rc, buf and len are set */
+	qt_status_t rc;
+	uint8_t *buf;               /* owned, from envelope_pack() */
+	size_t len;
+} feed_frame_t;
+
+/* Packs ev into the frame it is sent as (once per shared frame). */
+static void feed_frame_pack(feed_t *f, feed_frame_t *fr, Quartier__V1__Event *ev)
 {
 	Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+
+	env.kind_case = QUARTIER__V1__ENVELOPE__KIND_EVENT;
+	env.event = ev;
+	fr->packed = 1;
+	fr->rc = envelope_pack(&env, f->srv->cfg.max_frame, &fr->buf, &fr->len);
+	if (fr->rc == QT_NOMEM)
+		abort();
+}
+
+/* Prepares job to send s the records of ch past its cursor and moves the
+ * cursor to ch's (or keeps it, if already beyond).  A subscription that
+ * gets all of ch gets shared's bytes (packed here on first use); one that
+ * gets part of it gets a frame of its own in *own (freed by the caller
+ * after the send).  Returns 1 if job is to be sent. */
+static int feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch, feed_frame_t *shared,
+                        conn_send_job_t *job, uint8_t **own_buf)
+{
 	Quartier__V1__Event ev = QUARTIER__V1__EVENT__INIT;
 	Quartier__V1__SyncChanges mine = *ch;
 	Quartier__V1__Record **recs;
+	Quartier__V1__Cursor cur = *ch->cursor;
+	feed_frame_t own = {0};
+	feed_frame_t *fr = &own;
 	size_t n = 0;
+	int send = 0;
 
 	if (s->conn->out_bytes > s->feed->srv->cfg.feed_queue_max) {
 		feed_overflow(s, "the connection fell behind the change feed; pull from your cursor");
-		return;
+		return 0;
 	}
 	recs = malloc((ch->n_records + 1) * sizeof(*recs));
 	if (recs == NULL)
@@ -282,30 +313,39 @@ static void feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch)
 			recs[n++] = ch->records[i];
 	}
 	if (n > 0) {
-		Quartier__V1__Cursor cur = *ch->cursor;
-
-		if (!feed_pos_after(cur.xid, cur.seq, s->xid, s->seq)) {
-			cur.xid = s->xid;
-			cur.seq = s->seq;
+		if (n == ch->n_records && feed_pos_after(cur.xid, cur.seq, s->xid, s->seq)) {
+			fr = shared;
+			ev.changes = (Quartier__V1__SyncChanges *)ch;
+		} else {
+			if (!feed_pos_after(cur.xid, cur.seq, s->xid, s->seq)) {
+				cur.xid = s->xid;
+				cur.seq = s->seq;
+			}
+			mine.records = recs;
+			mine.n_records = n;
+			mine.cursor = &cur;
+			ev.changes = &mine;
 		}
-		mine.records = recs;
-		mine.n_records = n;
-		mine.cursor = &cur;
-		ev.changes = &mine;
-		env.kind_case = QUARTIER__V1__ENVELOPE__KIND_EVENT;
-		env.event = &ev;
-		if (conn_send(s->conn, &env) != QT_OK) {
+		if (!fr->packed)
+			feed_frame_pack(s->feed, fr, &ev);
+		if (fr->rc != QT_OK) {
+			free(own.buf);
 			free(recs);
 			feed_overflow(s, "a pushed page exceeded the frame size; pull from your cursor");
-			return;
+			return 0;
 		}
-		s->feed->pushes++;
+		send = conn_send_detach(s->conn, job, fr->buf, fr->len) == QT_OK;
+		if (send && fr == &own)
+			*own_buf = own.buf;
+		else
+			free(own.buf);
 	}
 	free(recs);
 	if (feed_pos_after(ch->cursor->xid, ch->cursor->seq, s->xid, s->seq)) {
 		s->xid = ch->cursor->xid;
 		s->seq = ch->cursor->seq;
 	}
+	return send;
 }
 
 static void feed_watch(feed_t *f);
@@ -333,7 +373,13 @@ static void feed_group_done(req_t *r, void *arg)
 {
 	feed_group_t *g = arg;
 	Quartier__V1__SyncChanges *ch = r->resp.sync_changes;
+	feed_frame_t shared = {0};
+	conn_send_job_t *jobs = malloc((g->n + 1) * sizeof(*jobs));
+	uint8_t **own = calloc(g->n + 1, sizeof(*own));
+	size_t n_jobs = 0;
 
+	if (jobs == NULL || own == NULL)
+		abort();
 	for (size_t i = 0; i < g->n; i++) {
 		feed_sub_t *s = g->subs[i];
 
@@ -353,9 +399,19 @@ static void feed_group_done(req_t *r, void *arg)
 		} else if (ch->resync) {
 			feed_overflow(s, ch->reason != NULL ? ch->reason : "resync required");
 		} else {
-			feed_deliver(s, ch);
+			n_jobs += (size_t)feed_deliver(s, ch, &shared, &jobs[n_jobs], &own[n_jobs]);
 		}
 	}
+	/* The connections' TLS and sockets, on the push threads too. */
+	fanout_run(&g->feed->fanout, jobs, n_jobs);
+	for (size_t k = 0; k < n_jobs; k++) {
+		if (conn_send_attach(&jobs[k]) == QT_OK)
+			g->feed->pushes++;
+		free(own[k]);
+	}
+	free(jobs);
+	free(own);
+	free(shared.buf);
 	free(g->subs);
 	feed_groups_done(g->feed, 1);
 	free(g);
@@ -451,7 +507,12 @@ static void feed_share_round(feed_t *f, uint64_t hx, uint64_t hs)
 		}
 		level[n++] = s;
 	}
-	if (n > 1)
+	/* Often the order already holds (all of them of one account): a pass
+	 * over neighbours is cheaper than sorting thousands of subscriptions
+	 * before anyone gets the round. */
+	for (i = 1; i < n && feed_sub_cmp(&level[i - 1], &level[i]) <= 0; i++)
+		;
+	if (i < n)
 		qsort(level, n, sizeof(*level), feed_sub_cmp);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && feed_sub_cmp(&level[i], &level[j]) == 0; j++)
@@ -745,6 +806,8 @@ static void feed_maint_fire(uv_timer_t *t)
 
 void feed_init(feed_t *f, server_t *srv)
 {
+	unsigned helpers;
+
 	memset(f, 0, sizeof(*f));
 	f->srv = srv;
 	uv_timer_init(srv->loop, &f->poll);
@@ -753,6 +816,9 @@ void feed_init(feed_t *f, server_t *srv)
 	f->maint.data = f;
 	f->timers_open = 1;
 	uv_timer_start(&f->maint, feed_maint_fire, 0, FEED_MAINT_FIRST_MS);
+	/* The loop thread writes pushes too: one helper for each other CPU. */
+	helpers = uv_available_parallelism() - 1;
+	fanout_init(&f->fanout, helpers < FEED_PUSH_THREADS_MAX ? helpers : FEED_PUSH_THREADS_MAX);
 }
 
 const char *feed_epoch(const feed_t *f)
@@ -775,6 +841,7 @@ void feed_close(feed_t *f)
 		uv_close((uv_handle_t *)&f->poll, NULL);
 		uv_close((uv_handle_t *)&f->maint, NULL);
 		f->timers_open = 0;
+		fanout_close(&f->fanout); /* later renders send on the loop thread alone */
 	}
 	if (f->groups_pending == 0) {
 		free(f->rows);

@@ -35,6 +35,8 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "fanout.h"
+
 typedef struct server server_t;
 typedef struct conn conn_t;
 typedef struct feed_sub feed_sub_t;
@@ -74,6 +76,7 @@ typedef struct feed {
 	size_t n_rows, cap_rows;  /* renders of them run */
 	unsigned groups_pending;  /* shared renders in flight */
 	uint64_t pushes, overflows; /* for metrics and tests */
+	fanout_t fanout;          /* threads that write shared pushes */
 } feed_t;
 
 /* Sets up f for srv (timers on srv's loop); nothing runs until the loop

@@ -98,6 +98,7 @@ typedef struct worker {
 	size_t n_fan, cap_fan;
 	uint64_t overflows, events;
 	unsigned subscribed, complete;
+	int64_t final_seen;     /* fan_final at this worker's last full check */
 	/* idle */
 	unsigned pongs;
 	char first_error[256];

@@ -524,6 +524,10 @@ static void wl_event(net_conn_t *c, const Quartier__V1__Event *ev, uint64_t now)
 			w->fan[w->n_fan].t_recv = now;
 			w->n_fan++;
 			ss->seen = p->version;
+			if (w->final_seen > 0 && !ss->counted && ss->seen >= w->final_seen) {
+				ss->counted = 1;
+				w->complete++;
+			}
 		}
 		quartier__v1__project__free_unpacked(p, NULL);
 	}
@@ -588,12 +592,18 @@ static void wl_open_loop(worker_t *w, uint64_t now)
 	}
 }
 
+/* Counts the subscriptions that have seen the final version.  Once the
+ * final version is known, events count their own subscription
+ * (wl_event()); a full pass over the connections runs only when it
+ * becomes known, so that the loop does not walk thousands of connections
+ * after every wake-up while the pushes come in. */
 static void wl_fanout_check(worker_t *w)
 {
-	int64_t final = w->b->fan_final;
+	int64_t final = __atomic_load_n(&w->b->fan_final, __ATOMIC_ACQUIRE);
 
-	if (final <= 0)
+	if (final <= 0 || final == w->final_seen)
 		return;
+	w->final_seen = final;
 	for (unsigned i = 0; i < w->loop.n; i++) {
 		sub_state_t *ss = w->loop.conns[i].user;
 		if (ss != NULL && !ss->counted && ss->seen >= final) {
