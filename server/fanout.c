@@ -62,7 +62,7 @@ void fanout_init(fanout_t *fo, unsigned helpers)
 		return;
 	fo->threads = calloc(helpers, sizeof(*fo->threads));
 	if (fo->threads == NULL)
-		abort();
+		return; /* no helpers: every batch runs on the loop thread */
 	while (fo->n_threads < helpers &&
 	       pthread_create(&fo->threads[fo->n_threads], NULL, fanout_main, fo) == 0)
 		fo->n_threads++;
