@@ -421,7 +421,6 @@ static void session_throttle_maint_cb(const PGresult *res, const db_error_t *err
 
 void session_throttle_tick(server_t *srv, uint64_t now)
 {
-	const char *params[1];
 	login_delay_t *next;
 
 	/* A login whose client has gone waits no longer: so a client cannot
@@ -441,8 +440,8 @@ void session_throttle_tick(server_t *srv, uint64_t now)
 		return;
 	snprintf(srv->throttle_maint_param, sizeof(srv->throttle_maint_param), "%u",
 	         srv->throttle.window_s);
-	params[0] = srv->throttle_maint_param;
-	if (db_query(srv->db, "SELECT qt_login_throttle_prune($1::int)", 1, params,
+	srv->throttle_maint_params[0] = srv->throttle_maint_param;
+	if (db_query(srv->db, "SELECT qt_login_throttle_prune($1::int)", 1, srv->throttle_maint_params,
 	             session_throttle_maint_cb, srv) == QT_OK)
 		srv->throttle_maint_running = 1;
 }
