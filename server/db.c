@@ -54,7 +54,7 @@ typedef struct db_job {
 	struct db_job *next;
 	const char *sql;             /* borrowed until cb */
 	int nparams;
-	const char *const *values;   /* borrowed until cb */
+	const char *const *values;   /* points to vals */
 	db_result_cb cb;
 	void *arg;
 	db_stmt_t *preparing;        /* its Prepare went out in front of it, or NULL */
@@ -62,6 +62,7 @@ typedef struct db_job {
 	unsigned segment;            /* query results finished so far (the Prepare's is 0) */
 	PGresult *last;              /* last result of the query */
 	PGresult *error;             /* first error result of the query */
+	const char *vals[];          /* the caller's array, copied; the strings are borrowed until cb */
 } db_job_t;
 
 typedef struct db_conn db_conn_t;
@@ -759,12 +760,16 @@ qt_status_t db_query(db_pool_t *pool, const char *sql, int nparams,
 		return QT_UNAVAILABLE;
 	if (pool->queued >= pool->queue_max)
 		return QT_RESOURCE_EXHAUSTED;
-	job = calloc(1, sizeof(*job));
+	/* The array is copied: a query that waits in the queue is sent after
+	 * the caller's stack frame is gone. */
+	job = calloc(1, sizeof(*job) + (size_t)(nparams > 0 ? nparams : 0) * sizeof(job->vals[0]));
 	if (job == NULL)
 		return QT_NOMEM;
 	job->sql = sql;
 	job->nparams = nparams;
-	job->values = values;
+	for (int i = 0; i < nparams; i++)
+		job->vals[i] = values[i];
+	job->values = job->vals;
 	job->cb = cb;
 	job->arg = arg;
 	if (pool->tail != NULL)

@@ -47,8 +47,9 @@ qt_status_t db_pool_new(uv_loop_t *loop, const qlog_t *log,
  * frees the pool once its handles are closed (asynchronously). */
 void db_pool_close(db_pool_t *pool);
 
-/* Sends sql with nparams text parameters (NULL entries are SQL NULL).  sql
- * and values are borrowed until cb has been called.  Returns QT_OK and
+/* Sends sql with nparams text parameters (NULL entries are SQL NULL).  The
+ * array values is copied; sql and the strings it points to are borrowed
+ * until cb has been called.  Returns QT_OK and
  * calls cb exactly once later; on an immediate failure (no connection up:
  * QT_UNAVAILABLE, queue full: QT_RESOURCE_EXHAUSTED, no memory: QT_NOMEM)
  * it returns that status and never calls cb. */

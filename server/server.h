@@ -77,8 +77,6 @@ typedef struct server {
 	uint64_t throttle_maint_at;  /* uv_now() ms of the next prune of login counts */
 	int throttle_maint_running;  /* its query is out */
 	char throttle_maint_param[16]; /* the query's parameter, borrowed by db_query */
-	const char *throttle_maint_params[1]; /* the array db_query borrows: a queued
-	                                       * query is sent later, after the call */
 	feed_t feed;                 /* change feed subscriptions and watcher */
 	project_cache_t projects;    /* rendered projects for project_get */
 	audit_seal_t audit_seal;     /* appends finished audit rows to the hash chain */

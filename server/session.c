@@ -421,6 +421,7 @@ static void session_throttle_maint_cb(const PGresult *res, const db_error_t *err
 
 void session_throttle_tick(server_t *srv, uint64_t now)
 {
+	const char *params[1];
 	login_delay_t *next;
 
 	/* A login whose client has gone waits no longer: so a client cannot
@@ -440,8 +441,8 @@ void session_throttle_tick(server_t *srv, uint64_t now)
 		return;
 	snprintf(srv->throttle_maint_param, sizeof(srv->throttle_maint_param), "%u",
 	         srv->throttle.window_s);
-	srv->throttle_maint_params[0] = srv->throttle_maint_param;
-	if (db_query(srv->db, "SELECT qt_login_throttle_prune($1::int)", 1, srv->throttle_maint_params,
+	params[0] = srv->throttle_maint_param;
+	if (db_query(srv->db, "SELECT qt_login_throttle_prune($1::int)", 1, params,
 	             session_throttle_maint_cb, srv) == QT_OK)
 		srv->throttle_maint_running = 1;
 }
