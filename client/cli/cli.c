@@ -342,6 +342,17 @@ static void cli_replay(cli_t *cli)
 	qt_store_info_clear(&info);
 }
 
+int cli_start(cli_t *cli, const char *cmd, int *rc)
+{
+	if (cli->help) {
+		cli_usage_command(cmd);
+		*rc = CLI_EXIT_OK;
+		return 0;
+	}
+	*rc = cli_connect(cli, 1);
+	return *rc == CLI_EXIT_OK;
+}
+
 int cli_connect(cli_t *cli, int resume)
 {
 	qt_connect_opts_t opts;

@@ -111,6 +111,11 @@ int cli_fail(cli_t *cli, qt_status_t st, const char *msg);
  * CLI_EXIT_OK or an exit code after printing the error. */
 int cli_connect(cli_t *cli, int resume);
 
+/* After a command's options: prints cmd's usage if --help was given, else
+ * resumes the saved session (cli_connect(cli, 1)).  Returns 1 if the
+ * command goes on, or 0 with *rc the exit code to return. */
+int cli_start(cli_t *cli, const char *cmd, int *rc);
+
 /* Opens cli->store, the replica and outbox of the session's account
  * (`quartier login` records it), creating it if create is set.  Returns
  * CLI_EXIT_OK, or an exit code after printing why (quiet: print nothing). */

@@ -133,12 +133,7 @@ static int cmd_account_list(cli_t *cli, args_t *a)
 		if (rc != CLI_EXIT_OK)
 			return rc;
 	}
-	if (cli->help) {
-		cli_usage_command(CMD);
-		return CLI_EXIT_OK;
-	}
-	rc = cli_connect(cli, 1);
-	if (rc != CLI_EXIT_OK)
+	if (!cli_start(cli, CMD, &rc))
 		return rc;
 	st = qt_account_list(cli->client, &list, &n);
 	if (st != QT_OK)
@@ -364,12 +359,7 @@ static int cmd_account_connect_target(cli_t *cli, args_t *a, int64_t *target)
 	rc = cmd_account_admin_args(cli, a, &in);
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	if (cli->help) {
-		cli_usage_command(CMD);
-		return CLI_EXIT_OK;
-	}
-	rc = cli_connect(cli, 1);
-	if (rc != CLI_EXIT_OK)
+	if (!cli_start(cli, CMD, &rc))
 		return rc;
 	return cmd_account_target(cli, in.target, target);
 }
@@ -427,12 +417,7 @@ static int cmd_account_lockouts(cli_t *cli, args_t *a)
 		if (rc != CLI_EXIT_OK)
 			return rc;
 	}
-	if (cli->help) {
-		cli_usage_command(CMD);
-		return CLI_EXIT_OK;
-	}
-	rc = cli_connect(cli, 1);
-	if (rc != CLI_EXIT_OK)
+	if (!cli_start(cli, CMD, &rc))
 		return rc;
 	st = qt_account_lockouts(cli->client, &list, &n);
 	if (st != QT_OK)

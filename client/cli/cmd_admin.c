@@ -158,12 +158,7 @@ static int cmd_admin_stats(cli_t *cli, args_t *a)
 		if (rc != CLI_EXIT_OK)
 			return rc;
 	}
-	if (cli->help) {
-		cli_usage_command(CMD);
-		return CLI_EXIT_OK;
-	}
-	rc = cli_connect(cli, 1);
-	if (rc != CLI_EXIT_OK)
+	if (!cli_start(cli, CMD, &rc))
 		return rc;
 	st = qt_admin_stats(cli->client, &s);
 	if (st != QT_OK)

@@ -181,12 +181,7 @@ static int cmd_audit_verify(cli_t *cli, args_t *a)
 		if (rc != CLI_EXIT_OK)
 			return rc;
 	}
-	if (cli->help) {
-		cli_usage_command(CMD);
-		return CLI_EXIT_OK;
-	}
-	rc = cli_connect(cli, 1);
-	if (rc != CLI_EXIT_OK)
+	if (!cli_start(cli, CMD, &rc))
 		return rc;
 	memset(&v, 0, sizeof(v));
 	st = qt_audit_verify(cli->client, anchor, &v);

@@ -312,12 +312,7 @@ static int cmd_project_list(cli_t *cli, args_t *a)
 		if (rc != CLI_EXIT_OK)
 			return rc;
 	}
-	if (cli->help) {
-		cli_usage_command(CMD);
-		return CLI_EXIT_OK;
-	}
-	rc = cli_connect(cli, 1);
-	if (rc != CLI_EXIT_OK)
+	if (!cli_start(cli, CMD, &rc))
 		return rc;
 
 	rc = cli_collect_pages(cli, cmd_project_page, &f, sizeof(*all), cmd_project_page_free,
