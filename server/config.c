@@ -88,6 +88,9 @@ static const cf_key_t cf_keys[] = {
 	 "milliseconds between looks at the change feed for writes of other instances, while clients are subscribed"},
 	{"feed_queue_max", CF_UINT, CF_OFF(feed_queue_max), "1048576", 65536, 1u << 30, CF_RELOAD,
 	 "bytes of unsent answers above which a subscribed connection is told to catch up by pulling"},
+	{"push_threads", CF_UINT, CF_OFF(push_threads), "0", 0, 64, CF_RESTART,
+	 "threads that encrypt and send pushed changes, the event loop's own included (1: the "
+	 "event loop alone); 0: one for each CPU, at most 8"},
 	{"feed_retention_days", CF_UINT, CF_OFF(feed_retention_days), "30", 1, 3650, CF_RELOAD,
 	 "days the change feed is kept; older cursors must resync"},
 	{"mutation_retention_days", CF_UINT, CF_OFF(mutation_retention_days), "400", 1, 36500, CF_RELOAD,

@@ -36,6 +36,7 @@ typedef struct config {
 	uint32_t max_output_queue;  /* bytes queued per connection before reading pauses */
 	uint32_t feed_poll_ms;      /* change feed poll interval while subscribed */
 	uint32_t feed_queue_max;    /* unsent bytes before a subscriber overflows */
+	uint32_t push_threads;      /* threads writing pushes, the loop's included; 0 = one per CPU */
 	uint32_t feed_retention_days; /* feed rows kept */
 	uint32_t mutation_retention_days; /* applied client mutation ids kept */
 	uint32_t audit_seal_ms;     /* milliseconds between audit sealing rounds; 0 = off */

@@ -16,7 +16,7 @@
 #define FEED_MAINT_FIRST_MS 100     /* until the epoch is known: retry this often */
 #define FEED_MAINT_EVERY_MS 3600000 /* then: prune and dated visibility hourly */
 #define FEED_RETRY_MS 500           /* a failed push is tried again after this */
-#define FEED_PUSH_THREADS_MAX 7     /* helper threads that write pushes */
+#define FEED_PUSH_THREADS_MAX 7     /* push helper threads at push_threads = 0 */
 #define FEED_STR_(x) #x
 #define FEED_STR(x) FEED_STR_(x)
 
@@ -816,9 +816,17 @@ void feed_init(feed_t *f, server_t *srv)
 	f->maint.data = f;
 	f->timers_open = 1;
 	uv_timer_start(&f->maint, feed_maint_fire, 0, FEED_MAINT_FIRST_MS);
-	/* The loop thread writes pushes too: one helper for each other CPU. */
-	helpers = uv_available_parallelism() - 1;
-	fanout_init(&f->fanout, helpers < FEED_PUSH_THREADS_MAX ? helpers : FEED_PUSH_THREADS_MAX);
+	/* The loop thread writes pushes too: push_threads - 1 helpers, by
+	 * default one for each other CPU. */
+	if (srv->cfg.push_threads > 0) {
+		helpers = srv->cfg.push_threads - 1;
+	} else {
+		helpers = uv_available_parallelism() - 1;
+		if (helpers > FEED_PUSH_THREADS_MAX)
+			helpers = FEED_PUSH_THREADS_MAX;
+	}
+	fanout_init(&f->fanout, helpers);
+	log_info(&srv->log, "event=push_threads threads=%u", f->fanout.n_threads + 1);
 }
 
 const char *feed_epoch(const feed_t *f)
