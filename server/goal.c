@@ -97,8 +97,13 @@ Quartier__V1__Goal **goal_rows(req_t *r, const PGresult *res, int with_history, 
 		Quartier__V1__GoalVersion *v;
 
 		if (g == NULL || g->id != pgrow_i64(res, i, 0)) {
-			/* Room for every row is only needed with the history. */
-			g = goal_head(r, res, i, with_history ? (size_t)rows : 0);
+			/* With the history: room for this goal's rows (they are
+			 * ordered by goal). */
+			int end = i + 1;
+
+			while (with_history && end < rows && pgrow_i64(res, end, 0) == pgrow_i64(res, i, 0))
+				end++;
+			g = goal_head(r, res, i, with_history ? (size_t)(end - i) : 0);
 			out[count++] = g;
 		}
 		v = goal_version_row(r, res, i);
@@ -477,6 +482,43 @@ void goal_get(req_t *r)
 	p[0] = req_i64(r, r->rq->goal_get->id);
 	req_query(r, "SELECT " GOAL_COLS " FROM goal_version_v WHERE goal_id = $1 ORDER BY version",
 	          1, p, goal_reply_cb);
+}
+
+/* Answers with the goals of GOAL_COLS rows (every version, ordered by
+ * goal and version) that goal_get would answer: those with a current
+ * version. */
+static void goal_many_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	Quartier__V1__GoalList *out;
+	Quartier__V1__Goal **goals;
+	size_t n;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	goals = goal_rows(r, res, 1, &n);
+	out = req_alloc(r, sizeof(*out));
+	quartier__v1__goal_list__init(out);
+	out->goals = req_alloc(r, n * sizeof(*out->goals) + 1);
+	for (size_t i = 0; i < n; i++)
+		if (goals[i]->current != NULL)
+			out->goals[out->n_goals++] = goals[i];
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_GOAL_LIST;
+	r->resp.goal_list = out;
+	req_reply(r);
+}
+
+void goal_load_many(req_t *r, const int64_t *ids, size_t n)
+{
+	const char **p = req_alloc(r, sizeof(*p));
+
+	p[0] = req_id_array(r, ids, n);
+	req_query(r,
+	          "SELECT " GOAL_COLS " FROM goal_version_v WHERE goal_id = ANY ($1::bigint[]) "
+	          "ORDER BY goal_id, version",
+	          1, p, goal_many_cb);
 }
 
 static void goal_list_cb(const PGresult *res, const db_error_t *err, void *arg)

@@ -131,11 +131,17 @@ void goal_accept(req_t *r);
 void goal_retire(req_t *r);
 void goal_get(req_t *r);
 void goal_list(req_t *r);
+/* Goals of ids (borrowed) with their history, as goal_get answers them,
+ * as a goal list (sync.c). */
+void goal_load_many(req_t *r, const int64_t *ids, size_t n);
 void progress_submit(req_t *r);
 void progress_revise(req_t *r);
 void progress_review(req_t *r);
 void progress_get(req_t *r);
 void progress_list(req_t *r);
+/* Updates of ids (borrowed) that r's actor may read, as a progress list
+ * (sync.c). */
+void progress_load_many(req_t *r, const int64_t *ids, size_t n);
 void annual_report(req_t *r);
 
 /* sync.c: the change feed, snapshots, live push, verification */

@@ -590,6 +590,17 @@ static void progress_list_cb(const PGresult *res, const db_error_t *err, void *a
 	req_reply(r);
 }
 
+void progress_load_many(req_t *r, const int64_t *ids, size_t n)
+{
+	const char **p = req_alloc(r, sizeof(*p));
+
+	p[0] = req_id_array(r, ids, n);
+	req_query(r,
+	          "SELECT " PROGRESS_COLS " FROM progress_update_v WHERE id = ANY ($1::bigint[]) "
+	          "ORDER BY id",
+	          1, p, progress_list_cb);
+}
+
 void progress_list(req_t *r)
 {
 	Quartier__V1__ProgressListRequest *in = r->rq->progress_list;

@@ -217,6 +217,8 @@ static void (*sync_batch_loader(int type))(req_t *, const int64_t *, size_t)
 	case 11: return person_load_many;
 	case 12: return membership_load_many;
 	case 18: return agenda_item_load_many;
+	case 20: return goal_load_many;
+	case 21: return progress_load_many;
 	default: return NULL;
 	}
 }

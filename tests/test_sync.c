@@ -78,6 +78,15 @@ static void rep_apply(replica_t *r, const Quartier__V1__Record *w)
 	memcpy(x->body, w->body.data, x->len);
 }
 
+static size_t rep_count(const replica_t *r, int type)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		n += r->recs[i].type == type;
+	return n;
+}
+
 static void rep_cursor(replica_t *r, const Quartier__V1__Cursor *c)
 {
 	cr_assert(c != NULL, "an answer without cursor");
@@ -1183,6 +1192,8 @@ static uint8_t *sc_get_packed(sc_t *c, Quartier__V1__Request *rq, int64_t id, si
 	switch (rs->body_case) {
 	case QUARTIER__V1__RESPONSE__BODY_PROJECT: m = &rs->project->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_PERSON: m = &rs->person->base; break;
+	case QUARTIER__V1__RESPONSE__BODY_GOAL: m = &rs->goal->base; break;
+	case QUARTIER__V1__RESPONSE__BODY_PROGRESS_UPDATE: m = &rs->progress_update->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_GROUP_MEMBERS:
 		for (size_t i = 0; i < rs->group_members->n_memberships; i++)
 			if (rs->group_members->memberships[i]->id == id)
@@ -1212,6 +1223,8 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 	Quartier__V1__PersonGetRequest pe = QUARTIER__V1__PERSON_GET_REQUEST__INIT;
 	Quartier__V1__GroupMembersRequest gm = QUARTIER__V1__GROUP_MEMBERS_REQUEST__INIT;
 	Quartier__V1__AgendaBacklogRequest ab = QUARTIER__V1__AGENDA_BACKLOG_REQUEST__INIT;
+	Quartier__V1__GoalGetRequest gg = QUARTIER__V1__GOAL_GET_REQUEST__INIT;
+	Quartier__V1__ProgressGetRequest ug = QUARTIER__V1__PROGRESS_GET_REQUEST__INIT;
 	Quartier__V1__Membership *m;
 
 	switch (x->type) {
@@ -1242,14 +1255,25 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_AGENDA_BACKLOG;
 		rq.agenda_backlog = &ab;
 		break;
+	case QUARTIER__V1__RECORD_TYPE__RECORD_GOAL:
+		gg.id = x->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_GOAL_GET;
+		rq.goal_get = &gg;
+		break;
+	case QUARTIER__V1__RECORD_TYPE__RECORD_PROGRESS_UPDATE:
+		ug.id = x->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_PROGRESS_GET;
+		rq.progress_get = &ug;
+		break;
 	default:
 		return NULL;
 	}
 	return sc_get_packed(c, &rq, x->id, len);
 }
 
-/* Every project, person, membership and agenda item of the replica must
- * be byte for byte what the get request answers the same account; returns
+/* Every project, person, membership, agenda item, goal and progress update
+ * of the replica must be byte for byte what the get request answers the
+ * same account; returns
  * how many persons came with contact data and how many without. */
 static void expect_records_as_get(sc_t *c, const char *what, int *with_contact,
                                   int *without_contact)
@@ -1351,6 +1375,25 @@ Test(sync, pages_render_records_as_their_get_requests_do)
 	         "WHERE title = 'Verkehr'",
 	         p1, h->seed.office_planning, p1, p2);
 	harness_sql_exec(h, sql);
+	/* Goals of both projects, one of them changed after its acceptance;
+	 * an approved update of p1 and one of p2 still under review, which
+	 * only p2's lead office (planning) and the admin may read. */
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO goal (project_id, version) VALUES (%" PRId64 ", 2), (%" PRId64 ", 1), "
+	         "(%" PRId64 ", 1); "
+	         "INSERT INTO goal_version (goal_id, version, statement, indicator, baseline, "
+	         "target_value, unit, due_date, state, accepted_at) "
+	         "SELECT id, 1, 'Treffpunkt', 'Besuche', 12.5, 40, 'Personen', '2027-06-30', "
+	         "'accepted', now() FROM goal; "
+	         "INSERT INTO goal_version (goal_id, version, statement, indicator, target_value, unit, "
+	         "due_date, note, state) SELECT id, 2, 'Größerer Treffpunkt', 'Besuche', 60, "
+	         "'Personen', '2027-12-31', 'mehr Andrang', 'proposed' FROM goal WHERE version = 2; "
+	         "INSERT INTO progress_update (project_id, period_from, period_to, narrative, state, "
+	         "reviewed_at) VALUES (%" PRId64 ", '2026-01-01', '2026-03-31', 'Erstes Quartal', "
+	         "'approved', now()), (%" PRId64 ", '2026-01-01', '2026-03-31', 'Noch offen', "
+	         "'submitted', NULL)",
+	         p1, p2, p1, p1, p2);
+	harness_sql_exec(h, sql);
 
 	for (size_t a = 0; a < sizeof(logins) / sizeof(logins[0]); a++) {
 		for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
@@ -1362,6 +1405,10 @@ Test(sync, pages_render_records_as_their_get_requests_do)
 			sc_open(h, &c, logins[a]);
 			sc_snapshot_pages(&c, limits[l]);
 			expect_records_as_get(&c, what, &with, &without);
+			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_GOAL), 3, "%s: goals",
+			             what);
+			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_PROGRESS_UPDATE),
+			             a == 1 || a == 3 ? 2 : 1, "%s: progress updates", what);
 			if (a == 0) {
 				/* itself and the neighbour; not the former member nor
 				 * the person of another group */
@@ -1376,6 +1423,9 @@ Test(sync, pages_render_records_as_their_get_requests_do)
 				harness_sql_exec(h, "UPDATE membership SET updated_at = now()");
 				harness_sql_exec(h, "UPDATE project SET version = version + 1");
 				harness_sql_exec(h, "UPDATE agenda_item SET version = version + 1");
+				harness_sql_exec(h, "UPDATE goal SET updated_at = now()");
+				harness_sql_exec(h, "UPDATE progress_update SET version = version + 1 "
+				                    "WHERE state <> 'approved'"); /* approved ones never change */
 				cr_assert_gt(sc_pull_caught_up(h, &c), 0);
 				snprintf(what, sizeof(what), "%s, pulled", logins[a]);
 				expect_records_as_get(&c, what, &with, &without);
