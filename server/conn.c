@@ -123,35 +123,79 @@ static int conn_queue_write(conn_t *c, const uint8_t *data, size_t len)
 	return 0;
 }
 
-/* Moves whatever TLS produced (handshake records, application data,
- * tickets, alerts) to the socket.  While nothing is queued the bytes go
- * straight to the socket (uv_try_write); only what the socket does not
- * take is copied into a queued write.  A write request costs an
- * allocation, a callback and an epoll update on the next loop turn,
- * which is most of the price of pushing one small event. */
-static int conn_flush_tls(conn_t *c)
+/* Moves TLS output from c's wbio straight to the socket fd until the wbio
+ * is empty or the socket takes no more.  What the socket did not take of
+ * the chunk in hand comes back in *rest (malloc'd, the caller's; NULL if
+ * none); the rest of the output stays in the wbio.  Any thread, while it
+ * alone uses c's SSL object and socket.  Returns 0, or -1 if the socket
+ * failed or memory ran out. */
+static int conn_wbio_send(conn_t *c, int fd, uint8_t **rest, size_t *rest_len)
 {
 	uint8_t chunk[CONN_WRITE_CHUNK];
 
+	*rest = NULL;
+	*rest_len = 0;
 	for (;;) {
 		size_t pending = BIO_ctrl_pending(c->wbio);
-		uv_buf_t b;
-		int n, rc;
+		ssize_t k;
+		int n;
 
-		if (pending == 0 || c->handle_closed)
+		if (pending == 0)
 			return 0;
 		n = BIO_read(c->wbio, chunk, (int)(pending < sizeof(chunk) ? pending : sizeof(chunk)));
 		if (n <= 0)
 			return -1;
-		/* uv_try_write() refuses (UV_EAGAIN) while writes are queued, so
-		 * the order of the bytes on the wire is kept. */
-		b = uv_buf_init((char *)chunk, (unsigned)n);
-		rc = uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
-		if (rc == UV_EAGAIN || rc == UV_ENOSYS)
-			rc = 0;
-		if (rc < 0)
+		do
+			k = send(fd, chunk, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+		while (k < 0 && errno == EINTR);
+		if (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
 			return -1;
-		if (rc < n && conn_queue_write(c, chunk + rc, (size_t)(n - rc)) != 0)
+		if (k < 0)
+			k = 0;
+		if (k < n) {
+			*rest = malloc((size_t)(n - k));
+			if (*rest == NULL)
+				return -1;
+			memcpy(*rest, chunk + k, (size_t)(n - k));
+			*rest_len = (size_t)(n - k);
+			return 0;
+		}
+	}
+}
+
+/* Moves whatever TLS produced (handshake records, application data,
+ * tickets, alerts) to the socket.  While libuv has nothing queued on the
+ * socket the bytes go straight to it (conn_wbio_send); only what the
+ * socket does not take is copied into queued writes, behind which the
+ * order on the wire is kept.  A write request costs an allocation, a
+ * callback and an epoll update on the next loop turn, which is most of
+ * the price of pushing one small event. */
+static int conn_flush_tls(conn_t *c)
+{
+	uint8_t chunk[CONN_WRITE_CHUNK];
+	uv_os_fd_t fd;
+
+	if (c->handle_closed)
+		return 0;
+	if (c->tcp.write_queue_size == 0 && uv_fileno((uv_handle_t *)&c->tcp, &fd) == 0) {
+		uint8_t *rest;
+		size_t rest_len;
+		int rc = conn_wbio_send(c, fd, &rest, &rest_len);
+
+		if (rc == 0 && rest != NULL)
+			rc = conn_queue_write(c, rest, rest_len);
+		free(rest);
+		if (rc != 0)
+			return -1; /* the caller closes the connection */
+	}
+	for (;;) {
+		size_t pending = BIO_ctrl_pending(c->wbio);
+		int n;
+
+		if (pending == 0)
+			return 0;
+		n = BIO_read(c->wbio, chunk, (int)(pending < sizeof(chunk) ? pending : sizeof(chunk)));
+		if (n <= 0 || conn_queue_write(c, chunk, (size_t)n) != 0)
 			return -1;
 	}
 }
@@ -184,7 +228,6 @@ qt_status_t conn_send_frame(conn_t *c, const uint8_t *frame, size_t len)
 
 	if (conn_send_detach(c, &j, frame, len) != QT_OK)
 		return QT_UNAVAILABLE;
-	j.fd = -1; /* on the loop thread, conn_flush_tls() writes as directly */
 	conn_send_detached(&j);
 	return conn_send_attach(&j);
 }
@@ -207,48 +250,10 @@ qt_status_t conn_send_detach(conn_t *c, conn_send_job_t *j, const uint8_t *frame
 
 void conn_send_detached(conn_send_job_t *j)
 {
-	conn_t *c = j->conn;
-	uint8_t chunk[CONN_WRITE_CHUNK];
-
 	ERR_clear_error();
-	if (SSL_write(c->ssl, j->frame, (int)j->len) <= 0) {
+	if (SSL_write(j->conn->ssl, j->frame, (int)j->len) <= 0 ||
+	    (j->fd >= 0 && conn_wbio_send(j->conn, j->fd, &j->rest, &j->rest_len) != 0))
 		j->failed = 1;
-		return;
-	}
-	while (j->fd >= 0) {
-		size_t pending = BIO_ctrl_pending(c->wbio);
-		ssize_t k;
-		int n;
-
-		if (pending == 0)
-			return;
-		n = BIO_read(c->wbio, chunk, (int)(pending < sizeof(chunk) ? pending : sizeof(chunk)));
-		if (n <= 0) {
-			j->failed = 1;
-			return;
-		}
-		do
-			k = send(j->fd, chunk, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
-		while (k < 0 && errno == EINTR);
-		if (k < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-			j->failed = 1;
-			return;
-		}
-		if (k < 0)
-			k = 0;
-		if (k < n) {
-			j->rest_len = (size_t)(n - k);
-			j->rest = malloc(j->rest_len);
-			if (j->rest == NULL) {
-				/* The frame is cut: the connection closes at attach. */
-				j->rest_len = 0;
-				j->failed = 1;
-				return;
-			}
-			memcpy(j->rest, chunk + k, j->rest_len);
-			return;
-		}
-	}
 }
 
 qt_status_t conn_send_attach(conn_send_job_t *j)
