@@ -31,9 +31,9 @@ typedef struct fanout {
 	size_t next;                /* first unclaimed job (atomic) */
 } fanout_t;
 
-/* Starts helpers threads (0: every batch runs on the loop thread).  Fewer
- * may start if the system refuses threads; that is logged by the caller
- * from fo->n_threads. */
+/* Starts helper threads (0: every batch runs on the loop thread).  Fewer
+ * may start if the system refuses threads; the caller logs how many run
+ * (fo->n_threads). */
 void fanout_init(fanout_t *fo, unsigned helpers);
 
 /* Stops and joins the helpers.  No fanout_run() may be running. */

@@ -283,6 +283,12 @@ static void feed_frame_pack(feed_t *f, feed_frame_t *fr, Quartier__V1__Event *ev
 		abort();
 }
 
+/* Whether record w lies past s's cursor. */
+static int feed_record_after(const Quartier__V1__Record *w, const feed_sub_t *s)
+{
+	return w->cursor != NULL && feed_pos_after(w->cursor->xid, w->cursor->seq, s->xid, s->seq);
+}
+
 /* Prepares job to send s the records of ch past its cursor and moves the
  * cursor to ch's (or keeps it, if already beyond).  A subscription that
  * gets all of ch gets shared's bytes (packed here on first use); one that
@@ -293,7 +299,7 @@ static int feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch, feed
 {
 	Quartier__V1__Event ev = QUARTIER__V1__EVENT__INIT;
 	Quartier__V1__SyncChanges mine = *ch;
-	Quartier__V1__Record **recs;
+	Quartier__V1__Record **recs = NULL;
 	Quartier__V1__Cursor cur = *ch->cursor;
 	feed_frame_t own = {0};
 	feed_frame_t *fr = &own;
@@ -304,19 +310,21 @@ static int feed_deliver(feed_sub_t *s, const Quartier__V1__SyncChanges *ch, feed
 		feed_overflow(s, "the connection fell behind the change feed; pull from your cursor");
 		return 0;
 	}
-	recs = malloc((ch->n_records + 1) * sizeof(*recs));
-	if (recs == NULL)
-		abort();
-	for (size_t i = 0; i < ch->n_records; i++) {
-		const Quartier__V1__Cursor *c = ch->records[i]->cursor;
-		if (c != NULL && feed_pos_after(c->xid, c->seq, s->xid, s->seq))
-			recs[n++] = ch->records[i];
-	}
+	for (size_t i = 0; i < ch->n_records; i++)
+		n += feed_record_after(ch->records[i], s);
 	if (n > 0) {
 		if (n == ch->n_records && feed_pos_after(cur.xid, cur.seq, s->xid, s->seq)) {
+			/* The usual case: all of it, as the shared frame. */
 			fr = shared;
 			ev.changes = (Quartier__V1__SyncChanges *)ch;
 		} else {
+			recs = malloc(n * sizeof(*recs));
+			if (recs == NULL)
+				abort();
+			n = 0;
+			for (size_t i = 0; i < ch->n_records; i++)
+				if (feed_record_after(ch->records[i], s))
+					recs[n++] = ch->records[i];
 			if (!feed_pos_after(cur.xid, cur.seq, s->xid, s->seq)) {
 				cur.xid = s->xid;
 				cur.seq = s->seq;

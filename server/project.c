@@ -105,8 +105,6 @@ void project_create(req_t *r)
 
 /* ------------------------------------------------------------ get */
 
-/* ------------------------------------------------------------ get */
-
 /* The project_v row with the stamp it is cached under (project_cache.h):
  * the row's xmin and the reference generation, read in the same snapshot
  * as the row (its version is column 1). */

@@ -113,7 +113,7 @@ static int sync_answer_failed(sync_ctx_t *ctx, const req_t *sub)
 	return -1;
 }
 
-/* Packs msg into it's record body, in the sync request's arena. */
+/* Packs msg into its record body, in the sync request's arena. */
 static void sync_record_body(sync_ctx_t *ctx, sync_item_t *it, const ProtobufCMessage *msg)
 {
 	size_t len = protobuf_c_message_get_packed_size(msg);
