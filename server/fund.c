@@ -262,6 +262,17 @@ static void fund_list_cb(const PGresult *res, const db_error_t *err, void *arg)
 	req_reply(r);
 }
 
+void fund_load_many(req_t *r, const int64_t *ids, size_t n)
+{
+	fund_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
+
+	r->ctx = ctx;
+	ctx->page = (uint32_t)n; /* every row answers; none is one too many */
+	ctx->params[0] = req_id_array(r, ids, n);
+	req_query(r, "SELECT " FUND_COLS " FROM fund_v WHERE id = ANY ($1::bigint[])", 1, ctx->params,
+	          fund_list_cb);
+}
+
 void fund_list(req_t *r)
 {
 	Quartier__V1__FundListRequest *in = r->rq->fund_list;

@@ -90,6 +90,8 @@ void membership_load_many(req_t *r, const int64_t *ids, size_t n);
 void fund_create(req_t *r);
 void fund_get(req_t *r);
 void fund_list(req_t *r);
+/* Funds of ids (borrowed) with their totals, as a fund list (sync.c). */
+void fund_load_many(req_t *r, const int64_t *ids, size_t n);
 void fund_entry_add(req_t *r);
 void fund_ledger(req_t *r);
 /* Answers with fund entry id (sync.c). */

@@ -1192,6 +1192,7 @@ static uint8_t *sc_get_packed(sc_t *c, Quartier__V1__Request *rq, int64_t id, si
 	switch (rs->body_case) {
 	case QUARTIER__V1__RESPONSE__BODY_PROJECT: m = &rs->project->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_PERSON: m = &rs->person->base; break;
+	case QUARTIER__V1__RESPONSE__BODY_FUND: m = &rs->fund->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_GOAL: m = &rs->goal->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_PROGRESS_UPDATE: m = &rs->progress_update->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_GROUP_MEMBERS:
@@ -1223,6 +1224,7 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 	Quartier__V1__PersonGetRequest pe = QUARTIER__V1__PERSON_GET_REQUEST__INIT;
 	Quartier__V1__GroupMembersRequest gm = QUARTIER__V1__GROUP_MEMBERS_REQUEST__INIT;
 	Quartier__V1__AgendaBacklogRequest ab = QUARTIER__V1__AGENDA_BACKLOG_REQUEST__INIT;
+	Quartier__V1__FundGetRequest fg = QUARTIER__V1__FUND_GET_REQUEST__INIT;
 	Quartier__V1__GoalGetRequest gg = QUARTIER__V1__GOAL_GET_REQUEST__INIT;
 	Quartier__V1__ProgressGetRequest ug = QUARTIER__V1__PROGRESS_GET_REQUEST__INIT;
 	Quartier__V1__Membership *m;
@@ -1255,6 +1257,11 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_AGENDA_BACKLOG;
 		rq.agenda_backlog = &ab;
 		break;
+	case QUARTIER__V1__RECORD_TYPE__RECORD_FUND:
+		fg.id = x->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_FUND_GET;
+		rq.fund_get = &fg;
+		break;
 	case QUARTIER__V1__RECORD_TYPE__RECORD_GOAL:
 		gg.id = x->id;
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_GOAL_GET;
@@ -1271,8 +1278,8 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 	return sc_get_packed(c, &rq, x->id, len);
 }
 
-/* Every project, person, membership, agenda item, goal and progress update
- * of the replica must be byte for byte what the get request answers the
+/* Every project, person, membership, fund, agenda item, goal and progress
+ * update of the replica must be byte for byte what the get request answers the
  * same account; returns
  * how many persons came with contact data and how many without. */
 static void expect_records_as_get(sc_t *c, const char *what, int *with_contact,
@@ -1394,6 +1401,16 @@ Test(sync, pages_render_records_as_their_get_requests_do)
 	         "'submitted', NULL)",
 	         p1, p2, p1, p1, p2);
 	harness_sql_exec(h, sql);
+	/* Funds of p1 for two years, one with an allocation and a commitment. */
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO fund (project_id, year) VALUES (%" PRId64 ", 2025), (%" PRId64 ", 2026); "
+	         "INSERT INTO fund_entry (fund_id, kind, amount_cents, balance_after_cents) "
+	         "SELECT id, 'allocation', 500000, 500000 FROM fund WHERE year = 2026; "
+	         "INSERT INTO fund_entry (fund_id, kind, amount_cents, applicant, purpose, "
+	         "balance_after_cents) SELECT id, 'commitment', 120000, 'Initiative', 'Fest', 500000 "
+	         "FROM fund WHERE year = 2026",
+	         p1, p1);
+	harness_sql_exec(h, sql);
 
 	for (size_t a = 0; a < sizeof(logins) / sizeof(logins[0]); a++) {
 		for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
@@ -1406,6 +1423,8 @@ Test(sync, pages_render_records_as_their_get_requests_do)
 			sc_snapshot_pages(&c, limits[l]);
 			expect_records_as_get(&c, what, &with, &without);
 			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_GOAL), 3, "%s: goals",
+			             what);
+			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_FUND), 2, "%s: funds",
 			             what);
 			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_PROGRESS_UPDATE),
 			             a == 1 || a == 3 ? 2 : 1, "%s: progress updates", what);
