@@ -156,6 +156,7 @@ static perm_project_t fund_project_view(req_t *r, const PGresult *res, int col)
 typedef struct fund_ctx {
 	const char *params[11];
 	uint32_t page;
+	int64_t fund_id;  /* the ledger's fund; 0 for entries of many funds (sync) */
 } fund_ctx_t;
 
 static void fund_create_loaded_cb(const PGresult *res, const db_error_t *err, void *arg)
@@ -521,7 +522,7 @@ static void fund_ledger_cb(const PGresult *res, const db_error_t *err, void *arg
 	n = PQntuples(res);
 	out = req_alloc(r, sizeof(*out));
 	quartier__v1__fund_ledger__init(out);
-	out->fund_id = r->rq->fund_ledger->fund_id;
+	out->fund_id = ctx->fund_id;
 	if ((uint32_t)n > ctx->page) {
 		n = (int)ctx->page;
 		out->has_next_after_id = 1;
@@ -573,6 +574,7 @@ void fund_ledger(req_t *r)
 		req_fail(r, QT_INVALID_ARGUMENT, "page_size must not exceed 500", "page_size");
 		return;
 	}
+	ctx->fund_id = in->fund_id;
 	ctx->params[0] = req_i64(r, in->fund_id);
 	ctx->params[1] = req_i64(r, in->has_after_id && in->after_id > 0 ? in->after_id : 0);
 	ctx->params[2] = req_printf(r, "%u", ctx->page + 1);
@@ -590,6 +592,17 @@ static void fund_entry_load_cb(const PGresult *res, const db_error_t *err, void 
 		return;
 	}
 	fund_entry_row_cb(res, err, arg);
+}
+
+void fund_entry_load_many(req_t *r, const int64_t *ids, size_t n)
+{
+	fund_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
+
+	r->ctx = ctx;
+	ctx->page = (uint32_t)n; /* every row answers; none is one too many */
+	ctx->params[0] = req_id_array(r, ids, n);
+	req_query(r, "SELECT " FUND_ENTRY_COLS " FROM fund_entry_v WHERE id = ANY ($1::bigint[])", 1,
+	          ctx->params, fund_ledger_cb);
 }
 
 void fund_entry_load(req_t *r, int64_t id)

@@ -96,6 +96,9 @@ void fund_entry_add(req_t *r);
 void fund_ledger(req_t *r);
 /* Answers with fund entry id (sync.c). */
 void fund_entry_load(req_t *r, int64_t id);
+/* Fund entries of ids (borrowed), of any funds, as a ledger with fund_id 0
+ * (sync.c). */
+void fund_entry_load_many(req_t *r, const int64_t *ids, size_t n);
 
 /* assessment.c */
 void criteria_list(req_t *r);

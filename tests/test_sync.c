@@ -1200,6 +1200,11 @@ static uint8_t *sc_get_packed(sc_t *c, Quartier__V1__Request *rq, int64_t id, si
 			if (rs->group_members->memberships[i]->id == id)
 				m = &rs->group_members->memberships[i]->base;
 		break;
+	case QUARTIER__V1__RESPONSE__BODY_FUND_LEDGER:
+		for (size_t i = 0; i < rs->fund_ledger->n_entries; i++)
+			if (rs->fund_ledger->entries[i]->id == id)
+				m = &rs->fund_ledger->entries[i]->base;
+		break;
 	case QUARTIER__V1__RESPONSE__BODY_AGENDA_LIST:
 		for (size_t i = 0; i < rs->agenda_list->n_items; i++)
 			if (rs->agenda_list->items[i]->id == id)
@@ -1225,9 +1230,11 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 	Quartier__V1__GroupMembersRequest gm = QUARTIER__V1__GROUP_MEMBERS_REQUEST__INIT;
 	Quartier__V1__AgendaBacklogRequest ab = QUARTIER__V1__AGENDA_BACKLOG_REQUEST__INIT;
 	Quartier__V1__FundGetRequest fg = QUARTIER__V1__FUND_GET_REQUEST__INIT;
+	Quartier__V1__FundLedgerRequest fl = QUARTIER__V1__FUND_LEDGER_REQUEST__INIT;
 	Quartier__V1__GoalGetRequest gg = QUARTIER__V1__GOAL_GET_REQUEST__INIT;
 	Quartier__V1__ProgressGetRequest ug = QUARTIER__V1__PROGRESS_GET_REQUEST__INIT;
 	Quartier__V1__Membership *m;
+	Quartier__V1__FundEntry *e;
 
 	switch (x->type) {
 	case QUARTIER__V1__RECORD_TYPE__RECORD_PROJECT:
@@ -1262,6 +1269,17 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_FUND_GET;
 		rq.fund_get = &fg;
 		break;
+	case QUARTIER__V1__RECORD_TYPE__RECORD_FUND_ENTRY:
+		/* Entries have no get: their fund's ledger has them. */
+		e = quartier__v1__fund_entry__unpack(NULL, x->len, x->body);
+		cr_assert(e != NULL);
+		fl.fund_id = e->fund_id;
+		quartier__v1__fund_entry__free_unpacked(e, NULL);
+		fl.has_page_size = 1;
+		fl.page_size = 500;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_FUND_LEDGER;
+		rq.fund_ledger = &fl;
+		break;
 	case QUARTIER__V1__RECORD_TYPE__RECORD_GOAL:
 		gg.id = x->id;
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_GOAL_GET;
@@ -1278,8 +1296,8 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 	return sc_get_packed(c, &rq, x->id, len);
 }
 
-/* Every project, person, membership, fund, agenda item, goal and progress
- * update of the replica must be byte for byte what the get request answers the
+/* Every project, person, membership, fund, fund entry, agenda item, goal
+ * and progress update of the replica must be byte for byte what the get request answers the
  * same account; returns
  * how many persons came with contact data and how many without. */
 static void expect_records_as_get(sc_t *c, const char *what, int *with_contact,
@@ -1293,9 +1311,11 @@ static void expect_records_as_get(sc_t *c, const char *what, int *with_contact,
 		size_t len = 0;
 		uint8_t *want = sc_get_record(c, x, &len);
 
-		if (want == NULL && x->type != QUARTIER__V1__RECORD_TYPE__RECORD_MEMBERSHIP)
+		if (want == NULL && x->type != QUARTIER__V1__RECORD_TYPE__RECORD_MEMBERSHIP &&
+		    x->type != QUARTIER__V1__RECORD_TYPE__RECORD_FUND_ENTRY)
 			continue; /* a type rendered record by record */
-		cr_assert(want != NULL, "%s: membership %" PRId64 " is not in its group", what, x->id);
+		cr_assert(want != NULL, "%s: record %d/%" PRId64 " is not in its group or ledger", what,
+		          (int)x->type, x->id);
 		cr_assert(len == x->len && memcmp(want, x->body, len) == 0,
 		          "%s: record %d/%" PRId64 " differs from its get answer (%zu/%zu bytes)", what,
 		          x->type, x->id, x->len, len);
@@ -1426,6 +1446,8 @@ Test(sync, pages_render_records_as_their_get_requests_do)
 			             what);
 			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_FUND), 2, "%s: funds",
 			             what);
+			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_FUND_ENTRY), 2,
+			             "%s: fund entries", what);
 			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_PROGRESS_UPDATE),
 			             a == 1 || a == 3 ? 2 : 1, "%s: progress updates", what);
 			if (a == 0) {
