@@ -142,27 +142,16 @@ static Quartier__V1__Assessment *assessment_header(req_t *r, const PGresult *res
 	return a;
 }
 
-/* Answers with the assessment in ASSESSMENT_DETAIL_COLS rows (one per
- * criterion of its version, in catalogue order). */
-static void assessment_detail_cb(const PGresult *res, const db_error_t *err, void *arg)
+/* The assessment in rows first..end-1 of res, its ASSESSMENT_DETAIL_COLS
+ * rows (one per criterion of its version, in catalogue order). */
+static Quartier__V1__Assessment *assessment_detail(req_t *r, const PGresult *res, int first,
+                                                   int end)
 {
-	req_t *r = arg;
-	Quartier__V1__Assessment *a;
-	int n;
+	Quartier__V1__Assessment *a = assessment_header(r, res, first);
 
-	if (err != NULL) {
-		req_fail_db(r, err);
-		return;
-	}
-	n = PQntuples(res);
-	if (n < 1) {
-		req_fail(r, QT_NOT_FOUND, "no such assessment", "id");
-		return;
-	}
-	a = assessment_header(r, res, 0);
-	a->ratings = req_alloc(r, (size_t)n * sizeof(*a->ratings));
-	a->missing = req_alloc(r, (size_t)n * sizeof(*a->missing));
-	for (int i = 0; i < n; i++) {
+	a->ratings = req_alloc(r, (size_t)(end - first) * sizeof(*a->ratings));
+	a->missing = req_alloc(r, (size_t)(end - first) * sizeof(*a->missing));
+	for (int i = first; i < end; i++) {
 		if (!pgrow_null(res, i, ASSESSMENT_RATING_COL)) {
 			Quartier__V1__CriterionRating *cr = req_alloc(r, sizeof(*cr));
 
@@ -177,8 +166,26 @@ static void assessment_detail_cb(const PGresult *res, const db_error_t *err, voi
 			a->missing[a->n_missing++] =
 			    assessment_criterion(r, res, i, ASSESSMENT_NCOLS);
 	}
+	return a;
+}
+
+/* Answers with the assessment in ASSESSMENT_DETAIL_COLS rows. */
+static void assessment_detail_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	int n;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	n = PQntuples(res);
+	if (n < 1) {
+		req_fail(r, QT_NOT_FOUND, "no such assessment", "id");
+		return;
+	}
 	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_ASSESSMENT;
-	r->resp.assessment = a;
+	r->resp.assessment = assessment_detail(r, res, 0, n);
 	req_reply(r);
 }
 
@@ -424,6 +431,47 @@ void assessment_get(req_t *r)
 	          "SELECT " ASSESSMENT_DETAIL_COLS " FROM assessment_detail_v d WHERE d.id = $1 "
 	          "ORDER BY d.section, d.col, d.position",
 	          1, p, assessment_detail_cb);
+}
+
+/* ------------------------------------------------------------ sync */
+
+/* Answers with the assessments in ASSESSMENT_DETAIL_COLS rows ordered by
+ * id, each whole, as an assessment list. */
+static void assessment_many_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	Quartier__V1__AssessmentList *out;
+	int n, end;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	n = PQntuples(res);
+	out = req_alloc(r, sizeof(*out));
+	quartier__v1__assessment_list__init(out);
+	out->assessments = req_alloc(r, ((size_t)n + 1) * sizeof(*out->assessments));
+	for (int i = 0; i < n; i = end) {
+		int64_t id = pgrow_i64(res, i, 0);
+
+		for (end = i + 1; end < n && pgrow_i64(res, end, 0) == id; end++)
+			;
+		out->assessments[out->n_assessments++] = assessment_detail(r, res, i, end);
+	}
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_ASSESSMENT_LIST;
+	r->resp.assessment_list = out;
+	req_reply(r);
+}
+
+void assessment_load_many(req_t *r, const int64_t *ids, size_t n)
+{
+	const char **p = req_alloc(r, sizeof(*p));
+
+	p[0] = req_id_array(r, ids, n);
+	req_query(r,
+	          "SELECT " ASSESSMENT_DETAIL_COLS " FROM assessment_detail_v d "
+	          "WHERE d.id = ANY ($1::bigint[]) ORDER BY d.id, d.section, d.col, d.position",
+	          1, p, assessment_many_cb);
 }
 
 /* ------------------------------------------------------------ list */

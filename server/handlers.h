@@ -105,6 +105,9 @@ void criteria_list(req_t *r);
 void assessment_create(req_t *r);
 void assessment_get(req_t *r);
 void assessment_list(req_t *r);
+/* Assessments of ids (borrowed), each with its ratings and missing
+ * criteria, as an assessment list (sync.c). */
+void assessment_load_many(req_t *r, const int64_t *ids, size_t n);
 
 /* continuation.c */
 void continuation_set(req_t *r);

@@ -1194,6 +1194,7 @@ static uint8_t *sc_get_packed(sc_t *c, Quartier__V1__Request *rq, int64_t id, si
 	case QUARTIER__V1__RESPONSE__BODY_PERSON: m = &rs->person->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_FUND: m = &rs->fund->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_GOAL: m = &rs->goal->base; break;
+	case QUARTIER__V1__RESPONSE__BODY_ASSESSMENT: m = &rs->assessment->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_PROGRESS_UPDATE: m = &rs->progress_update->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_GROUP_MEMBERS:
 		for (size_t i = 0; i < rs->group_members->n_memberships; i++)
@@ -1233,6 +1234,7 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 	Quartier__V1__FundLedgerRequest fl = QUARTIER__V1__FUND_LEDGER_REQUEST__INIT;
 	Quartier__V1__GoalGetRequest gg = QUARTIER__V1__GOAL_GET_REQUEST__INIT;
 	Quartier__V1__ProgressGetRequest ug = QUARTIER__V1__PROGRESS_GET_REQUEST__INIT;
+	Quartier__V1__AssessmentGetRequest ag = QUARTIER__V1__ASSESSMENT_GET_REQUEST__INIT;
 	Quartier__V1__Membership *m;
 	Quartier__V1__FundEntry *e;
 
@@ -1280,6 +1282,11 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_FUND_LEDGER;
 		rq.fund_ledger = &fl;
 		break;
+	case QUARTIER__V1__RECORD_TYPE__RECORD_ASSESSMENT:
+		ag.id = x->id;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_ASSESSMENT_GET;
+		rq.assessment_get = &ag;
+		break;
 	case QUARTIER__V1__RECORD_TYPE__RECORD_GOAL:
 		gg.id = x->id;
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_GOAL_GET;
@@ -1296,8 +1303,8 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 	return sc_get_packed(c, &rq, x->id, len);
 }
 
-/* Every project, person, membership, fund, fund entry, agenda item, goal
- * and progress update of the replica must be byte for byte what the get request answers the
+/* Every project, person, membership, fund, fund entry, assessment, agenda
+ * item, goal and progress update of the replica must be byte for byte what the get request answers the
  * same account; returns
  * how many persons came with contact data and how many without. */
 static void expect_records_as_get(sc_t *c, const char *what, int *with_contact,
@@ -1431,6 +1438,21 @@ Test(sync, pages_render_records_as_their_get_requests_do)
 	         "FROM fund WHERE year = 2026",
 	         p1, p1);
 	harness_sql_exec(h, sql);
+	/* Assessments of both projects in the latest catalogue, one of them
+	 * with ratings (met, not met and not applicable), so that it lists
+	 * what is met and what is missing. */
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO assessment (project_id, phase, catalogue_version, assessed_on, summary) "
+	         "SELECT x, 'running', (SELECT max(version) FROM catalogue_version), '2026-05-04', "
+	         "'Zwischenstand' FROM unnest(ARRAY[%" PRId64 ", %" PRId64 "]::bigint[]) x; "
+	         "INSERT INTO assessment_rating (assessment_id, catalogue_version, criterion_id, rating, "
+	         "note) SELECT a.id, a.catalogue_version, c.id, "
+	         "CASE WHEN c.na_allowed THEN 'not_applicable' WHEN c.position = 1 THEN 'not_met' "
+	         "ELSE 'met' END, 'Notiz ' || c.id "
+	         "FROM assessment a JOIN criterion c ON c.version = a.catalogue_version "
+	         "WHERE a.project_id = %" PRId64 " AND c.position <= 3",
+	         p1, p2, p1);
+	harness_sql_exec(h, sql);
 
 	for (size_t a = 0; a < sizeof(logins) / sizeof(logins[0]); a++) {
 		for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
@@ -1448,6 +1470,8 @@ Test(sync, pages_render_records_as_their_get_requests_do)
 			             what);
 			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_FUND_ENTRY), 2,
 			             "%s: fund entries", what);
+			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_ASSESSMENT), 2,
+			             "%s: assessments", what);
 			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_PROGRESS_UPDATE),
 			             a == 1 || a == 3 ? 2 : 1, "%s: progress updates", what);
 			if (a == 0) {
