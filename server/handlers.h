@@ -125,6 +125,8 @@ void agenda_item_load(req_t *r, int64_t id);
 void handover_load(req_t *r, int64_t id);
 /* Agenda items of ids with their history, as an agenda list (sync.c). */
 void agenda_item_load_many(req_t *r, const int64_t *ids, size_t n);
+/* Hand-overs of ids (borrowed), as a hand-over list (sync.c). */
+void handover_load_many(req_t *r, const int64_t *ids, size_t n);
 void agenda_propose(req_t *r);
 void agenda_schedule(req_t *r);
 void agenda_outcome(req_t *r);

@@ -1370,6 +1370,15 @@ void agenda_item_load_many(req_t *r, const int64_t *ids, size_t n)
 	          1, ctx->params, meeting_items_loaded_cb);
 }
 
+void handover_load_many(req_t *r, const int64_t *ids, size_t n)
+{
+	meeting_ctx_t *ctx = meeting_ctx(r);
+
+	ctx->params[0] = req_id_array(r, ids, n);
+	req_query(r, "SELECT " HANDOVER_COLS " FROM handover_v WHERE id = ANY ($1::bigint[])", 1,
+	          ctx->params, handover_list_cb);
+}
+
 void handover_load(req_t *r, int64_t id)
 {
 	meeting_ctx_t *ctx = meeting_ctx(r);

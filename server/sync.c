@@ -220,6 +220,7 @@ static void (*sync_batch_loader(int type))(req_t *, const int64_t *, size_t)
 	case 14: return fund_entry_load_many;
 	case 15: return assessment_load_many;
 	case 18: return agenda_item_load_many;
+	case 19: return handover_load_many;
 	case 20: return goal_load_many;
 	case 21: return progress_load_many;
 	default: return NULL;

@@ -1195,6 +1195,11 @@ static uint8_t *sc_get_packed(sc_t *c, Quartier__V1__Request *rq, int64_t id, si
 	case QUARTIER__V1__RESPONSE__BODY_FUND: m = &rs->fund->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_GOAL: m = &rs->goal->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_ASSESSMENT: m = &rs->assessment->base; break;
+	case QUARTIER__V1__RESPONSE__BODY_MEETING:
+		for (size_t i = 0; i < rs->meeting->n_handovers; i++)
+			if (rs->meeting->handovers[i]->id == id)
+				m = &rs->meeting->handovers[i]->base;
+		break;
 	case QUARTIER__V1__RESPONSE__BODY_PROGRESS_UPDATE: m = &rs->progress_update->base; break;
 	case QUARTIER__V1__RESPONSE__BODY_GROUP_MEMBERS:
 		for (size_t i = 0; i < rs->group_members->n_memberships; i++)
@@ -1235,8 +1240,10 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 	Quartier__V1__GoalGetRequest gg = QUARTIER__V1__GOAL_GET_REQUEST__INIT;
 	Quartier__V1__ProgressGetRequest ug = QUARTIER__V1__PROGRESS_GET_REQUEST__INIT;
 	Quartier__V1__AssessmentGetRequest ag = QUARTIER__V1__ASSESSMENT_GET_REQUEST__INIT;
+	Quartier__V1__MeetingGetRequest mg = QUARTIER__V1__MEETING_GET_REQUEST__INIT;
 	Quartier__V1__Membership *m;
 	Quartier__V1__FundEntry *e;
+	Quartier__V1__Handover *ho;
 
 	switch (x->type) {
 	case QUARTIER__V1__RECORD_TYPE__RECORD_PROJECT:
@@ -1282,6 +1289,15 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_FUND_LEDGER;
 		rq.fund_ledger = &fl;
 		break;
+	case QUARTIER__V1__RECORD_TYPE__RECORD_HANDOVER:
+		/* Hand-overs have no get: the meeting that made them lists them. */
+		ho = quartier__v1__handover__unpack(NULL, x->len, x->body);
+		cr_assert(ho != NULL);
+		mg.id = ho->meeting_id;
+		quartier__v1__handover__free_unpacked(ho, NULL);
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_MEETING_GET;
+		rq.meeting_get = &mg;
+		break;
 	case QUARTIER__V1__RECORD_TYPE__RECORD_ASSESSMENT:
 		ag.id = x->id;
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_ASSESSMENT_GET;
@@ -1304,7 +1320,8 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 }
 
 /* Every project, person, membership, fund, fund entry, assessment, agenda
- * item, goal and progress update of the replica must be byte for byte what the get request answers the
+ * item, hand-over, goal and progress update of the replica must be byte
+ * for byte what the get request answers the
  * same account; returns
  * how many persons came with contact data and how many without. */
 static void expect_records_as_get(sc_t *c, const char *what, int *with_contact,
@@ -1319,7 +1336,8 @@ static void expect_records_as_get(sc_t *c, const char *what, int *with_contact,
 		uint8_t *want = sc_get_record(c, x, &len);
 
 		if (want == NULL && x->type != QUARTIER__V1__RECORD_TYPE__RECORD_MEMBERSHIP &&
-		    x->type != QUARTIER__V1__RECORD_TYPE__RECORD_FUND_ENTRY)
+		    x->type != QUARTIER__V1__RECORD_TYPE__RECORD_FUND_ENTRY &&
+		    x->type != QUARTIER__V1__RECORD_TYPE__RECORD_HANDOVER)
 			continue; /* a type rendered record by record */
 		cr_assert(want != NULL, "%s: record %d/%" PRId64 " is not in its group or ledger", what,
 		          (int)x->type, x->id);
@@ -1453,6 +1471,19 @@ Test(sync, pages_render_records_as_their_get_requests_do)
 	         "WHERE a.project_id = %" PRId64 " AND c.position <= 3",
 	         p1, p2, p1);
 	harness_sql_exec(h, sql);
+	/* A meeting that handed the traffic item over to planning. */
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO meeting (title, status, starts_at, organiser_office_id) "
+	         "VALUES ('AGSP Mai', 'closed', '2026-05-06 10:00+02', %" PRId64 "); "
+	         "INSERT INTO agenda_item_history (item_id, meeting_id, position, outcome, outcome_text, "
+	         "recorded_at) SELECT i.id, m.id, 1, 'hand_over', 'an die Planung', now() "
+	         "FROM agenda_item i, meeting m WHERE i.title = 'Verkehr'; "
+	         "INSERT INTO handover (history_id, item_id, meeting_id, lead_office_id, due_date, note) "
+	         "SELECT id, item_id, meeting_id, %" PRId64 ", '2026-07-01', 'Verkehrsschau' "
+	         "FROM agenda_item_history WHERE outcome = 'hand_over'; "
+	         "INSERT INTO handover_office SELECT id, %" PRId64 " FROM handover",
+	         h->seed.office_planning, h->seed.office_planning, h->seed.office_planning);
+	harness_sql_exec(h, sql);
 
 	for (size_t a = 0; a < sizeof(logins) / sizeof(logins[0]); a++) {
 		for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
@@ -1472,6 +1503,8 @@ Test(sync, pages_render_records_as_their_get_requests_do)
 			             "%s: fund entries", what);
 			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_ASSESSMENT), 2,
 			             "%s: assessments", what);
+			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_HANDOVER), 1,
+			             "%s: hand-overs", what);
 			cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_PROGRESS_UPDATE),
 			             a == 1 || a == 3 ? 2 : 1, "%s: progress updates", what);
 			if (a == 0) {
