@@ -583,17 +583,6 @@ void fund_ledger(req_t *r)
 
 /* ------------------------------------------------------------ sync */
 
-static void fund_entry_load_cb(const PGresult *res, const db_error_t *err, void *arg)
-{
-	req_t *r = arg;
-
-	if (err == NULL && PQntuples(res) != 1) {
-		req_fail(r, QT_NOT_FOUND, "no such fund entry", "id");
-		return;
-	}
-	fund_entry_row_cb(res, err, arg);
-}
-
 void fund_entry_load_many(req_t *r, const int64_t *ids, size_t n)
 {
 	fund_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
@@ -603,13 +592,4 @@ void fund_entry_load_many(req_t *r, const int64_t *ids, size_t n)
 	ctx->params[0] = req_id_array(r, ids, n);
 	req_query(r, "SELECT " FUND_ENTRY_COLS " FROM fund_entry_v WHERE id = ANY ($1::bigint[])", 1,
 	          ctx->params, fund_ledger_cb);
-}
-
-void fund_entry_load(req_t *r, int64_t id)
-{
-	const char **p = req_alloc(r, sizeof(*p));
-
-	p[0] = req_i64(r, id);
-	req_query(r, "SELECT " FUND_ENTRY_COLS " FROM fund_entry_v WHERE id = $1", 1, p,
-	          fund_entry_load_cb);
 }

@@ -81,8 +81,6 @@ void person_erase(req_t *r);
 void membership_add(req_t *r);
 void membership_end(req_t *r);
 void group_members(req_t *r);
-/* Answers with membership id as r's actor sees it (sync.c). */
-void membership_load(req_t *r, int64_t id);
 /* Memberships of ids as r's actor sees them, as group members (sync.c). */
 void membership_load_many(req_t *r, const int64_t *ids, size_t n);
 
@@ -94,8 +92,6 @@ void fund_list(req_t *r);
 void fund_load_many(req_t *r, const int64_t *ids, size_t n);
 void fund_entry_add(req_t *r);
 void fund_ledger(req_t *r);
-/* Answers with fund entry id (sync.c). */
-void fund_entry_load(req_t *r, int64_t id);
 /* Fund entries of ids (borrowed), of any funds, as a ledger with fund_id 0
  * (sync.c). */
 void fund_entry_load_many(req_t *r, const int64_t *ids, size_t n);
@@ -120,9 +116,6 @@ void meeting_get(req_t *r);
 void meeting_list(req_t *r);
 void meeting_update(req_t *r);
 void meeting_transition(req_t *r);
-/* Answer with agenda item / hand-over id (sync.c). */
-void agenda_item_load(req_t *r, int64_t id);
-void handover_load(req_t *r, int64_t id);
 /* Agenda items of ids with their history, as an agenda list (sync.c). */
 void agenda_item_load_many(req_t *r, const int64_t *ids, size_t n);
 /* Hand-overs of ids (borrowed), as a hand-over list (sync.c). */

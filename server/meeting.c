@@ -1355,12 +1355,6 @@ void handover_list(req_t *r)
 
 /* ------------------------------------------------------------ sync */
 
-void agenda_item_load(req_t *r, int64_t id)
-{
-	meeting_ctx(r);
-	meeting_item_answer(r, id);
-}
-
 void agenda_item_load_many(req_t *r, const int64_t *ids, size_t n)
 {
 	meeting_ctx_t *ctx = meeting_ctx(r);
@@ -1377,13 +1371,4 @@ void handover_load_many(req_t *r, const int64_t *ids, size_t n)
 	ctx->params[0] = req_id_array(r, ids, n);
 	req_query(r, "SELECT " HANDOVER_COLS " FROM handover_v WHERE id = ANY ($1::bigint[])", 1,
 	          ctx->params, handover_list_cb);
-}
-
-void handover_load(req_t *r, int64_t id)
-{
-	meeting_ctx_t *ctx = meeting_ctx(r);
-
-	ctx->answer_id[0] = req_i64(r, id);
-	req_query(r, "SELECT " HANDOVER_COLS " FROM handover_v WHERE id = $1", 1, ctx->answer_id,
-	          meeting_handover_loaded_cb);
 }

@@ -309,19 +309,6 @@ void group_members(req_t *r)
 
 /* ------------------------------------------------------------ sync */
 
-void membership_load(req_t *r, int64_t id)
-{
-	group_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
-
-	r->ctx = ctx;
-	ctx->params[0] = req_i64(r, r->actor.account_id);
-	ctx->params[1] = req_i64(r, id);
-	req_query(r,
-	          MEMBERSHIP_SELECT("current_date", "qt_account_group_ids($1)")
-	          " FROM membership_v v WHERE v.id = $2",
-	          2, ctx->params, membership_row_cb);
-}
-
 static void membership_many_cb(const PGresult *res, const db_error_t *err, void *arg)
 {
 	req_t *r = arg;

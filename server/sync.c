@@ -3,16 +3,16 @@
  *
  * Which records changed, and where the feed stands, comes from PostgreSQL
  * (change_log, migration 0008).  What a record looks like to the account
- * is decided by the same code that answers its get request: every record
- * is rendered through an internal request to the domain handler
- * (project_get, person_get, ...) with the connection's actor, so the
- * permission checks and the contact-data rule apply exactly as they do
- * online.  A record the handler refuses (not found, not permitted) becomes
- * a tombstone in the feed and is left out of snapshots.  The record types
- * most of a registry is made of are rendered per page with one internal
- * request per type and SYNC_BATCH_MAX records (project_load_many, ...),
- * which builds its list with the same row functions and rules as the get
- * request; a record the list does not contain is refused. */
+ * is decided by the same code that answers its get request, run as an
+ * internal request with the connection's actor, so the permission checks
+ * and the contact-data rule apply exactly as they do online.  Most record
+ * types are rendered per page with one internal request per type and
+ * SYNC_BATCH_MAX records (project_load_many, ...), which builds its list
+ * with the get request's row functions and rules; reference lists,
+ * continuations and meetings go through their get handlers one record at
+ * a time.  A record the handler or list refuses (not found, not
+ * permitted) becomes a tombstone in the feed and is left out of
+ * snapshots. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,19 +285,15 @@ static void sync_batches_start(sync_ctx_t *ctx)
 	}
 }
 
-/* Starts the internal request that renders it. */
+/* Starts the internal request that renders it: for the record types
+ * without a batch loader (sync_batch_loader), whose items
+ * sync_batches_start() leaves to this function. */
 static void sync_render_start(sync_ctx_t *ctx, sync_item_t *it)
 {
 	Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
 	Quartier__V1__ReferenceListRequest ref = QUARTIER__V1__REFERENCE_LIST_REQUEST__INIT;
-	Quartier__V1__ProjectGetRequest pg = QUARTIER__V1__PROJECT_GET_REQUEST__INIT;
-	Quartier__V1__PersonGetRequest pe = QUARTIER__V1__PERSON_GET_REQUEST__INIT;
-	Quartier__V1__FundGetRequest fg = QUARTIER__V1__FUND_GET_REQUEST__INIT;
-	Quartier__V1__AssessmentGetRequest ag = QUARTIER__V1__ASSESSMENT_GET_REQUEST__INIT;
 	Quartier__V1__ContinuationGetRequest cg = QUARTIER__V1__CONTINUATION_GET_REQUEST__INIT;
 	Quartier__V1__MeetingGetRequest mg = QUARTIER__V1__MEETING_GET_REQUEST__INIT;
-	Quartier__V1__GoalGetRequest gg = QUARTIER__V1__GOAL_GET_REQUEST__INIT;
-	Quartier__V1__ProgressGetRequest ug = QUARTIER__V1__PROGRESS_GET_REQUEST__INIT;
 	void (*handler)(req_t *) = NULL;
 	void (*loader)(req_t *, int64_t) = NULL;
 	const char *name = "sync.render";
@@ -310,32 +306,6 @@ static void sync_render_start(sync_ctx_t *ctx, sync_item_t *it)
 		rq.reference_list = &ref;
 		loader = reference_load;
 		break;
-	case 10:
-		pg.id = it->id;
-		rq.body_case = QUARTIER__V1__REQUEST__BODY_PROJECT_GET;
-		rq.project_get = &pg;
-		handler = project_get;
-		break;
-	case 11:
-		pe.id = it->id;
-		rq.body_case = QUARTIER__V1__REQUEST__BODY_PERSON_GET;
-		rq.person_get = &pe;
-		handler = person_get;
-		break;
-	case 12: loader = membership_load; break;
-	case 13:
-		fg.id = it->id;
-		rq.body_case = QUARTIER__V1__REQUEST__BODY_FUND_GET;
-		rq.fund_get = &fg;
-		handler = fund_get;
-		break;
-	case 14: loader = fund_entry_load; break;
-	case 15:
-		ag.id = it->id;
-		rq.body_case = QUARTIER__V1__REQUEST__BODY_ASSESSMENT_GET;
-		rq.assessment_get = &ag;
-		handler = assessment_get;
-		break;
 	case 16:
 		cg.project_id = it->id;
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_CONTINUATION_GET;
@@ -347,20 +317,6 @@ static void sync_render_start(sync_ctx_t *ctx, sync_item_t *it)
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_MEETING_GET;
 		rq.meeting_get = &mg;
 		handler = meeting_get;
-		break;
-	case 18: loader = agenda_item_load; break;
-	case 19: loader = handover_load; break;
-	case 20:
-		gg.id = it->id;
-		rq.body_case = QUARTIER__V1__REQUEST__BODY_GOAL_GET;
-		rq.goal_get = &gg;
-		handler = goal_get;
-		break;
-	case 21:
-		ug.id = it->id;
-		rq.body_case = QUARTIER__V1__REQUEST__BODY_PROGRESS_GET;
-		rq.progress_get = &ug;
-		handler = progress_get;
 		break;
 	default:
 		it->tombstone = 1;
