@@ -1227,6 +1227,21 @@ static uint8_t *sc_get_packed(sc_t *c, Quartier__V1__Request *rq, int64_t id, si
 	return out;
 }
 
+/* An int64 field (by name) of the record's body, decoded as a message of
+ * descriptor d: the parent a record without a get request is listed by. */
+static int64_t rec_body_i64(const rec_t *x, const ProtobufCMessageDescriptor *d, const char *field)
+{
+	const ProtobufCFieldDescriptor *fd = protobuf_c_message_descriptor_get_field_by_name(d, field);
+	ProtobufCMessage *m = protobuf_c_message_unpack(d, NULL, x->len, x->body);
+	int64_t v;
+
+	cr_assert(fd != NULL && fd->type == PROTOBUF_C_TYPE_INT64, "%s.%s", d->name, field);
+	cr_assert(m != NULL, "record %d/%" PRId64 " does not decode as %s", x->type, x->id, d->name);
+	v = *(const int64_t *)((const char *)m + fd->offset);
+	protobuf_c_message_free_unpacked(m, NULL);
+	return v;
+}
+
 /* The record as the get request of its type answers it to c's account. */
 static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 {
@@ -1241,9 +1256,6 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 	Quartier__V1__ProgressGetRequest ug = QUARTIER__V1__PROGRESS_GET_REQUEST__INIT;
 	Quartier__V1__AssessmentGetRequest ag = QUARTIER__V1__ASSESSMENT_GET_REQUEST__INIT;
 	Quartier__V1__MeetingGetRequest mg = QUARTIER__V1__MEETING_GET_REQUEST__INIT;
-	Quartier__V1__Membership *m;
-	Quartier__V1__FundEntry *e;
-	Quartier__V1__Handover *ho;
 
 	switch (x->type) {
 	case QUARTIER__V1__RECORD_TYPE__RECORD_PROJECT:
@@ -1258,10 +1270,7 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 		break;
 	case QUARTIER__V1__RECORD_TYPE__RECORD_MEMBERSHIP:
 		/* Memberships have no get: the group's whole history has it. */
-		m = quartier__v1__membership__unpack(NULL, x->len, x->body);
-		cr_assert(m != NULL);
-		gm.project_id = m->project_id;
-		quartier__v1__membership__free_unpacked(m, NULL);
+		gm.project_id = rec_body_i64(x, &quartier__v1__membership__descriptor, "project_id");
 		gm.has_include_history = gm.include_history = 1;
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_GROUP_MEMBERS;
 		rq.group_members = &gm;
@@ -1280,10 +1289,7 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 		break;
 	case QUARTIER__V1__RECORD_TYPE__RECORD_FUND_ENTRY:
 		/* Entries have no get: their fund's ledger has them. */
-		e = quartier__v1__fund_entry__unpack(NULL, x->len, x->body);
-		cr_assert(e != NULL);
-		fl.fund_id = e->fund_id;
-		quartier__v1__fund_entry__free_unpacked(e, NULL);
+		fl.fund_id = rec_body_i64(x, &quartier__v1__fund_entry__descriptor, "fund_id");
 		fl.has_page_size = 1;
 		fl.page_size = 500;
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_FUND_LEDGER;
@@ -1291,10 +1297,7 @@ static uint8_t *sc_get_record(sc_t *c, const rec_t *x, size_t *len)
 		break;
 	case QUARTIER__V1__RECORD_TYPE__RECORD_HANDOVER:
 		/* Hand-overs have no get: the meeting that made them lists them. */
-		ho = quartier__v1__handover__unpack(NULL, x->len, x->body);
-		cr_assert(ho != NULL);
-		mg.id = ho->meeting_id;
-		quartier__v1__handover__free_unpacked(ho, NULL);
+		mg.id = rec_body_i64(x, &quartier__v1__handover__descriptor, "meeting_id");
 		rq.body_case = QUARTIER__V1__REQUEST__BODY_MEETING_GET;
 		rq.meeting_get = &mg;
 		break;
