@@ -59,6 +59,10 @@ void project_transition(req_t *r);
  * exist, in no particular order; for sync.c, which renders a page with
  * one such request per record type (the *_load_many below alike). */
 void project_load_many(req_t *r, const int64_t *ids, size_t n);
+/* The loop-turn handle that sends project_get's cache checks in batches:
+ * set up with the server, closed when it stops. */
+void project_checks_init(server_t *srv);
+void project_checks_close(server_t *srv);
 
 /* audit.c */
 void audit_list(req_t *r);

@@ -175,6 +175,10 @@ char *metrics_render(const metrics_t *m, const metrics_gauges_t *g, size_t *len)
 	sb_metric(&b, "quartier_project_cache_misses_total", "counter",
 	          "Project reads that rendered the row (no entry, or a stale one)");
 	sb_printf(&b, "quartier_project_cache_misses_total %llu\n", (unsigned long long)g->project_cache_misses);
+	sb_metric(&b, "quartier_project_cache_check_batches_total", "counter",
+	          "Statements that read the stamps of waiting cache hits (several hits each under load)");
+	sb_printf(&b, "quartier_project_cache_check_batches_total %llu\n",
+	          (unsigned long long)g->project_cache_check_batches);
 
 	sb_metric(&b, "quartier_password_hashes_running", "gauge", "Argon2id jobs in the thread pool");
 	sb_printf(&b, "quartier_password_hashes_running %u\n", g->hash_running);

@@ -46,6 +46,7 @@ typedef struct metrics_gauges {
 	unsigned db_connected, db_size, db_in_use, db_waiting;
 	uint64_t db_errors, db_reconnects;
 	uint64_t project_cache_hits, project_cache_misses; /* project_cache.h */
+	uint64_t project_cache_check_batches;
 	unsigned hash_running, hash_queued;
 	unsigned logins_waiting;     /* login attempts waiting out their delay now */
 	int ready;

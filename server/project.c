@@ -4,6 +4,8 @@
  * audit row in one transaction; permission and lifecycle decisions are
  * made here, on the row as stored, and the function re-checks the version
  * so the row that was judged is the row that is changed. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "handlers.h"
@@ -113,10 +115,34 @@ void project_create(req_t *r)
 	"(SELECT p.xmin FROM project p WHERE p.id = $1)::text, "                     \
 	"(SELECT g.gen FROM qt_ref_gen g)::text FROM project_v WHERE id = $1"
 
-/* The stamp alone: one primary-key read and the one-row generation. */
-#define PROJECT_STAMP_SQL                                                        \
-	"SELECT p.xmin::text, p.version, g.gen::text "                               \
-	"FROM project p CROSS JOIN qt_ref_gen g WHERE p.id = $1"
+/* The stamps of a batch of cached projects: one primary-key read per id
+ * (duplicates answer once) and the one-row generation, by id. */
+#define PROJECT_STAMPS_SQL                                                       \
+	"SELECT p.id, p.xmin::text, p.version, g.gen::text "                         \
+	"FROM project p CROSS JOIN qt_ref_gen g "                                    \
+	"WHERE p.id = ANY ($1::bigint[]) ORDER BY p.id"
+
+#define PROJECT_CHECK_BATCH 256   /* cache hits validated by one statement */
+#define PROJECT_CHECK_INFLIGHT 2  /* batches in flight at once */
+
+/* A cache hit waiting for its validating read; in its request's arena. */
+struct project_check {
+	project_check_t *next;
+	req_t *r;
+};
+
+/* A batch of validating reads in flight (malloc'd: it outlives no request
+ * but belongs to none). */
+typedef struct project_check_batch {
+	server_t *srv;                /* borrowed */
+	size_t n;
+	req_t **reqs;                 /* n requests, each answered from the result */
+	char *ids;                    /* owned array literal, the query's parameter */
+	const char *params[1];
+} project_check_batch_t;
+
+static void project_checks_flush(server_t *srv);
+static void project_checks_tick_cb(uv_check_t *h);
 
 static int project_stamp_same(const project_stamp_t *a, const project_stamp_t *b)
 {
@@ -153,27 +179,24 @@ static void project_get_load(req_t *r, const char *const *p)
 	req_query(r, PROJECT_GET_SQL, 1, p, project_get_loaded_cb);
 }
 
-/* The cached entry is answered only if its stamp is the row's now. */
-static void project_get_checked_cb(const PGresult *res, const db_error_t *err, void *arg)
+/* Answers r, a cache hit, by the stamp its batch read (row of res, or -1
+ * when the project is not there): from the cache only if the entry's
+ * stamp is the row's now, else by rendering the row anew. */
+static void project_get_checked(req_t *r, const PGresult *res, int row)
 {
-	req_t *r = arg;
 	project_cache_t *pc = &r->srv->projects;
 	int64_t id = r->rq->project_get->id;
 	const project_cache_entry_t *e;
 	project_stamp_t now;
 
-	if (err != NULL) {
-		req_fail_db(r, err);
-		return;
-	}
-	if (PQntuples(res) != 1) {
+	if (row < 0) {
 		project_cache_drop(pc, id);
 		req_fail(r, QT_NOT_FOUND, "no such project", "id");
 		return;
 	}
 	e = project_cache_find(pc, id);
-	if (e == NULL || project_stamp_parse(&now, PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1),
-	                                     PQgetvalue(res, 0, 2)) != 0 ||
+	if (e == NULL || project_stamp_parse(&now, PQgetvalue(res, row, 1), PQgetvalue(res, row, 2),
+	                                     PQgetvalue(res, row, 3)) != 0 ||
 	    !project_stamp_same(&e->stamp, &now)) {
 		project_get_load(r, r->ctx);
 		return;
@@ -187,10 +210,146 @@ static void project_get_checked_cb(const PGresult *res, const db_error_t *err, v
 	req_reply(r);
 }
 
+/* The row of id in res (ordered by id, column 0), or -1. */
+static int project_stamp_row(const PGresult *res, int64_t id)
+{
+	int lo = 0, hi = PQntuples(res) - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		long long v = strtoll(PQgetvalue(res, mid, 0), NULL, 10);
+		if (v == id)
+			return mid;
+		if (v < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static void project_check_batch_free(project_check_batch_t *b)
+{
+	free(b->ids);
+	free(b->reqs);
+	free(b);
+}
+
+static void project_checks_done(const PGresult *res, const db_error_t *err, void *arg)
+{
+	project_check_batch_t *b = arg;
+	server_t *srv = b->srv;
+
+	srv->projects.checks_busy--;
+	/* Each request is answered (and freed) in turn; b keeps the list. */
+	for (size_t i = 0; i < b->n; i++) {
+		req_t *r = b->reqs[i];
+		if (err != NULL)
+			req_fail_db(r, err);
+		else
+			project_get_checked(r, res, project_stamp_row(res, r->rq->project_get->id));
+	}
+	project_check_batch_free(b);
+	if (srv->projects.check_head != NULL && srv->checks_tick_open)
+		uv_check_start(&srv->checks_tick, project_checks_tick_cb);
+}
+
+/* Without memory for a batch: every waiting hit renders its row anew,
+ * each with a query of its own. */
+static void project_checks_alone(project_cache_t *pc)
+{
+	while (pc->check_head != NULL) {
+		project_check_t *c = pc->check_head;
+		pc->check_head = c->next;
+		project_get_load(c->r, c->r->ctx);
+	}
+	pc->check_tail = NULL;
+}
+
+/* Sends the waiting cache hits' validating reads, up to
+ * PROJECT_CHECK_BATCH per statement and PROJECT_CHECK_INFLIGHT statements
+ * at once: hits that come while the batches are out wait for the next
+ * one, so under load one primary-key read statement serves many gets.
+ * Without memory for a batch, each hit is checked on its own. */
+static void project_checks_flush(server_t *srv)
+{
+	project_cache_t *pc = &srv->projects;
+
+	while (pc->check_head != NULL && pc->checks_busy < PROJECT_CHECK_INFLIGHT) {
+		project_check_batch_t *b = calloc(1, sizeof(*b));
+		size_t n = 0;
+		char *w;
+
+		for (project_check_t *c = pc->check_head; c != NULL && n < PROJECT_CHECK_BATCH; c = c->next)
+			n++;
+		if (b != NULL) {
+			b->reqs = malloc(n * sizeof(*b->reqs));
+			b->ids = malloc(n * 21 + 2);
+		}
+		if (b == NULL || b->reqs == NULL || b->ids == NULL) {
+			if (b != NULL)
+				project_check_batch_free(b);
+			project_checks_alone(pc);
+			return;
+		}
+		b->srv = srv;
+		w = b->ids;
+		*w++ = '{';
+		while (b->n < n) {
+			project_check_t *c = pc->check_head;
+			pc->check_head = c->next;
+				b->reqs[b->n] = c->r;
+			w += snprintf(w, 22, b->n > 0 ? ",%lld" : "%lld",
+			              (long long)c->r->rq->project_get->id);
+			b->n++;
+		}
+		if (pc->check_head == NULL)
+			pc->check_tail = NULL;
+		*w++ = '}';
+		*w = '\0';
+		b->params[0] = b->ids;
+		pc->checks_busy++;
+		pc->check_batches++;
+		if (db_query(srv->db, PROJECT_STAMPS_SQL, 1, b->params, project_checks_done, b) != QT_OK) {
+			db_error_t err = {QT_UNAVAILABLE, "the database is unavailable", NULL, NULL, NULL};
+			project_checks_done(NULL, &err, b);
+			return;
+		}
+	}
+}
+
+/* Once per loop turn, after the turn's reads: the hits they brought go
+ * out together. */
+static void project_checks_tick_cb(uv_check_t *h)
+{
+	server_t *srv = h->data;
+
+	project_checks_flush(srv);
+	if (srv->projects.check_head == NULL)
+		uv_check_stop(h);
+}
+
+void project_checks_init(server_t *srv)
+{
+	uv_check_init(srv->loop, &srv->checks_tick);
+	srv->checks_tick.data = srv;
+	srv->checks_tick_open = 1;
+}
+
+void project_checks_close(server_t *srv)
+{
+	if (!srv->checks_tick_open)
+		return;
+	srv->checks_tick_open = 0;
+	uv_close((uv_handle_t *)&srv->checks_tick, NULL);
+}
+
 void project_get(req_t *r)
 {
+	project_cache_t *pc = &r->srv->projects;
 	const char **p = req_alloc(r, sizeof(*p));
 	int64_t id = r->rq->project_get->id;
+	project_check_t *c;
 
 	if (id <= 0) {
 		req_fail(r, QT_INVALID_ARGUMENT, "id must be a positive id", "id");
@@ -198,10 +357,21 @@ void project_get(req_t *r)
 	}
 	p[0] = req_i64(r, id);
 	r->ctx = p;
-	if (project_cache_find(&r->srv->projects, id) != NULL)
-		req_query(r, PROJECT_STAMP_SQL, 1, p, project_get_checked_cb);
-	else
+	if (project_cache_find(pc, id) == NULL) {
 		project_get_load(r, p);
+		return;
+	}
+	c = req_alloc(r, sizeof(*c));
+	c->r = r;
+	if (pc->check_tail != NULL)
+		pc->check_tail->next = c;
+	else
+		pc->check_head = c;
+	pc->check_tail = c;
+	if (r->srv->checks_tick_open)
+		uv_check_start(&r->srv->checks_tick, project_checks_tick_cb);
+	else
+		project_checks_flush(r->srv);
 }
 
 /* ------------------------------------------------------------ list */

@@ -6,7 +6,9 @@
  * organisations, whose names the row carries).  A write by any quartierd
  * or by hand changes the row's xmin, so what is answered is always what
  * project_v would say in the validating read's snapshot; the cache only
- * saves the view's sub-selects.
+ * saves the view's sub-selects.  The validating reads of the hits that
+ * arrive in one loop turn go out as one statement (project.c), a read
+ * that starts after each of those gets arrived.
  *
  * Direct-mapped: an id has one slot, a new entry replaces whatever was
  * there, and memory is bounded by PROJECT_CACHE_SLOTS entries.  Used on
@@ -33,9 +35,17 @@ typedef struct project_cache_entry {
 	Quartier__V1__Project *msg;  /* owned (protobuf-c, default allocator) */
 } project_cache_entry_t;
 
+typedef struct project_check project_check_t;
+
 typedef struct project_cache {
 	project_cache_entry_t *slots; /* owned; NULL: caching off */
 	uint64_t hits, misses, fills; /* counters, for metrics */
+	/* Hits waiting for their validating read.  project.c reads the stamps
+	 * of many waiting hits with one statement (a batch), so that under
+	 * load one primary-key read serves the gets of many clients. */
+	project_check_t *check_head, *check_tail; /* borrowed: each lives in its request's arena */
+	unsigned checks_busy;         /* batches in flight */
+	uint64_t check_batches;       /* counter: batches sent */
 } project_cache_t;
 
 /* Allocates the slots; without memory the cache stays off (every lookup

@@ -47,6 +47,7 @@ void server_gauges(server_t *srv, metrics_gauges_t *g)
 	g->logins_waiting = srv->n_login_delays;
 	g->project_cache_hits = srv->projects.hits;
 	g->project_cache_misses = srv->projects.misses;
+	g->project_cache_check_batches = srv->projects.check_batches;
 	if (srv->db != NULL) {
 		db_pool_stats(srv->db, &st);
 		g->db_size = st.size;
@@ -74,6 +75,7 @@ static void server_maybe_finish(server_t *srv)
 		srv->listen = NULL;
 		session_check_close(&srv->session_check);
 		feed_close(&srv->feed);
+		project_checks_close(srv);
 		audit_seal_close(&srv->audit_seal);
 		db_pool_close(srv->db);
 		srv->db = NULL;
@@ -366,6 +368,7 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 	feed_init(&srv->feed, srv);
 	if (project_cache_init(&srv->projects) != 0)
 		log_warning(&srv->log, "event=project_cache_off reason=\"no memory\"");
+	project_checks_init(srv);
 	audit_seal_init(&srv->audit_seal, srv);
 	session_check_init(&srv->session_check, srv);
 	{

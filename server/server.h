@@ -79,6 +79,8 @@ typedef struct server {
 	char throttle_maint_param[16]; /* the query's parameter, borrowed by db_query */
 	feed_t feed;                 /* change feed subscriptions and watcher */
 	project_cache_t projects;    /* rendered projects for project_get */
+	uv_check_t checks_tick;      /* sends the cache hits' checks once per loop turn */
+	int checks_tick_open;
 	audit_seal_t audit_seal;     /* appends finished audit rows to the hash chain */
 	listen_t *listen;            /* owned: LISTEN connection for account changes; NULL when closed */
 	session_check_t session_check; /* checks logged-in connections on those changes */

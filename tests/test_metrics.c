@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "hostile_util.h"
 
 TestSuite(metrics, .fini = harness_fini, .timeout = 120);
 
@@ -300,5 +301,140 @@ Test(metrics, project_cache_answers_only_current_rows)
 
 	qt_project_clear(&p);
 	qt_client_free(c);
+	harness_end(&H);
+}
+
+/* A counter of the page. */
+static double counter(unsigned mport, const char *name)
+{
+	char *page = http_get(mport, "/metrics");
+	double v = parse_page(page, name);
+
+	free(page);
+	cr_assert(v >= 0, "the page has %s", name);
+	return v;
+}
+
+#define BATCH_PROJECTS 6
+#define BATCH_GETS 48
+
+/* Cache hits that arrive together are checked together: gets sent in one
+ * write reach the server in one loop turn, and their stamps are read by a
+ * few statements instead of one each.  Every answer is still the row as
+ * it is now: the batch holds an entry that a write by hand made stale
+ * (answered with the new row), one whose project was deleted by hand
+ * (not found), duplicates, and current entries. */
+Test(metrics, project_cache_checks_hits_in_batches)
+{
+	unsigned mport = pick_port();
+	char extra[64];
+	qt_client_t *c;
+	qt_project_new_t in;
+	qt_project_t p;
+	int64_t qo[2], ids[BATCH_PROJECTS];
+	raw_conn_t r;
+	uint8_t *frame;
+	size_t frame_len;
+	bb_t all = {0};
+	double hits0, batches0, hits1, batches1;
+	int seen[BATCH_GETS] = {0};
+	const int stale = 2, gone = 4;
+
+	snprintf(extra, sizeof(extra), "metrics_port = %u\n", mport);
+	harness_standard(&H, extra);
+	c = harness_login(&H, "admin", HARNESS_PASSWORD);
+	for (int i = 0; i < BATCH_PROJECTS; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "Quartiersprojekt %d", i);
+		harness_project_in(&H, &in, name, qo);
+		memset(&p, 0, sizeof(p));
+		cr_assert_eq(qt_project_create(c, &in, &p), QT_OK, "%s", qt_client_last_error(c)->message);
+		ids[i] = p.id;
+		qt_project_clear(&p);
+		/* Twice: the first get fills the cache, the second hits. */
+		for (int k = 0; k < 2; k++) {
+			memset(&p, 0, sizeof(p));
+			cr_assert_eq(qt_project_get(c, ids[i], &p), QT_OK);
+			qt_project_clear(&p);
+		}
+	}
+	qt_client_free(c);
+
+	by_hand("UPDATE project SET description = 'von Hand' WHERE id = %lld", ids[stale]);
+	by_hand("DELETE FROM project_quarter WHERE project_id = %lld", ids[gone]);
+	by_hand("DELETE FROM project_lead_office WHERE project_id = %lld", ids[gone]);
+	by_hand("DELETE FROM project_coordinator WHERE project_id = %lld", ids[gone]);
+	by_hand("DELETE FROM project WHERE id = %lld", ids[gone]);
+
+	raw_open(&H, &r);
+	raw_hello(&r);
+	cr_assert_eq(raw_login_as(&r, "admin", HARNESS_PASSWORD), 0);
+	for (int i = 0; i < BATCH_GETS; i++) {
+		Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+		Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
+		Quartier__V1__ProjectGetRequest g = QUARTIER__V1__PROJECT_GET_REQUEST__INIT;
+
+		g.id = ids[i % BATCH_PROJECTS];
+		rq.id = 100 + (uint64_t)i;
+		rq.body_case = QUARTIER__V1__REQUEST__BODY_PROJECT_GET;
+		rq.project_get = &g;
+		env.kind_case = QUARTIER__V1__ENVELOPE__KIND_REQUEST;
+		env.request = &rq;
+		raw_pack(&env, &frame, &frame_len);
+		bb_put(&all, frame, frame_len);
+		free(frame);
+	}
+	hits0 = counter(mport, "quartier_project_cache_hits_total");
+	batches0 = counter(mport, "quartier_project_cache_check_batches_total");
+	cr_assert_eq(raw_write(&r, all.p, all.n), 0);
+	bb_free(&all);
+
+	for (int n = 0; n < BATCH_GETS; n++) {
+		qt_envelope_t *e = NULL;
+		const Quartier__V1__Response *resp;
+		int i, k;
+
+		cr_assert_eq(raw_recv(&r, 20000, &e), 1, "answer %d of %d", n + 1, BATCH_GETS);
+		cr_assert_eq(e->kind_case, QUARTIER__V1__ENVELOPE__KIND_RESPONSE);
+		resp = e->response;
+		cr_assert(resp->id >= 100 && resp->id < 100 + BATCH_GETS, "response id %llu",
+		          (unsigned long long)resp->id);
+		i = (int)(resp->id - 100);
+		cr_assert_eq(seen[i], 0, "request %d answered twice", i);
+		seen[i] = 1;
+		k = i % BATCH_PROJECTS;
+		if (k == gone) {
+			cr_assert_not_null(resp->error, "the deleted project is not found (request %d)", i);
+			cr_assert_eq(resp->error->status, QT_NOT_FOUND);
+		} else {
+			char name[64];
+
+			cr_assert_null(resp->error, "request %d: %s", i,
+			               resp->error != NULL ? resp->error->message : "");
+			cr_assert_eq(resp->body_case, QUARTIER__V1__RESPONSE__BODY_PROJECT);
+			cr_assert_eq(resp->project->id, ids[k]);
+			snprintf(name, sizeof(name), "Quartiersprojekt %d", k);
+			cr_assert_str_eq(resp->project->name, name);
+			if (k == stale)
+				cr_assert_str_eq(resp->project->description, "von Hand", "request %d", i);
+			else
+				cr_assert_str_neq(resp->project->description, "von Hand", "request %d", i);
+		}
+		envelope_free(e);
+	}
+	raw_close(&r);
+
+	/* The four current projects hit every time; the stale one hits only
+	 * if some of its gets were checked after the first rendered it anew
+	 * (in a later batch).  The batches that checked them were fewer than
+	 * the hits. */
+	hits1 = counter(mport, "quartier_project_cache_hits_total");
+	batches1 = counter(mport, "quartier_project_cache_check_batches_total");
+	cr_assert(hits1 - hits0 >= 4 * (BATCH_GETS / BATCH_PROJECTS) &&
+	          hits1 - hits0 < 5 * (BATCH_GETS / BATCH_PROJECTS),
+	          "hits %.0f -> %.0f", hits0, hits1);
+	cr_assert_lt(batches1 - batches0, (hits1 - hits0) / 4, "%.0f batches for %.0f hits",
+	             batches1 - batches0, hits1 - hits0);
 	harness_end(&H);
 }
