@@ -278,6 +278,7 @@ static void project_checks_flush(server_t *srv)
 	while (pc->check_head != NULL && pc->checks_busy < PROJECT_CHECK_INFLIGHT) {
 		project_check_batch_t *b = calloc(1, sizeof(*b));
 		size_t n = 0;
+		qt_status_t st;
 		char *w;
 
 		for (project_check_t *c = pc->check_head; c != NULL && n < PROJECT_CHECK_BATCH; c = c->next)
@@ -308,13 +309,15 @@ static void project_checks_flush(server_t *srv)
 		*w++ = '}';
 		*w = '\0';
 		b->params[0] = b->ids;
-		pc->checks_busy++;
-		pc->check_batches++;
-		if (db_query(srv->db, PROJECT_STAMPS_SQL, 1, b->params, project_checks_done, b) != QT_OK) {
-			db_error_t err = {QT_UNAVAILABLE, "the database is unavailable", NULL, NULL, NULL};
-			project_checks_done(NULL, &err, b);
+		st = db_query(srv->db, PROJECT_STAMPS_SQL, 1, b->params, project_checks_done, b);
+		if (st != QT_OK) {
+			for (size_t i = 0; i < b->n; i++)
+				req_fail_unqueued(b->reqs[i], st);
+			project_check_batch_free(b);
 			return;
 		}
+		pc->checks_busy++;
+		pc->check_batches++;
 	}
 }
 

@@ -681,13 +681,18 @@ int req_query(req_t *r, const char *sql, int nparams, const char *const *values,
 	st = db_query(r->srv->db, sql, nparams, values, cb, r);
 	if (st == QT_OK)
 		return 0;
+	req_fail_unqueued(r, st);
+	return -1;
+}
+
+void req_fail_unqueued(req_t *r, qt_status_t st)
+{
 	if (st == QT_UNAVAILABLE)
 		req_fail(r, st, "the database is unavailable; try again", NULL);
 	else if (st == QT_NOMEM)
 		req_fail(r, QT_RESOURCE_EXHAUSTED, REQ_OOM_MESSAGE, NULL);
 	else
 		req_fail(r, st, "the server is overloaded; try again", NULL);
-	return -1;
 }
 
 req_t *req_new_internal(conn_t *c, const Quartier__V1__Request *body, const char *name,

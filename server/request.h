@@ -82,6 +82,10 @@ void req_fail_db(req_t *r, const db_error_t *err);
 int req_query(req_t *r, const char *sql, int nparams, const char *const *values,
               db_result_cb cb);
 
+/* Answers r with the error of a query that db_query() refused with st
+ * (database down, queue full, no memory), as req_query() does. */
+void req_fail_unqueued(req_t *r, qt_status_t st);
+
 /* Like req_query() for the statement that applies a mutation (a call of
  * one of the qt_* SQL functions, as one SELECT without OFFSET/LIMIT).  The
  * statement is wrapped so that, in the same transaction, the request's
