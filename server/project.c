@@ -131,12 +131,14 @@ struct project_check {
 	req_t *r;
 };
 
-/* A batch of validating reads in flight (malloc'd: it outlives no request
- * but belongs to none). */
+/* A batch of validating reads in flight.  Allocated with malloc, since it
+ * serves many requests, and owned by its query: project_checks_done()
+ * answers every request and frees it. */
 typedef struct project_check_batch {
 	server_t *srv;                /* borrowed */
 	size_t n;
-	req_t **reqs;                 /* n requests, each answered from the result */
+	req_t **reqs;                 /* owned array; the n requests are borrowed, each
+	                               * answered from the result */
 	char *ids;                    /* owned array literal, the query's parameter */
 	const char *params[1];
 } project_check_batch_t;
