@@ -122,26 +122,14 @@ void project_create(req_t *r)
 	"FROM project p CROSS JOIN qt_ref_gen g "                                    \
 	"WHERE p.id = ANY ($1::bigint[]) ORDER BY p.id"
 
-#define PROJECT_CHECK_BATCH 256   /* cache hits validated by one statement */
-#define PROJECT_CHECK_INFLIGHT 2  /* batches in flight at once */
-
 /* A cache hit waiting for its validating read; in its request's arena. */
 struct project_check {
 	project_check_t *next;
 	req_t *r;
 };
 
-/* A batch of validating reads in flight.  Allocated with malloc, since it
- * serves many requests, and owned by its query: project_checks_done()
- * answers every request and frees it. */
-typedef struct project_check_batch {
-	server_t *srv;                /* borrowed */
-	size_t n;
-	req_t **reqs;                 /* owned array; the n requests are borrowed, each
-	                               * answered from the result */
-	char *ids;                    /* owned array literal, the query's parameter */
-	const char *params[1];
-} project_check_batch_t;
+_Static_assert(sizeof(((project_check_batch_t *)0)->literal) >= REQ_ID_ARRAY_LEN(PROJECT_CHECK_BATCH),
+               "a batch's literal holds its ids");
 
 static void project_checks_flush(server_t *srv);
 static void project_checks_tick_cb(uv_check_t *h);
@@ -230,95 +218,55 @@ static int project_stamp_row(const PGresult *res, int64_t id)
 	return -1;
 }
 
-static void project_check_batch_free(project_check_batch_t *b)
-{
-	free(b->ids);
-	free(b->reqs);
-	free(b);
-}
-
 static void project_checks_done(const PGresult *res, const db_error_t *err, void *arg)
 {
 	project_check_batch_t *b = arg;
 	server_t *srv = b->srv;
 
-	srv->projects.checks_busy--;
 	/* Each request is answered (and freed) in turn; b keeps the list. */
 	for (size_t i = 0; i < b->n; i++) {
-		req_t *r = b->reqs[i];
 		if (err != NULL)
-			req_fail_db(r, err);
+			req_fail_db(b->reqs[i], err);
 		else
-			project_get_checked(r, res, project_stamp_row(res, r->rq->project_get->id));
+			project_get_checked(b->reqs[i], res, project_stamp_row(res, b->ids[i]));
 	}
-	project_check_batch_free(b);
+	b->busy = 0;
 	if (srv->projects.check_head != NULL && srv->checks_tick_open)
 		uv_check_start(&srv->checks_tick, project_checks_tick_cb);
-}
-
-/* Without memory for a batch: every waiting hit renders its row anew,
- * each with a query of its own. */
-static void project_checks_alone(project_cache_t *pc)
-{
-	while (pc->check_head != NULL) {
-		project_check_t *c = pc->check_head;
-		pc->check_head = c->next;
-		project_get_load(c->r, c->r->ctx);
-	}
-	pc->check_tail = NULL;
 }
 
 /* Sends the waiting cache hits' validating reads, up to
  * PROJECT_CHECK_BATCH per statement and PROJECT_CHECK_INFLIGHT statements
  * at once: hits that come while the batches are out wait for the next
- * one, so under load one primary-key read statement serves many gets.
- * Without memory for a batch, each hit is checked on its own. */
+ * one, so under load one primary-key read statement serves many gets. */
 static void project_checks_flush(server_t *srv)
 {
 	project_cache_t *pc = &srv->projects;
 
-	while (pc->check_head != NULL && pc->checks_busy < PROJECT_CHECK_INFLIGHT) {
-		project_check_batch_t *b = calloc(1, sizeof(*b));
-		size_t n = 0;
+	for (size_t k = 0; k < PROJECT_CHECK_INFLIGHT && pc->check_head != NULL; k++) {
+		project_check_batch_t *b = &pc->batches[k];
 		qt_status_t st;
-		char *w;
 
-		for (project_check_t *c = pc->check_head; c != NULL && n < PROJECT_CHECK_BATCH; c = c->next)
-			n++;
-		if (b != NULL) {
-			b->reqs = malloc(n * sizeof(*b->reqs));
-			b->ids = malloc(n * 21 + 2);
-		}
-		if (b == NULL || b->reqs == NULL || b->ids == NULL) {
-			if (b != NULL)
-				project_check_batch_free(b);
-			project_checks_alone(pc);
-			return;
-		}
+		if (b->busy)
+			continue;
 		b->srv = srv;
-		w = b->ids;
-		*w++ = '{';
-		while (b->n < n) {
-			project_check_t *c = pc->check_head;
-			pc->check_head = c->next;
-				b->reqs[b->n] = c->r;
-			w += snprintf(w, 22, b->n > 0 ? ",%lld" : "%lld",
-			              (long long)c->r->rq->project_get->id);
-			b->n++;
+		for (b->n = 0; pc->check_head != NULL && b->n < PROJECT_CHECK_BATCH; b->n++) {
+			req_t *r = pc->check_head->r;
+
+			pc->check_head = pc->check_head->next;
+			b->reqs[b->n] = r;
+			b->ids[b->n] = r->rq->project_get->id;
 		}
 		if (pc->check_head == NULL)
 			pc->check_tail = NULL;
-		*w++ = '}';
-		*w = '\0';
-		b->params[0] = b->ids;
+		b->params[0] = req_id_array_write(b->literal, b->ids, b->n);
 		st = db_query(srv->db, PROJECT_STAMPS_SQL, 1, b->params, project_checks_done, b);
 		if (st != QT_OK) {
 			for (size_t i = 0; i < b->n; i++)
 				req_fail_unqueued(b->reqs[i], st);
-			project_check_batch_free(b);
 			return;
 		}
-		pc->checks_busy++;
+		b->busy = 1;
 		pc->check_batches++;
 	}
 }

@@ -36,6 +36,23 @@ typedef struct project_cache_entry {
 } project_cache_entry_t;
 
 typedef struct project_check project_check_t;
+struct req;
+struct server;
+
+#define PROJECT_CHECK_BATCH 256   /* cache hits validated by one statement */
+#define PROJECT_CHECK_INFLIGHT 2  /* such statements in flight at once */
+
+/* One statement reading the stamps of up to PROJECT_CHECK_BATCH waiting
+ * hits (project.c); its callback answers each of them. */
+typedef struct project_check_batch {
+	struct server *srv;                      /* borrowed */
+	int busy;                                /* its statement is in flight */
+	size_t n;
+	struct req *reqs[PROJECT_CHECK_BATCH];   /* borrowed until answered */
+	int64_t ids[PROJECT_CHECK_BATCH];        /* their project ids */
+	char literal[3 + 21 * PROJECT_CHECK_BATCH]; /* the ids as the statement's parameter */
+	const char *params[1];
+} project_check_batch_t;
 
 typedef struct project_cache {
 	project_cache_entry_t *slots; /* owned; NULL: caching off */
@@ -44,7 +61,7 @@ typedef struct project_cache {
 	 * of many waiting hits with one statement (a batch), so that under
 	 * load one primary-key read serves the gets of many clients. */
 	project_check_t *check_head, *check_tail; /* borrowed: each lives in its request's arena */
-	unsigned checks_busy;         /* batches in flight */
+	project_check_batch_t batches[PROJECT_CHECK_INFLIGHT];
 	uint64_t check_batches;       /* counter: batches sent */
 } project_cache_t;
 

@@ -133,17 +133,21 @@ const char *req_i64(req_t *r, int64_t v)
 	return req_printf(r, "%" PRId64, v);
 }
 
-const char *req_id_array(req_t *r, const int64_t *ids, size_t n)
+char *req_id_array_write(char *out, const int64_t *ids, size_t n)
 {
-	char *p = req_alloc(r, 2 + n * 21);
 	size_t o = 0;
 
-	p[o++] = '{';
+	out[o++] = '{';
 	for (size_t i = 0; i < n; i++)
-		o += (size_t)sprintf(p + o, "%s%" PRId64, i ? "," : "", ids[i]);
-	p[o++] = '}';
-	p[o] = '\0';
-	return p;
+		o += (size_t)sprintf(out + o, "%s%" PRId64, i ? "," : "", ids[i]);
+	out[o++] = '}';
+	out[o] = '\0';
+	return out;
+}
+
+const char *req_id_array(req_t *r, const int64_t *ids, size_t n)
+{
+	return req_id_array_write(req_alloc(r, REQ_ID_ARRAY_LEN(n)), ids, n);
 }
 
 const char *req_text_array(req_t *r, const char *const *v, size_t n)

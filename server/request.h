@@ -116,6 +116,11 @@ const char *req_i64(req_t *r, int64_t v);
 /* A PostgreSQL array literal "{1,2,3}" of ids, in the request's arena. */
 const char *req_id_array(req_t *r, const int64_t *ids, size_t n);
 
+/* The same literal written into out (borrowed), which holds at least
+ * REQ_ID_ARRAY_LEN(n) bytes; returns out. */
+#define REQ_ID_ARRAY_LEN(n) (3 + (size_t)(n) * 21)
+char *req_id_array_write(char *out, const int64_t *ids, size_t n);
+
 /* A PostgreSQL text[] literal of n strings (NULL counts as ""), every
  * element quoted and escaped, in the request's arena. */
 const char *req_text_array(req_t *r, const char *const *v, size_t n);
