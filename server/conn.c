@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "dispatch.h"
+#include "person_memo.h"
 #include "tls.h"
 #include "validate.h"
 
@@ -44,6 +45,7 @@ void conn_unref(conn_t *c)
 		return;
 	c->magic = 0;
 	feed_sub_free(c->sub);
+	person_memo_drop(c);
 	SSL_free(c->ssl);
 	frame_reader_close(&c->reader);
 	free(c);
@@ -303,6 +305,7 @@ void conn_close(conn_t *c, qt_status_t st, const char *msg)
 	}
 	c->state = CONN_CLOSING;
 	feed_unsubscribe(&c->srv->feed, c);
+	person_memo_drop(c);
 	c->closing_at = uv_now(c->srv->loop);
 	if (c->reading && !c->handle_closed) {
 		uv_read_stop((uv_stream_t *)&c->tcp);
@@ -319,6 +322,7 @@ void conn_unauthenticate(conn_t *c)
 	c->state = CONN_OPEN;
 	c->cert_office = 0;
 	feed_unsubscribe(&c->srv->feed, c);
+	person_memo_drop(c);
 	c->reader.max = c->srv->cfg.max_frame_preauth;
 	memset(&c->actor, 0, sizeof(c->actor));
 	memset(c->session_hash, 0, sizeof(c->session_hash));

@@ -72,6 +72,9 @@ struct conn {
 	char client_name[129];
 	char instance_id[65];
 	feed_sub_t *sub;             /* owned: change feed subscription, or NULL */
+	struct person_memo *memo;    /* owned: persons of the snapshot being paged
+	                              * through (person_memo.h), or NULL */
+	uint64_t memo_gens;          /* generations of memos handed out so far */
 };
 
 /* Accepts a pending connection from the server's listener. */

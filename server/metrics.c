@@ -133,6 +133,14 @@ char *metrics_render(const metrics_t *m, const metrics_gauges_t *g, size_t *len)
 	sb_metric(&b, "quartier_audit_chain_breaks_total", "counter",
 	          "Breaks of the audit log's hash chain found by the sealer or a verification");
 	sb_printf(&b, "quartier_audit_chain_breaks_total %llu\n", (unsigned long long)m->audit_breaks);
+	sb_metric(&b, "quartier_sync_person_memo_hits_total", "counter",
+	          "Persons of membership records a snapshot took from its person memo");
+	sb_printf(&b, "quartier_sync_person_memo_hits_total %llu\n",
+	          (unsigned long long)m->sync_person_memo_hits);
+	sb_metric(&b, "quartier_sync_person_memo_misses_total", "counter",
+	          "Persons of membership records the database rendered (no memo, or not in it)");
+	sb_printf(&b, "quartier_sync_person_memo_misses_total %llu\n",
+	          (unsigned long long)m->sync_person_memo_misses);
 
 	sb_metric(&b, "quartier_requests_total", "counter", "Requests answered, by type and status");
 	for (unsigned i = 0; i < m->ntypes; i++)

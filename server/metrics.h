@@ -35,6 +35,8 @@ typedef struct metrics {
 	uint64_t audit_sealed;       /* audit rows appended to the hash chain by this server */
 	uint64_t audit_seal_failures; /* sealing rounds that failed */
 	uint64_t audit_breaks;       /* breaks of the audit chain found (sealer or verification) */
+	uint64_t sync_person_memo_hits;   /* membership records whose person came from the memo */
+	uint64_t sync_person_memo_misses; /* ... and those whose person the database rendered */
 	metrics_type_t types[METRICS_MAX_TYPES];
 	unsigned ntypes;
 	uint64_t started_at;         /* unix seconds */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "handlers.h"
+#include "person_memo.h"
 #include "pgrow.h"
 #include "validate.h"
 
@@ -180,6 +181,7 @@ static void person_list_cb(const PGresult *res, const db_error_t *err, void *arg
 {
 	req_t *r = arg;
 	list_ctx_t *ctx = r->ctx;
+	person_memo_t *memo = person_memo_get(r->conn, r->memo_gen);
 	Quartier__V1__PersonList *out;
 	int n;
 
@@ -197,8 +199,11 @@ static void person_list_cb(const PGresult *res, const db_error_t *err, void *arg
 		out->next_after_id = pgrow_i64(res, n - 1, 0);
 	}
 	out->persons = req_alloc(r, (size_t)n * sizeof(*out->persons) + 1);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		out->persons[i] = pgrow_person(r, res, i, 0, PGROW_PERSON_NCOLS);
+		if (memo != NULL) /* a snapshot's page: its memberships follow */
+			person_memo_put(memo, out->persons[i]);
+	}
 	out->n_persons = (size_t)n;
 	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_PERSON_LIST;
 	r->resp.person_list = out;
@@ -250,11 +255,7 @@ void person_load_many(req_t *r, const int64_t *ids, size_t n)
 	ctx->page = (uint32_t)n; /* every row answers; none is one too many */
 	ctx->params[0] = req_id_array(r, ids, n);
 	ctx->params[1] = req_i64(r, r->actor.account_id);
-	/* The actor's groups are read once, not once per person. */
-	req_query(r,
-	          "SELECT " PGROW_PERSON_COLS("v") ", g.ids FROM qt_sync_persons($1::bigint[]) v, "
-	          "qt_account_group_ids($2) g(ids)",
-	          2, ctx->params, person_list_cb);
+	req_query(r, PGROW_SYNC_PERSONS_SQL, 2, ctx->params, person_list_cb);
 }
 
 /* ------------------------------------------------------------ update */

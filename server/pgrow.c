@@ -239,8 +239,8 @@ int pgrow_member_role_parse(const char *s)
 	return 0;
 }
 
-Quartier__V1__Membership *pgrow_membership(req_t *r, const PGresult *res, int row, int active_col,
-                                           int groups_col)
+Quartier__V1__Membership *pgrow_membership_head(req_t *r, const PGresult *res, int row,
+                                                int active_col)
 {
 	Quartier__V1__Membership *m = req_alloc(r, sizeof(*m));
 
@@ -265,7 +265,15 @@ Quartier__V1__Membership *pgrow_membership(req_t *r, const PGresult *res, int ro
 	m->updated_at = pgrow_i64(res, row, 10);
 	m->has_active = 1;
 	m->active = PQgetvalue(res, row, active_col)[0] == 't';
+	m->person_id = pgrow_i64(res, row, PGROW_MEMBERSHIP_PERSON_COL);
+	return m;
+}
+
+Quartier__V1__Membership *pgrow_membership(req_t *r, const PGresult *res, int row, int active_col,
+                                           int groups_col)
+{
+	Quartier__V1__Membership *m = pgrow_membership_head(r, res, row, active_col);
+
 	m->person = pgrow_person(r, res, row, PGROW_MEMBERSHIP_PERSON_COL, groups_col);
-	m->person_id = m->person->id;
 	return m;
 }

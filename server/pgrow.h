@@ -64,13 +64,25 @@ int pgrow_kind_parse(const char *s);
 Quartier__V1__Person *pgrow_person(req_t *r, const PGresult *res, int row, int col,
                                    int groups_col);
 
+/* Persons $1 (an id array) for sync, as PGROW_PERSON_COLS followed by the
+ * groups of account $2, for pgrow_person(r, res, row, 0,
+ * PGROW_PERSON_NCOLS).  The actor's groups are read once, not once per
+ * person. */
+#define PGROW_SYNC_PERSONS_SQL                                                     \
+	"SELECT " PGROW_PERSON_COLS("v") ", g.ids FROM qt_sync_persons($1::bigint[]) v, " \
+	"qt_account_group_ids($2) g(ids)"
+
 /* Memberships: the columns of membership_v but its period, alias a; the
- * person's columns follow at PGROW_MEMBERSHIP_PERSON_COL. */
-#define PGROW_MEMBERSHIP_COLS(a)                                                  \
+ * person's columns follow at PGROW_MEMBERSHIP_PERSON_COL.  The head is
+ * the membership's own columns and the person's id. */
+#define PGROW_MEMBERSHIP_HEAD_COLS(a)                                             \
 	a ".id, " a ".project_id, " a ".role, " a ".on_behalf_of_id, " a              \
 	".on_behalf_of_name, " a ".deputy_of_id, " a ".deputy_of_name, " a            \
 	".start_date, " a ".end_date, " a ".created_at, " a ".updated_at, " a          \
-	".person_id, " a ".person_version, " a ".person_name, " a ".person_function, " \
+	".person_id"
+#define PGROW_MEMBERSHIP_COLS(a)                                                  \
+	PGROW_MEMBERSHIP_HEAD_COLS(a) ", " a ".person_version, " a ".person_name, " a  \
+	".person_function, "                                                          \
 	a ".person_office_id, " a ".person_office_name, " a ".person_organisation_id, " \
 	a ".person_organisation_name, " a ".person_account_id, " a ".person_email, " a  \
 	".person_phone, " a ".person_created_at, " a ".person_updated_at, " a           \
@@ -82,6 +94,12 @@ Quartier__V1__Person *pgrow_person(req_t *r, const PGresult *res, int row, int c
  * whether it is active on the day asked, groups_col as for pgrow_person. */
 Quartier__V1__Membership *pgrow_membership(req_t *r, const PGresult *res, int row,
                                            int active_col, int groups_col);
+
+/* The same without its person, from PGROW_MEMBERSHIP_HEAD_COLS at column
+ * 0; the caller sets m->person, rendered by pgrow_person() (possibly for
+ * an earlier page of a snapshot: person_memo.h). */
+Quartier__V1__Membership *pgrow_membership_head(req_t *r, const PGresult *res, int row,
+                                                int active_col);
 
 /* Spellings of membership roles in the database, by wire value; NULL if
  * invalid, 0 if unknown. */

@@ -39,6 +39,8 @@ typedef struct req {
 	 * borrows r for the call; the request ends right after. */
 	void (*on_done)(struct req *r, void *arg);
 	void *done_arg;
+	uint64_t memo_gen;               /* internal renders of a snapshot: its person memo
+	                                  * on conn (person_memo.h); 0: none */
 	db_result_cb mutate_cb;          /* req_mutate(): the handler's callback */
 	int claimed;                     /* the mutation id was recorded with the change */
 	Quartier__V1__Response *replay;  /* owned: a stored answer being replayed */

@@ -4,9 +4,11 @@
  * derived from the dates at query time.  Permission is decided here on
  * the project as stored; the SQL functions check references and overlaps
  * and write the audit row in the same transaction. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "handlers.h"
+#include "person_memo.h"
 #include "pgrow.h"
 #include "validate.h"
 
@@ -309,28 +311,124 @@ void group_members(req_t *r)
 
 /* ------------------------------------------------------------ sync */
 
-static void membership_many_cb(const PGresult *res, const db_error_t *err, void *arg)
+/* A page of memberships for sync: their own columns and the person's id
+ * first; the persons then come from the snapshot's memo (person_memo.h)
+ * or, for those it lacks (and in pulls and pushes, which have none), from
+ * one query for all of them. */
+#define MEMBERSHIP_ROWS_ACTIVE_COL (PGROW_MEMBERSHIP_PERSON_COL + 1)
+
+typedef struct members_many {
+	const char *params[2];
+	Quartier__V1__GroupMembers *out;
+} members_many_t;
+
+static int person_ptr_id_cmp(const void *a, const void *b)
+{
+	const Quartier__V1__Person *x = *(Quartier__V1__Person *const *)a;
+	const Quartier__V1__Person *y = *(Quartier__V1__Person *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The persons the memo lacked: each joins its memberships, and the memo.
+ * A membership whose person is not among them (deleted meanwhile) is left
+ * out of the list, so sync treats it as a refused get. */
+static void membership_many_persons_cb(const PGresult *res, const db_error_t *err, void *arg)
 {
 	req_t *r = arg;
+	members_many_t *ctx = r->ctx;
+	Quartier__V1__GroupMembers *out = ctx->out;
+	person_memo_t *memo = person_memo_get(r->conn, r->memo_gen);
+	Quartier__V1__Person **persons;
+	size_t np, kept = 0;
 
 	if (err != NULL) {
 		req_fail_db(r, err);
 		return;
 	}
-	group_members_rows(r, res);
+	np = (size_t)PQntuples(res);
+	persons = req_alloc(r, np * sizeof(*persons) + 1);
+	for (size_t i = 0; i < np; i++) {
+		persons[i] = pgrow_person(r, res, (int)i, 0, PGROW_PERSON_NCOLS);
+		if (memo != NULL)
+			person_memo_put(memo, persons[i]);
+	}
+	qsort(persons, np, sizeof(*persons), person_ptr_id_cmp);
+	for (size_t i = 0; i < out->n_memberships; i++) {
+		Quartier__V1__Membership *m = out->memberships[i];
+
+		if (m->person == NULL) {
+			Quartier__V1__Person key = {.id = m->person_id}, *kp = &key, **found;
+
+			found = bsearch(&kp, persons, np, sizeof(*persons), person_ptr_id_cmp);
+			m->person = found != NULL ? *found : NULL;
+		}
+		if (m->person != NULL)
+			out->memberships[kept++] = m;
+	}
+	out->n_memberships = kept;
 	req_reply(r);
+}
+
+static void membership_many_cb(const PGresult *res, const db_error_t *err, void *arg)
+{
+	req_t *r = arg;
+	members_many_t *ctx = r->ctx;
+	person_memo_t *memo = person_memo_get(r->conn, r->memo_gen);
+	Quartier__V1__GroupMembers *out;
+	int64_t *missing;
+	size_t n, nmissing = 0, distinct = 0;
+
+	if (err != NULL) {
+		req_fail_db(r, err);
+		return;
+	}
+	n = (size_t)PQntuples(res);
+	out = req_alloc(r, sizeof(*out));
+	quartier__v1__group_members__init(out);
+	out->memberships = req_alloc(r, n * sizeof(*out->memberships) + 1);
+	missing = req_alloc(r, n * sizeof(*missing) + 1);
+	for (size_t i = 0; i < n; i++) {
+		Quartier__V1__Membership *m =
+		    pgrow_membership_head(r, res, (int)i, MEMBERSHIP_ROWS_ACTIVE_COL);
+
+		m->person = person_memo_find(memo, r, m->person_id);
+		if (m->person == NULL)
+			missing[nmissing++] = m->person_id;
+		out->memberships[i] = m;
+	}
+	out->n_memberships = n;
+	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_GROUP_MEMBERS;
+	r->resp.group_members = out;
+	if (nmissing == 0) {
+		req_reply(r);
+		return;
+	}
+	qsort(missing, nmissing, sizeof(*missing), id_cmp);
+	for (size_t i = 0; i < nmissing; i++)
+		if (distinct == 0 || missing[distinct - 1] != missing[i])
+			missing[distinct++] = missing[i];
+	ctx->out = out;
+	ctx->params[0] = req_id_array(r, missing, distinct);
+	ctx->params[1] = req_i64(r, r->actor.account_id);
+	req_query(r, PGROW_SYNC_PERSONS_SQL, 2, ctx->params, membership_many_persons_cb);
 }
 
 void membership_load_many(req_t *r, const int64_t *ids, size_t n)
 {
-	group_ctx_t *ctx = req_alloc(r, sizeof(*ctx));
+	members_many_t *ctx = req_alloc(r, sizeof(*ctx));
 
 	r->ctx = ctx;
-	ctx->params[0] = req_i64(r, r->actor.account_id);
-	ctx->params[1] = req_id_array(r, ids, n);
-	/* The actor's groups are read once, not once per membership. */
+	ctx->params[0] = req_id_array(r, ids, n);
 	req_query(r,
-	          MEMBERSHIP_SELECT("current_date", "g.ids")
-	          " FROM qt_sync_memberships($2::bigint[]) v, qt_account_group_ids($1) g(ids)",
-	          2, ctx->params, membership_many_cb);
+	          "SELECT " PGROW_MEMBERSHIP_HEAD_COLS("v") ", v.period @> current_date "
+	          "FROM qt_sync_membership_rows($1::bigint[]) v",
+	          1, ctx->params, membership_many_cb);
 }

@@ -22,6 +22,7 @@
 
 #include "feed.h"
 #include "handlers.h"
+#include "person_memo.h"
 #include "validate.h"
 
 #define SYNC_LIMIT_DEFAULT 200
@@ -65,6 +66,7 @@ typedef struct sync_ctx {
 	uint64_t verify_xid, verify_seq;
 	/* shared push (feed.c) */
 	const struct sync_push *push;
+	uint64_t memo_gen;              /* snapshot and verify: the person memo (person_memo.h) */
 } sync_ctx_t;
 
 static int sync_type_valid(int t)
@@ -279,6 +281,7 @@ static void sync_batches_start(sync_ctx_t *ctx)
 			if (sub == NULL)
 				abort();
 			sub->actor = ctx->r->actor;
+			sub->memo_gen = ctx->memo_gen;
 			ctx->running++;
 			sync_batch_loader(t)(sub, ids + off, part->n);
 		}
@@ -702,6 +705,8 @@ static void sync_snapshot_finish(req_t *r)
 			out->records[out->n_records++] = &ctx->items[i].rec;
 	out->has_more = 1;
 	out->more = ctx->more;
+	if (!ctx->more)
+		person_memo_close(r->conn, ctx->memo_gen);
 	if (ctx->more) {
 		out->has_next_type = out->has_next_id = 1;
 		out->next_type = (Quartier__V1__RecordType)ctx->last_type;
@@ -783,6 +788,8 @@ static void sync_snapshot_cb(const PGresult *res, const db_error_t *err, void *a
 
 	if (sync_ids_page(r, ctx, res, err, r->rq->sync_snapshot->cursor) != 0)
 		return;
+	ctx->memo_gen = person_memo_open(r->conn, r->actor.account_id, ctx->epoch, ctx->cur_xid,
+	                                 ctx->cur_seq);
 	sync_render(ctx, sync_snapshot_finish);
 }
 
@@ -849,6 +856,7 @@ static void sync_verify_finish(req_t *r)
 		sync_verify_page(r);
 		return;
 	}
+	person_memo_close(r->conn, ctx->memo_gen);
 	out = req_alloc(r, sizeof(*out));
 	quartier__v1__sync_verify__init(out);
 	out->cursor = sync_cursor(r, ctx->epoch, ctx->verify_xid, ctx->verify_seq);
@@ -880,6 +888,8 @@ static void sync_verify_cb(const PGresult *res, const db_error_t *err, void *arg
 	if (first) {
 		ctx->verify_xid = ctx->cur_xid;
 		ctx->verify_seq = ctx->cur_seq;
+		ctx->memo_gen = person_memo_open(r->conn, r->actor.account_id, ctx->epoch,
+		                                 ctx->verify_xid, ctx->verify_seq);
 	}
 	sync_render(ctx, sync_verify_finish);
 }
