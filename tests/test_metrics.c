@@ -438,3 +438,141 @@ Test(metrics, project_cache_checks_hits_in_batches)
 	             batches1 - batches0, hits1 - hits0);
 	harness_end(&H);
 }
+
+#define MEMO_PROJECTS 300 /* small groups: a membership re-feeds its group's persons */
+#define MEMO_PERSONS 600
+#define MEMO_MEMBERSHIPS (2 * MEMO_PERSONS)
+
+/* Whether every membership record of the replica carries, byte for byte,
+ * the person record of its person. */
+static void expect_memberships_carry_their_persons(qt_store_t *s)
+{
+	qt_record_t *list = NULL;
+	size_t n = 0;
+
+	cr_assert_eq(qt_store_list(s, QT_RECORD_MEMBERSHIP, &list, &n), QT_OK);
+	cr_assert_eq(n, MEMO_MEMBERSHIPS, "%zu membership records", n);
+	for (size_t i = 0; i < n; i++) {
+		Quartier__V1__Membership *m =
+		    quartier__v1__membership__unpack(NULL, list[i].body_len, list[i].body);
+		qt_record_t pr;
+		uint8_t *packed;
+		size_t len;
+
+		cr_assert_not_null(m);
+		cr_assert_not_null(m->person, "membership %lld without its person",
+		                   (long long)list[i].id);
+		cr_assert_eq(m->person->id, m->person_id);
+		cr_assert_eq(qt_store_get(s, QT_RECORD_PERSON, m->person_id, &pr), QT_OK);
+		len = quartier__v1__person__get_packed_size(m->person);
+		packed = malloc(len + 1);
+		quartier__v1__person__pack(m->person, packed);
+		cr_assert(len == pr.body_len && memcmp(packed, pr.body, len) == 0,
+		          "membership %lld carries another person %lld than the person record",
+		          (long long)list[i].id, (long long)m->person_id);
+		free(packed);
+		qt_record_clear(&pr);
+		quartier__v1__membership__free_unpacked(m, NULL);
+	}
+	qt_record_list_free(list, n);
+}
+
+/* A snapshot renders each person once: the person of a membership record
+ * comes from the connection's memo of the snapshot's persons (a hit),
+ * unless the person is rendered in the same page (a miss).  A pull has no
+ * memo and renders them in the database (a miss each).  Whatever their
+ * way, membership records carry the person as the person record has it,
+ * and the replica verifies against the server (whose verify keeps a memo
+ * of its own) without a difference. */
+Test(metrics, snapshot_takes_the_persons_of_memberships_from_its_memo)
+{
+	unsigned mport = pick_port();
+	char extra[64], sql[1024], path[512], err[256];
+	const char *tmp = getenv("QT_TEST_TMPDIR");
+	double hits0, misses0, hits1, misses1, hits2, misses2;
+	qt_client_t *c;
+	qt_store_t *s = NULL;
+	qt_sync_stats_t st;
+	qt_verify_sum_t *sums = NULL;
+	size_t nsums = 0, diverged = 1;
+	int settled = 0;
+	int64_t changed;
+
+	snprintf(extra, sizeof(extra), "metrics_port = %u\n", mport);
+	harness_standard(&H, extra);
+	/* Persons and memberships enough for pages of persons before pages of
+	 * memberships (the client asks for 500 records a page). */
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO project (name, kind) SELECT 'Projekt ' || g, 'focused' "
+	         "FROM generate_series(1, %d) g; "
+	         "INSERT INTO project_quarter SELECT id, %lld FROM project; "
+	         "INSERT INTO person (name, email, phone) SELECT 'Person ' || g, "
+	         "'p' || g || '@example.org', '0711 ' || g FROM generate_series(1, %d) g; "
+	         "INSERT INTO membership (project_id, person_id, role, start_date) "
+	         "SELECT pr.id, pe.id, 'civic', current_date - 10 "
+	         "FROM (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM project) pr, "
+	         "(SELECT id, row_number() OVER (ORDER BY id) AS i FROM person) pe "
+	         "WHERE pr.k = pe.i %% %d OR pr.k = (pe.i + 7) %% %d",
+	         MEMO_PROJECTS, (long long)H.seed.quarter_heslach, MEMO_PERSONS, MEMO_PROJECTS,
+	         MEMO_PROJECTS);
+	harness_sql_exec(&H, sql);
+	cr_assert_eq(harness_sql_int(&H, "SELECT count(*) FROM membership", 0, NULL, NULL, NULL),
+	             MEMO_MEMBERSHIPS);
+
+	snprintf(path, sizeof(path), "%s/metrics-memo-%d.db", tmp != NULL ? tmp : "/tmp",
+	         (int)getpid());
+	unlink(path);
+	cr_assert_eq(qt_store_open(path, 1, "test-metrics-memo-01", &s, err, sizeof(err)), QT_OK,
+	             "%s", err);
+	c = harness_login(&H, "admin", HARNESS_PASSWORD);
+
+	hits0 = counter(mport, "quartier_sync_person_memo_hits_total");
+	misses0 = counter(mport, "quartier_sync_person_memo_misses_total");
+	memset(&st, 0, sizeof(st));
+	cr_assert_eq(qt_sync(c, s, NULL, NULL, NULL, &st), QT_OK);
+	cr_assert(st.snapshot);
+	qt_sync_stats_clear(&st);
+	hits1 = counter(mport, "quartier_sync_person_memo_hits_total");
+	misses1 = counter(mport, "quartier_sync_person_memo_misses_total");
+	/* Each membership record counts once; all but those of the page the
+	 * persons end in find their person in the memo. */
+	cr_assert_eq((hits1 - hits0) + (misses1 - misses0), MEMO_MEMBERSHIPS,
+	             "hits %.0f -> %.0f, misses %.0f -> %.0f", hits0, hits1, misses0, misses1);
+	cr_assert_geq(hits1 - hits0, MEMO_MEMBERSHIPS - 500, "hits %.0f -> %.0f", hits0, hits1);
+	expect_memberships_carry_their_persons(s);
+
+	/* A change of a person reaches its memberships through a pull, which
+	 * renders their persons in the database. */
+	changed = harness_sql_int(&H,
+	                          "UPDATE person SET phone = '0711 neu', version = version + 1 "
+	                          "WHERE id = (SELECT min(id) FROM person WHERE name LIKE 'Person %') "
+	                          "RETURNING id",
+	                          0, NULL, NULL, NULL);
+	cr_assert_gt(changed, 0);
+	memset(&st, 0, sizeof(st));
+	for (int i = 0; i < 100 && st.changed == 0; i++) { /* until the feed's horizon passes it */
+		qt_sync_stats_clear(&st);
+		memset(&st, 0, sizeof(st));
+		cr_assert_eq(qt_sync(c, s, NULL, NULL, NULL, &st), QT_OK);
+		if (st.changed == 0)
+			usleep(50 * 1000);
+	}
+	cr_assert_eq(st.changed, 3, "the person and its two memberships: %llu",
+	             (unsigned long long)st.changed);
+	qt_sync_stats_clear(&st);
+	hits2 = counter(mport, "quartier_sync_person_memo_hits_total");
+	misses2 = counter(mport, "quartier_sync_person_memo_misses_total");
+	cr_assert_eq(hits2, hits1, "a pull has no memo");
+	cr_assert_eq(misses2 - misses1, 2, "misses %.0f -> %.0f", misses1, misses2);
+	expect_memberships_carry_their_persons(s);
+
+	cr_assert_eq(qt_verify(c, s, &sums, &nsums, &diverged, &settled), QT_OK);
+	cr_assert_eq(diverged, 0, "the replica differs from the server in %zu types", diverged);
+	cr_assert(settled);
+	free(sums);
+
+	qt_client_free(c);
+	qt_store_close(s);
+	unlink(path);
+	harness_end(&H);
+}

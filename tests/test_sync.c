@@ -4,7 +4,10 @@
  * replayed mutation is applied once, stale cursors get resync, a change
  * through one instance is pushed to a subscriber of another, losing
  * permission yields tombstones and drops contact data, a slow subscriber
- * is cut off with overflow instead of growing the server. */
+ * is cut off with overflow instead of growing the server, records are
+ * rendered as their get requests answer, a snapshot's memberships carry
+ * the persons it rendered and a pull brings later changes to them, and
+ * two snapshots pipelined on one connection both render correctly. */
 #define _GNU_SOURCE /* memmem */
 #include <criterion/criterion.h>
 #include <inttypes.h>
@@ -170,6 +173,65 @@ static void sc_close(sc_t *c)
 	rep_free(&c->rep);
 }
 
+/* Where a snapshot in pages stands. */
+typedef struct snap {
+	uint32_t limit;
+	int started, done;
+	Quartier__V1__RecordType after_type;
+	int64_t after_id;
+	/* the request of the next page (snap_request()) */
+	Quartier__V1__Request rq;
+	Quartier__V1__SyncSnapshotRequest body;
+	Quartier__V1__Cursor cur;
+} snap_t;
+
+/* Fills sn->rq with the request for the next page of sn into rep; its id
+ * is set by whoever sends it. */
+static void snap_request(snap_t *sn, replica_t *rep)
+{
+	quartier__v1__request__init(&sn->rq);
+	quartier__v1__sync_snapshot_request__init(&sn->body);
+	quartier__v1__cursor__init(&sn->cur);
+	sn->rq.body_case = QUARTIER__V1__REQUEST__BODY_SYNC_SNAPSHOT;
+	sn->rq.sync_snapshot = &sn->body;
+	sn->body.has_limit = 1;
+	sn->body.limit = sn->limit;
+	if (sn->started) {
+		sn->cur.epoch = rep->epoch;
+		sn->cur.xid = rep->xid;
+		sn->cur.seq = rep->seq;
+		sn->body.cursor = &sn->cur;
+		sn->body.has_after_type = sn->body.has_after_id = 1;
+		sn->body.after_type = sn->after_type;
+		sn->body.after_id = sn->after_id;
+	}
+}
+
+/* Applies the answer in (freed here) to a page of sn to rep. */
+static void snap_apply(snap_t *sn, replica_t *rep, qt_envelope_t *in)
+{
+	Quartier__V1__SyncSnapshotPage *pg;
+
+	cr_assert_eq(sc_status(in), 0, "snapshot: %s",
+	             in->response->error ? in->response->error->message : "");
+	pg = in->response->sync_snapshot;
+	for (size_t i = 0; i < pg->n_records; i++)
+		rep_apply(rep, pg->records[i]);
+	rep_cursor(rep, pg->cursor);
+	sn->started = 1;
+	sn->done = !pg->more;
+	sn->after_type = pg->next_type;
+	sn->after_id = pg->next_id;
+	envelope_free(in);
+}
+
+/* The next page of the snapshot sn into rep, over c. */
+static void sc_snapshot_page(sc_t *c, replica_t *rep, snap_t *sn)
+{
+	snap_request(sn, rep);
+	snap_apply(sn, rep, sc_call(c, &sn->rq));
+}
+
 static void sc_snapshot_pages(sc_t *c, uint32_t limit);
 
 static void sc_snapshot(sc_t *c)
@@ -180,43 +242,11 @@ static void sc_snapshot(sc_t *c)
 /* A snapshot in pages of up to limit records, into c's replica. */
 static void sc_snapshot_pages(sc_t *c, uint32_t limit)
 {
-	Quartier__V1__SyncSnapshotRequest sn = QUARTIER__V1__SYNC_SNAPSHOT_REQUEST__INIT;
-	Quartier__V1__Cursor cur = QUARTIER__V1__CURSOR__INIT;
-	int first = 1;
+	snap_t sn = {.limit = limit};
 
 	rep_free(&c->rep);
-	for (;;) {
-		Quartier__V1__Request rq = QUARTIER__V1__REQUEST__INIT;
-		qt_envelope_t *in;
-		Quartier__V1__SyncSnapshotPage *pg;
-
-		rq.body_case = QUARTIER__V1__REQUEST__BODY_SYNC_SNAPSHOT;
-		rq.sync_snapshot = &sn;
-		sn.has_limit = 1;
-		sn.limit = limit;
-		if (!first) {
-			cur.epoch = c->rep.epoch;
-			cur.xid = c->rep.xid;
-			cur.seq = c->rep.seq;
-			sn.cursor = &cur;
-		}
-		in = sc_call(c, &rq);
-		cr_assert_eq(sc_status(in), 0, "snapshot: %s",
-		             in->response->error ? in->response->error->message : "");
-		pg = in->response->sync_snapshot;
-		for (size_t i = 0; i < pg->n_records; i++)
-			rep_apply(&c->rep, pg->records[i]);
-		rep_cursor(&c->rep, pg->cursor);
-		first = 0;
-		if (!pg->more) {
-			envelope_free(in);
-			break;
-		}
-		sn.has_after_type = sn.has_after_id = 1;
-		sn.after_type = pg->next_type;
-		sn.after_id = pg->next_id;
-		envelope_free(in);
-	}
+	while (!sn.done)
+		sc_snapshot_page(c, &c->rep, &sn);
 }
 
 /* One pull; returns the answer (caller frees). */
@@ -1535,5 +1565,163 @@ Test(sync, pages_render_records_as_their_get_requests_do)
 			sc_close(&c);
 		}
 	}
+	harness_finish(h);
+}
+
+/* Three persons, each a member of two projects; the memberships of the
+ * first person are added last (highest ids).  Returns the first person. */
+static int64_t memo_fixture(harness_t *h)
+{
+	int64_t p1 = mk_project(h, "Treffpunkt"), p2 = mk_project(h, "Gemeinschaftsgarten");
+	int64_t first;
+	char sql[1024];
+
+	harness_sql_exec(h, "INSERT INTO person (name, email, phone) VALUES "
+	                    "('Erste', 'erste@example.org', '0711 alt'), "
+	                    "('Zweite', 'zweite@example.org', '0711 2'), "
+	                    "('Dritte', 'dritte@example.org', '0711 3')");
+	first = harness_sql_int(h, "SELECT id FROM person WHERE name = 'Erste'", 0, NULL, NULL, NULL);
+	snprintf(sql, sizeof(sql),
+	         "INSERT INTO membership (project_id, person_id, role, start_date) "
+	         "SELECT p, pe.id, 'civic', current_date - 5 FROM person pe, "
+	         "unnest(ARRAY[%" PRId64 ", %" PRId64 "]::bigint[]) p "
+	         "WHERE pe.name IN ('Zweite', 'Dritte') ORDER BY pe.id, p; "
+	         "INSERT INTO membership (project_id, person_id, role, start_date) "
+	         "SELECT p, %" PRId64 ", 'civic', current_date - 5 "
+	         "FROM unnest(ARRAY[%" PRId64 ", %" PRId64 "]::bigint[]) p",
+	         p1, p2, first, p1, p2);
+	harness_sql_exec(h, sql);
+	return first;
+}
+
+/* The phone of person in the membership records of rep that carry it;
+ * NULL if none does (caller frees). */
+static char *rep_membership_phone(replica_t *rep, int64_t person, size_t *n)
+{
+	char *phone = NULL;
+
+	*n = 0;
+	for (size_t i = 0; i < rep->n; i++) {
+		Quartier__V1__Membership *m;
+
+		if (rep->recs[i].type != QUARTIER__V1__RECORD_TYPE__RECORD_MEMBERSHIP)
+			continue;
+		m = quartier__v1__membership__unpack(NULL, rep->recs[i].len, rep->recs[i].body);
+		cr_assert(m != NULL && m->person != NULL);
+		if (m->person_id == person) {
+			cr_assert(phone == NULL || strcmp(phone, m->person->phone) == 0,
+			          "the memberships of one person disagree on it");
+			free(phone);
+			phone = strdup(m->person->phone != NULL ? m->person->phone : "");
+			++*n;
+		}
+		quartier__v1__membership__free_unpacked(m, NULL);
+	}
+	return phone;
+}
+
+/* A snapshot takes the persons of its membership records from the persons
+ * it rendered on its earlier pages (person_memo.h), which the database
+ * renders only once.  A person changed after those pages is therefore
+ * still the one of the snapshot in its memberships, and the pull that
+ * follows the snapshot brings the change to them, as it brings every
+ * change after the snapshot's horizon. */
+Test(sync, a_person_changed_during_a_snapshot_reaches_its_memberships_through_the_pull)
+{
+	harness_t *h = &H;
+	snap_t sn = {.limit = 2};
+	int64_t first, persons;
+	size_t n;
+	char *phone;
+	sc_t c;
+
+	harness_standard(h, NULL);
+	first = memo_fixture(h);
+	persons = harness_sql_int(h, "SELECT count(*) FROM person", 0, NULL, NULL, NULL);
+	sc_open(h, &c, "admin");
+	while (!sn.done &&
+	       rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_PERSON) < (size_t)persons)
+		sc_snapshot_page(&c, &c.rep, &sn);
+	cr_assert(!sn.done, "the memberships come after the persons");
+	phone = rep_membership_phone(&c.rep, first, &n);
+	cr_assert_eq(n, 0, "the first person's memberships are on later pages");
+	harness_sql_exec(h, "UPDATE person SET phone = '0711 neu', version = version + 1 "
+	                    "WHERE name = 'Erste'");
+	while (!sn.done)
+		sc_snapshot_page(&c, &c.rep, &sn);
+	phone = rep_membership_phone(&c.rep, first, &n);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(phone, "0711 alt", "the memberships carry the person as the snapshot had it");
+	free(phone);
+
+	sc_pull_caught_up(h, &c);
+	phone = rep_membership_phone(&c.rep, first, &n);
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(phone, "0711 neu", "the pull brought the change to the memberships");
+	free(phone);
+	expect_records_as_get(&c, "after the pull", &(int){0}, &(int){0});
+	sc_close(&c);
+	harness_finish(h);
+}
+
+/* Two snapshots of different horizons paged through one connection at the
+ * same time, their requests pipelined: each page replaces the memo of
+ * the other snapshot, and both replicas still end with every record as
+ * its get request answers it. */
+Test(sync, two_snapshots_pipelined_on_one_connection_both_render_correctly)
+{
+	harness_t *h = &H;
+	snap_t a = {.limit = 2}, b = {.limit = 3};
+	replica_t other = {0}, mine;
+	sc_t c;
+
+	harness_standard(h, NULL);
+	(void)memo_fixture(h);
+	sc_open(h, &c, "admin");
+	sc_snapshot_page(&c, &c.rep, &a);
+	/* A change between the two starts gives the second another horizon. */
+	harness_sql_exec(h, "UPDATE person SET version = version + 1 WHERE name = 'Zweite'");
+	wait_horizon(h, next_xid(h));
+	sc_snapshot_page(&c, &other, &b);
+	cr_assert(other.xid != c.rep.xid, "the two snapshots have one horizon");
+	while (!a.done || !b.done) {
+		Quartier__V1__Envelope env = QUARTIER__V1__ENVELOPE__INIT;
+		snap_t *sn[2] = {&a, &b};
+		replica_t *rep[2] = {&c.rep, &other};
+		uint64_t ids[2] = {0, 0};
+
+		env.kind_case = QUARTIER__V1__ENVELOPE__KIND_REQUEST;
+		for (int k = 0; k < 2; k++) {
+			if (sn[k]->done)
+				continue;
+			snap_request(sn[k], rep[k]);
+			sn[k]->rq.id = ids[k] = ++c.next_id;
+			env.request = &sn[k]->rq;
+			cr_assert_eq(raw_send(&c.raw, &env), 0);
+		}
+		for (int got = (ids[0] == 0) + (ids[1] == 0); got < 2;) {
+			qt_envelope_t *in = NULL;
+
+			cr_assert_eq(raw_recv(&c.raw, 30000, &in), 1, "no answer");
+			cr_assert_eq(in->kind_case, QUARTIER__V1__ENVELOPE__KIND_RESPONSE);
+			for (int k = 0; k < 2; k++)
+				if (ids[k] != 0 && in->response->id == ids[k]) {
+					snap_apply(sn[k], rep[k], in);
+					in = NULL;
+					got++;
+					break;
+				}
+			cr_assert_null(in, "an answer to no request");
+		}
+	}
+	cr_assert_eq(rep_count(&other, QUARTIER__V1__RECORD_TYPE__RECORD_MEMBERSHIP), 6);
+	cr_assert_eq(rep_count(&c.rep, QUARTIER__V1__RECORD_TYPE__RECORD_MEMBERSHIP), 6);
+	expect_records_as_get(&c, "first snapshot", &(int){0}, &(int){0});
+	mine = c.rep;
+	c.rep = other;
+	expect_records_as_get(&c, "second snapshot", &(int){0}, &(int){0});
+	c.rep = mine;
+	rep_free(&other);
+	sc_close(&c);
 	harness_finish(h);
 }
