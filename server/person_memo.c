@@ -13,6 +13,7 @@ typedef struct memo_slot {
 } memo_slot_t;
 
 struct person_memo {
+	server_t *srv;                  /* borrowed: counts the memo's bytes */
 	uint64_t gen;
 	int64_t account_id;
 	char epoch[33];
@@ -26,6 +27,14 @@ struct person_memo {
 static size_t memo_bytes(const person_memo_t *m)
 {
 	return m->nslots * sizeof(memo_slot_t) + m->buf_cap;
+}
+
+/* Whether the memo may grow by more bytes, within its own bound and the
+ * server's. */
+static int memo_may_grow(const person_memo_t *m, size_t more)
+{
+	return memo_bytes(m) + more <= PERSON_MEMO_MAX_BYTES &&
+	       m->srv->person_memo_bytes + more <= PERSON_MEMO_SERVER_MAX_BYTES;
 }
 
 static size_t memo_hash(int64_t id, size_t nslots)
@@ -48,6 +57,7 @@ static void memo_free(person_memo_t *m)
 {
 	if (m == NULL)
 		return;
+	m->srv->person_memo_bytes -= memo_bytes(m);
 	free(m->slots);
 	free(m->buf);
 	free(m);
@@ -70,6 +80,8 @@ uint64_t person_memo_open(conn_t *c, int64_t account_id, const char *epoch, uint
 	person_memo_drop(c);
 	if (strlen(epoch) >= sizeof(m->epoch))
 		return 0;
+	if (c->srv->person_memo_bytes + 1024 * sizeof(memo_slot_t) > PERSON_MEMO_SERVER_MAX_BYTES)
+		return 0;
 	m = calloc(1, sizeof(*m));
 	if (m == NULL)
 		return 0;
@@ -79,6 +91,8 @@ uint64_t person_memo_open(conn_t *c, int64_t account_id, const char *epoch, uint
 		free(m);
 		return 0;
 	}
+	m->srv = c->srv;
+	m->srv->person_memo_bytes += memo_bytes(m);
 	m->gen = ++c->memo_gens;
 	m->account_id = account_id;
 	strcpy(m->epoch, epoch);
@@ -103,14 +117,18 @@ void person_memo_close(conn_t *c, uint64_t gen)
 static int memo_grow_slots(person_memo_t *m)
 {
 	size_t n = m->nslots * 2;
-	memo_slot_t *slots = calloc(n, sizeof(*slots));
+	memo_slot_t *slots;
 
+	if (!memo_may_grow(m, m->nslots * sizeof(memo_slot_t)))
+		return -1;
+	slots = calloc(n, sizeof(*slots));
 	if (slots == NULL)
 		return -1;
 	for (size_t i = 0; i < m->nslots; i++)
 		if (m->slots[i].id != 0)
 			*memo_slot(slots, n, m->slots[i].id) = m->slots[i];
 	free(m->slots);
+	m->srv->person_memo_bytes += m->nslots * sizeof(memo_slot_t);
 	m->slots = slots;
 	m->nslots = n;
 	return 0;
@@ -126,11 +144,12 @@ static int memo_reserve(person_memo_t *m, size_t len)
 		return 0;
 	while (cap < m->buf_len + len)
 		cap *= 2;
-	if (m->nslots * sizeof(memo_slot_t) + cap > PERSON_MEMO_MAX_BYTES || cap > UINT32_MAX)
+	if (!memo_may_grow(m, cap - m->buf_cap))
 		return -1;
 	buf = realloc(m->buf, cap);
 	if (buf == NULL)
 		return -1;
+	m->srv->person_memo_bytes += cap - m->buf_cap;
 	m->buf = buf;
 	m->buf_cap = cap;
 	return 0;
@@ -143,9 +162,7 @@ void person_memo_put(person_memo_t *m, const Quartier__V1__Person *p)
 
 	if (p->id <= 0)
 		return;
-	if (2 * (m->used + 1) > m->nslots &&
-	    (memo_bytes(m) + m->nslots * sizeof(memo_slot_t) > PERSON_MEMO_MAX_BYTES ||
-	     memo_grow_slots(m) != 0))
+	if (2 * (m->used + 1) > m->nslots && memo_grow_slots(m) != 0)
 		return;
 	s = memo_slot(m->slots, m->nslots, p->id);
 	if (s->id != 0)
@@ -172,17 +189,34 @@ static void memo_arena_free(void *data, void *p)
 	(void)p; /* the arena is freed with the request */
 }
 
+int person_memo_lookup(const person_memo_t *m, int64_t id, const uint8_t **data, size_t *len)
+{
+	const memo_slot_t *s;
+
+	if (m == NULL || id <= 0)
+		return 0;
+	s = memo_slot(m->slots, m->nslots, id);
+	if (s->id != id)
+		return 0;
+	*data = m->buf + s->off;
+	*len = s->len;
+	return 1;
+}
+
+size_t person_memo_count(const person_memo_t *m)
+{
+	return m != NULL ? m->used : 0;
+}
+
 Quartier__V1__Person *person_memo_find(person_memo_t *m, req_t *r, int64_t id)
 {
 	ProtobufCAllocator arena = {memo_arena_alloc, memo_arena_free, r};
-	const memo_slot_t *s;
+	const uint8_t *data;
+	size_t len;
 	Quartier__V1__Person *p = NULL;
 
-	if (m != NULL && id > 0) {
-		s = memo_slot(m->slots, m->nslots, id);
-		if (s->id == id)
-			p = quartier__v1__person__unpack(&arena, s->len, m->buf + s->off);
-	}
+	if (person_memo_lookup(m, id, &data, &len))
+		p = quartier__v1__person__unpack(&arena, len, data);
 	if (p != NULL)
 		r->srv->metrics.sync_person_memo_hits++;
 	else

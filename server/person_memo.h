@@ -21,10 +21,13 @@
  * cursor; a page of another snapshot replaces it, and a replaced memo is
  * never used again.
  *
- * A connection holds at most one memo, of at most PERSON_MEMO_MAX_BYTES;
- * beyond that persons are no longer added (membership pages then ask the
- * database for them, as without a memo).  It is freed after the
- * snapshot's last page, on logout and when the connection closes.
+ * A connection holds at most one memo, of at most PERSON_MEMO_MAX_BYTES,
+ * and all memos of the server together at most
+ * PERSON_MEMO_SERVER_MAX_BYTES (the 20,000 persons of the bench registry
+ * take a 4 MiB buffer and a 1 MiB table); beyond that persons are no
+ * longer added, and membership pages ask the database for them as without
+ * a memo.  A memo is freed after the snapshot's last page, on logout and
+ * when the connection closes.
  *
  * Requests refer to a memo by its generation (req_t.memo_gen), not by
  * pointer: a memo replaced or freed while a render is in flight is simply
@@ -39,6 +42,7 @@
 #include "request.h"
 
 #define PERSON_MEMO_MAX_BYTES (16u << 20)
+#define PERSON_MEMO_SERVER_MAX_BYTES ((size_t)256 << 20)
 
 typedef struct person_memo person_memo_t;
 
@@ -61,6 +65,13 @@ void person_memo_put(person_memo_t *m, const Quartier__V1__Person *p);
  * memo (which may be NULL) does not have it.  Counted in r's server's
  * metrics as a hit or a miss. */
 Quartier__V1__Person *person_memo_find(person_memo_t *m, req_t *r, int64_t id);
+
+/* The packed person of id: 1 and *data (borrowed, valid until the next
+ * put) and *len if the memo (may be NULL) has it, else 0. */
+int person_memo_lookup(const person_memo_t *m, int64_t id, const uint8_t **data, size_t *len);
+
+/* Persons in the memo (may be NULL). */
+size_t person_memo_count(const person_memo_t *m);
 
 /* Frees c's memo if its generation is gen (the snapshot is complete). */
 void person_memo_close(conn_t *c, uint64_t gen);

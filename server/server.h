@@ -79,6 +79,7 @@ typedef struct server {
 	char throttle_maint_param[16]; /* the query's parameter, borrowed by db_query */
 	feed_t feed;                 /* change feed subscriptions and watcher */
 	project_cache_t projects;    /* rendered projects for project_get */
+	size_t person_memo_bytes;    /* held by all connections' person memos (person_memo.h) */
 	uv_check_t checks_tick;      /* sends the cache hits' checks once per loop turn */
 	int checks_tick_open;
 	audit_seal_t audit_seal;     /* appends finished audit rows to the hash chain */

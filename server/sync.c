@@ -12,7 +12,9 @@
  * continuations and meetings go through their get handlers one record at
  * a time.  A record the handler or list refuses (not found, not
  * permitted) becomes a tombstone in the feed and is left out of
- * snapshots. */
+ * snapshots.  Snapshots and verification keep the persons they rendered
+ * in the connection's memo, from which membership pages take theirs
+ * (person_memo.h). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
