@@ -19,6 +19,7 @@
 #define CONN_READ_CHUNK 16384      /* plaintext bytes taken from TLS at once */
 #define CONN_HELD_READ_MAX 16384   /* bytes read ahead while a login holds the input */
 #define CONN_WRITE_CHUNK 16384     /* TLS output moved to the socket at once */
+#define CONN_OBUF_MAX 262144       /* gathered frames given to TLS before the turn ends */
 
 typedef struct conn_write {
 	uv_write_t req;
@@ -44,6 +45,7 @@ void conn_unref(conn_t *c)
 	if (--c->refs > 0)
 		return;
 	c->magic = 0;
+	free(c->obuf);
 	feed_sub_free(c->sub);
 	person_memo_drop(c);
 	SSL_free(c->ssl);
@@ -202,6 +204,132 @@ static int conn_flush_tls(conn_t *c)
 	}
 }
 
+/* Gives the frames gathered in c's obuf to TLS and moves TLS's output
+ * to the socket; a failure closes the connection.  Returns 0, or -1 if
+ * c was closed here. */
+static int conn_output_flush(conn_t *c)
+{
+	uint8_t *buf = c->obuf;
+	size_t len = c->obuf_len;
+
+	if (buf == NULL)
+		return 0;
+	c->obuf = NULL;
+	c->obuf_len = c->obuf_cap = 0;
+	if (c->handle_closed || c->state == CONN_TLS_HANDSHAKE || c->state == CONN_CLOSING) {
+		/* Nothing goes out after the close alert. */
+		free(buf);
+		return 0;
+	}
+	ERR_clear_error();
+	/* len <= CONN_OBUF_MAX + one frame, which fits an int. */
+	if (SSL_write(c->ssl, buf, (int)len) <= 0 || conn_flush_tls(c) != 0) {
+		free(buf);
+		conn_close(c, QT_OK, NULL);
+		return -1;
+	}
+	free(buf);
+	return 0;
+}
+
+/* Writes out every connection that gathered frames in this loop turn. */
+static void conn_output_flush_all(server_t *srv)
+{
+	while (srv->out_head != NULL) {
+		conn_t *c = srv->out_head;
+
+		srv->out_head = c->out_next;
+		c->out_next = NULL;
+		c->out_listed = 0;
+		/* Input paused for these frames (they count against
+		 * max_output_queue) is taken up again once the socket took
+		 * them; had it not, its write callback does that. */
+		if (conn_output_flush(c) == 0 && !c->reading && !c->handle_closed &&
+		    c->state != CONN_CLOSING)
+			conn_process(c);
+		conn_unref(c);
+	}
+	uv_check_stop(&srv->out_tick);
+	uv_prepare_stop(&srv->out_guard);
+}
+
+/* After the poll phase's callbacks, where most answers come from. */
+static void conn_out_tick_cb(uv_check_t *h)
+{
+	conn_output_flush_all(h->data);
+}
+
+/* Before the loop waits for I/O: frames gathered by timer, idle and
+ * check callbacks after out_tick ran never wait for the next event. */
+static void conn_out_guard_cb(uv_prepare_t *h)
+{
+	conn_output_flush_all(h->data);
+}
+
+void conn_output_init(server_t *srv)
+{
+	uv_check_init(srv->loop, &srv->out_tick);
+	uv_prepare_init(srv->loop, &srv->out_guard);
+	srv->out_tick.data = srv->out_guard.data = srv;
+	srv->out_tick_open = 1;
+	srv->out_head = NULL;
+}
+
+void conn_output_close(server_t *srv)
+{
+	if (!srv->out_tick_open)
+		return;
+	conn_output_flush_all(srv);
+	srv->out_tick_open = 0;
+	uv_close((uv_handle_t *)&srv->out_tick, NULL);
+	uv_close((uv_handle_t *)&srv->out_guard, NULL);
+}
+
+/* Appends frame (len bytes, malloc'd; taken over) to c's obuf and lists
+ * c for the turn's end.  Returns QT_OK, or QT_UNAVAILABLE if memory ran
+ * out (c is closed then: an answer it waits for cannot go out). */
+static qt_status_t conn_output_add(conn_t *c, uint8_t *frame, size_t len)
+{
+	server_t *srv = c->srv;
+
+	if (c->obuf != NULL && c->obuf_len + len > CONN_OBUF_MAX && conn_output_flush(c) != 0) {
+		free(frame);
+		return QT_UNAVAILABLE;
+	}
+	if (c->obuf == NULL) {
+		c->obuf = frame;
+		c->obuf_len = c->obuf_cap = len;
+	} else {
+		if (c->obuf_len + len > c->obuf_cap) {
+			size_t cap = 2 * c->obuf_cap > c->obuf_len + len ? 2 * c->obuf_cap : c->obuf_len + len;
+			uint8_t *nb = realloc(c->obuf, cap);
+
+			if (nb == NULL) {
+				free(frame);
+				conn_close(c, QT_OK, NULL);
+				return QT_UNAVAILABLE;
+			}
+			c->obuf = nb;
+			c->obuf_cap = cap;
+		}
+		memcpy(c->obuf + c->obuf_len, frame, len);
+		c->obuf_len += len;
+		free(frame);
+	}
+	if (!c->out_listed && srv->out_tick_open) {
+		c->out_listed = 1;
+		c->out_next = srv->out_head;
+		srv->out_head = c;
+		conn_ref(c);
+		uv_check_start(&srv->out_tick, conn_out_tick_cb);
+		uv_prepare_start(&srv->out_guard, conn_out_guard_cb);
+	} else if (!c->out_listed) {
+		/* The server is past its loop handles: write at once. */
+		return conn_output_flush(c) == 0 ? QT_OK : QT_UNAVAILABLE;
+	}
+	return QT_OK;
+}
+
 qt_status_t conn_send(conn_t *c, const qt_envelope_t *env)
 {
 	uint8_t *buf = NULL;
@@ -219,9 +347,7 @@ qt_status_t conn_send(conn_t *c, const qt_envelope_t *env)
 	}
 	if (rc != QT_OK)
 		return rc;
-	rc = conn_send_frame(c, buf, len);
-	free(buf);
-	return rc;
+	return conn_output_add(c, buf, len);
 }
 
 qt_status_t conn_send_frame(conn_t *c, const uint8_t *frame, size_t len)
@@ -239,6 +365,9 @@ qt_status_t conn_send_detach(conn_t *c, conn_send_job_t *j, const uint8_t *frame
 	uv_os_fd_t fd;
 
 	if (c->handle_closed || c->state == CONN_TLS_HANDSHAKE)
+		return QT_UNAVAILABLE;
+	/* Frames gathered before this one go first. */
+	if (conn_output_flush(c) != 0)
 		return QT_UNAVAILABLE;
 	memset(j, 0, sizeof(*j));
 	j->conn = c;
@@ -296,7 +425,18 @@ void conn_close(conn_t *c, qt_status_t st, const char *msg)
 		         (unsigned long long)c->id, qt_status_name(st), msg);
 	}
 	if (!c->handle_closed) {
-		/* Tell the peer TLS is over; ignore failure, we close anyway. */
+		/* Tell the peer TLS is over, after the answers and goodbye gathered
+		 * so far; ignore failure, we close anyway. */
+		if (c->state != CONN_TLS_HANDSHAKE && c->obuf != NULL) {
+			uint8_t *buf = c->obuf;
+			size_t len = c->obuf_len;
+
+			c->obuf = NULL;
+			c->obuf_len = c->obuf_cap = 0;
+			ERR_clear_error();
+			(void)SSL_write(c->ssl, buf, (int)len);
+			free(buf);
+		}
 		if (c->state != CONN_TLS_HANDSHAKE) {
 			ERR_clear_error();
 			SSL_shutdown(c->ssl);
@@ -442,7 +582,7 @@ static void conn_start_reading(conn_t *c)
 static int conn_input_paused(const conn_t *c)
 {
 	return c->in_flight >= c->srv->cfg.max_in_flight || c->held > 0 ||
-	       c->out_bytes >= c->srv->cfg.max_output_queue ||
+	       c->out_bytes + c->obuf_len >= c->srv->cfg.max_output_queue ||
 	       c->srv->shutting_down;
 }
 
@@ -455,7 +595,7 @@ static int conn_read_paused(const conn_t *c)
 	if (!conn_input_paused(c))
 		return 0;
 	if (c->held > 0 && c->in_flight < c->srv->cfg.max_in_flight &&
-	    c->out_bytes < c->srv->cfg.max_output_queue && !c->srv->shutting_down)
+	    c->out_bytes + c->obuf_len < c->srv->cfg.max_output_queue && !c->srv->shutting_down)
 		return BIO_ctrl_pending(c->rbio) >= CONN_HELD_READ_MAX;
 	return 1;
 }

@@ -2,7 +2,8 @@
  * protocol state machine and the output queue.  Bytes flow
  *   uv read -> rbio -> SSL_read -> frame reader -> conn_on_frame
  * and answers flow
- *   SSL_write -> wbio -> uv_write.
+ *   conn_send -> obuf (the loop turn's frames) -> SSL_write -> wbio ->
+ *   send(), or uv_write behind what the socket did not take.
  * Input is read from TLS only as far as the frame reader needs, so a
  * connection can pause exactly at a frame boundary when it has too many
  * requests in flight or too many answers unsent (back-pressure).
@@ -56,6 +57,11 @@ struct conn {
 	unsigned in_flight;          /* requests dispatched, not yet answered */
 	unsigned held;               /* of those, requests that hold its input (a login) */
 	size_t out_bytes;            /* bytes handed to uv_write, not yet written */
+	uint8_t *obuf;               /* owned: frames of this loop turn not yet given to
+	                              * TLS (conn_send), or NULL */
+	size_t obuf_len, obuf_cap;
+	conn_t *out_next;            /* srv->out_head list, while out_listed */
+	int out_listed;              /* in that list (holds a reference) */
 	uint64_t accepted_at;        /* uv_now() ms */
 	uint64_t last_frame_at;      /* uv_now() ms */
 	uint64_t closing_at;         /* uv_now() ms */
@@ -84,13 +90,23 @@ void conn_ref(conn_t *c);
 /* Drops a reference; the last one frees the connection. */
 void conn_unref(conn_t *c);
 
-/* Sends one envelope (packed here; env is borrowed).  Returns QT_OK, or an
- * error if the connection is closing or the envelope is too large. */
+/* Sends one envelope (packed here; env is borrowed).  The frame waits in
+ * c's obuf until the loop turn's I/O callbacks are done (a uv_check
+ * handle; a uv_prepare handle for frames gathered later, before the loop
+ * waits again; conn_output_init()), so that the answers one loop turn
+ * produces for a connection, as pipelined requests do, become one TLS
+ * record and one socket write.  Returns QT_OK, or an
+ * error if the connection is closing or the envelope is too large; a TLS
+ * or socket failure at the turn's end closes the connection. */
 qt_status_t conn_send(conn_t *c, const qt_envelope_t *env);
+/* Sets up and closes the loop handle that writes out the frames
+ * conn_send() gathered; close only once no connection is left. */
+void conn_output_init(server_t *srv);
+void conn_output_close(server_t *srv);
 
 /* Sends one frame already packed by envelope_pack() (frame: len bytes,
- * header included; borrowed for the call), so that one encoding can go to
- * many connections.  Returns QT_OK, or QT_UNAVAILABLE if the connection is
+ * header included; borrowed for the call) at once, behind the frames
+ * conn_send() gathered, so that one encoding can go to many connections.  Returns QT_OK, or QT_UNAVAILABLE if the connection is
  * closing (or was closed here because TLS or the socket failed). */
 qt_status_t conn_send_frame(conn_t *c, const uint8_t *frame, size_t len);
 

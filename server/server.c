@@ -76,6 +76,7 @@ static void server_maybe_finish(server_t *srv)
 		session_check_close(&srv->session_check);
 		feed_close(&srv->feed);
 		project_checks_close(srv);
+		conn_output_close(srv);
 		audit_seal_close(&srv->audit_seal);
 		db_pool_close(srv->db);
 		srv->db = NULL;
@@ -369,6 +370,7 @@ qt_status_t server_start(server_t *srv, uv_loop_t *loop, config_t *cfg,
 	if (project_cache_init(&srv->projects) != 0)
 		log_warning(&srv->log, "event=project_cache_off reason=\"no memory\"");
 	project_checks_init(srv);
+	conn_output_init(srv);
 	audit_seal_init(&srv->audit_seal, srv);
 	session_check_init(&srv->session_check, srv);
 	{

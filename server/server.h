@@ -82,6 +82,10 @@ typedef struct server {
 	size_t person_memo_bytes;    /* held by all connections' person memos (person_memo.h) */
 	uv_check_t checks_tick;      /* sends the cache hits' checks once per loop turn */
 	int checks_tick_open;
+	uv_check_t out_tick;         /* gives the turn's answers to TLS, one write per connection */
+	uv_prepare_t out_guard;      /* the same for answers gathered after out_tick ran */
+	int out_tick_open;
+	conn_t *out_head;            /* connections with answers in their obuf (list, referenced) */
 	audit_seal_t audit_seal;     /* appends finished audit rows to the hash chain */
 	listen_t *listen;            /* owned: LISTEN connection for account changes; NULL when closed */
 	session_check_t session_check; /* checks logged-in connections on those changes */
