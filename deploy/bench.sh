@@ -17,6 +17,10 @@
 #                      issue's pgbench figures)
 #   QT_BENCH_CLIENTS   concurrency of the throughput goals (32)
 #   QT_BENCH_THREADS   threads of pgbench and quartier-bench (2)
+#   QT_BENCH_DEPTH     requests each quartier-bench client keeps in flight
+#                      in the update-32 and get-32 goals (8): the protocol
+#                      pipelines, pgbench sends one statement at a time;
+#                      the same runs at depth 1 are printed for context
 #   QT_BENCH_BIG       connections of the idle and big fanout goals (10000)
 #   QT_BENCH_PROJECTS, QT_BENCH_PERSONS, QT_BENCH_MEMBERSHIPS, QT_BENCH_AGENDA
 #                      size of the registry (10000, 20000, 100000, 5000)
@@ -36,6 +40,7 @@ cd "$ROOT"
 SECONDS_RUN=${QT_BENCH_SECONDS:-8}
 CLIENTS=${QT_BENCH_CLIENTS:-32}
 THREADS=${QT_BENCH_THREADS:-2}
+DEPTH=${QT_BENCH_DEPTH:-8}
 BIG=${QT_BENCH_BIG:-10000}
 PROJECTS=${QT_BENCH_PROJECTS:-10000}
 PERSONS=${QT_BENCH_PERSONS:-20000}
@@ -295,20 +300,26 @@ done
 W=2
 # Each round runs pgbench and quartier-bench back to back, so a ratio
 # compares runs of the same minute.
-UPD_TPS=() UPD_RATIO=() GET_RATIO=()
+UPD_TPS=() UPD_RATIO=() GET_RATIO=() UPD1_RATIO=() GET1_RATIO=()
 for ((k = 1; k <= ROUNDS; k++)); do
-	qt_log "throughput at $CLIENTS clients, $SECONDS_RUN s each, round $k of $ROUNDS (pgbench -M prepared, quartier-bench after ${W} s warm-up)"
+	qt_log "throughput at $CLIENTS clients, $SECONDS_RUN s each, round $k of $ROUNDS (pgbench -M prepared, quartier-bench at depth $DEPTH and 1 after ${W} s warm-up)"
 	upsert=$(pgbench_tps upsert-$CLIENTS-r$k "$CLIENTS" "$TMP/upsert.sql")
 	printf '  %-16s %s tx/s\n' "pgbench upsert" "$upsert"
-	qbench update-$CLIENTS-r$k -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_RUN" -W "$W" update
+	qbench update-$CLIENTS-r$k -c "$CLIENTS" -j "$THREADS" -d "$DEPTH" -T "$SECONDS_RUN" -W "$W" update
 	tps=$(json "$OUT/update-$CLIENTS-r$k.json" 'd["throughput"]')
 	UPD_TPS+=("$tps")
 	UPD_RATIO+=("$(calc "'%.4f' % ($tps / $upsert)")")
+	qbench update-$CLIENTS-d1-r$k -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_RUN" -W "$W" update
+	tps=$(json "$OUT/update-$CLIENTS-d1-r$k.json" 'd["throughput"]')
+	UPD1_RATIO+=("$(calc "'%.4f' % ($tps / $upsert)")")
 	select=$(pgbench_tps select-$CLIENTS-r$k "$CLIENTS" "$TMP/select.sql")
 	printf '  %-16s %s tx/s\n' "pgbench select" "$select"
-	qbench get-$CLIENTS-r$k -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_RUN" -W "$W" get
+	qbench get-$CLIENTS-r$k -c "$CLIENTS" -j "$THREADS" -d "$DEPTH" -T "$SECONDS_RUN" -W "$W" get
 	tps=$(json "$OUT/get-$CLIENTS-r$k.json" 'd["throughput"]')
 	GET_RATIO+=("$(calc "'%.4f' % ($tps / $select)")")
+	qbench get-$CLIENTS-d1-r$k -c "$CLIENTS" -j "$THREADS" -T "$SECONDS_RUN" -W "$W" get
+	tps=$(json "$OUT/get-$CLIENTS-d1-r$k.json" 'd["throughput"]')
+	GET1_RATIO+=("$(calc "'%.4f' % ($tps / $select)")")
 done
 qt_log "context (no goal): pgbench with quartierd's own SQL, and updates without mutation ids"
 printf '  %-16s %s tx/s\n' "pgbench get SQL" \
@@ -340,9 +351,11 @@ for ((k = 1; k <= ROUNDS; k++)); do
 		'd["push_latency_ms"]["p99"] if d["missed"] == 0 and d["errors"] == 0 else 1e9')")
 done
 
-qt_log "the rounds of each goal (the goal takes their median)"
+qt_log "the rounds of each goal (the goal takes their median; -d1: at depth 1, for context)"
 rounds "update-$CLIENTS" x "${UPD_RATIO[@]}"
 rounds "get-$CLIENTS" x "${GET_RATIO[@]}"
+rounds "update-$CLIENTS-d1" x "${UPD1_RATIO[@]}"
+rounds "get-$CLIENTS-d1" x "${GET1_RATIO[@]}"
 rounds sync-initial s "${SYNC_S[@]}"
 rounds "psql \\copy" s "${COPY_S[@]}"
 rounds fanout-1000-p99 ms "${FAN1[@]}"
