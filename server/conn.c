@@ -204,31 +204,42 @@ static int conn_flush_tls(conn_t *c)
 	}
 }
 
+/* Gives the frames gathered in c's obuf to TLS (the obuf is emptied
+ * either way).  Returns SSL_write()'s result, 1 if there was nothing. */
+static int conn_obuf_write(conn_t *c)
+{
+	uint8_t *buf = c->obuf;
+	int n;
+
+	if (buf == NULL)
+		return 1;
+	c->obuf = NULL;
+	ERR_clear_error();
+	/* obuf_len <= CONN_OBUF_MAX + one frame, which fits an int. */
+	n = SSL_write(c->ssl, buf, (int)c->obuf_len);
+	c->obuf_len = c->obuf_cap = 0;
+	free(buf);
+	return n;
+}
+
 /* Gives the frames gathered in c's obuf to TLS and moves TLS's output
  * to the socket; a failure closes the connection.  Returns 0, or -1 if
  * c was closed here. */
 static int conn_output_flush(conn_t *c)
 {
-	uint8_t *buf = c->obuf;
-	size_t len = c->obuf_len;
-
-	if (buf == NULL)
+	if (c->obuf == NULL)
 		return 0;
-	c->obuf = NULL;
-	c->obuf_len = c->obuf_cap = 0;
 	if (c->handle_closed || c->state == CONN_TLS_HANDSHAKE || c->state == CONN_CLOSING) {
 		/* Nothing goes out after the close alert. */
-		free(buf);
+		free(c->obuf);
+		c->obuf = NULL;
+		c->obuf_len = c->obuf_cap = 0;
 		return 0;
 	}
-	ERR_clear_error();
-	/* len <= CONN_OBUF_MAX + one frame, which fits an int. */
-	if (SSL_write(c->ssl, buf, (int)len) <= 0 || conn_flush_tls(c) != 0) {
-		free(buf);
+	if (conn_obuf_write(c) <= 0 || conn_flush_tls(c) != 0) {
 		conn_close(c, QT_OK, NULL);
 		return -1;
 	}
-	free(buf);
 	return 0;
 }
 
@@ -427,17 +438,8 @@ void conn_close(conn_t *c, qt_status_t st, const char *msg)
 	if (!c->handle_closed) {
 		/* Tell the peer TLS is over, after the answers and goodbye gathered
 		 * so far; ignore failure, we close anyway. */
-		if (c->state != CONN_TLS_HANDSHAKE && c->obuf != NULL) {
-			uint8_t *buf = c->obuf;
-			size_t len = c->obuf_len;
-
-			c->obuf = NULL;
-			c->obuf_len = c->obuf_cap = 0;
-			ERR_clear_error();
-			(void)SSL_write(c->ssl, buf, (int)len);
-			free(buf);
-		}
 		if (c->state != CONN_TLS_HANDSHAKE) {
+			(void)conn_obuf_write(c);
 			ERR_clear_error();
 			SSL_shutdown(c->ssl);
 			(void)conn_flush_tls(c);
