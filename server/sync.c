@@ -707,12 +707,12 @@ static void sync_snapshot_finish(req_t *r)
 			out->records[out->n_records++] = &ctx->items[i].rec;
 	out->has_more = 1;
 	out->more = ctx->more;
-	if (!ctx->more)
-		person_memo_close(r->conn, ctx->memo_gen);
 	if (ctx->more) {
 		out->has_next_type = out->has_next_id = 1;
 		out->next_type = (Quartier__V1__RecordType)ctx->last_type;
 		out->next_id = ctx->last_id;
+	} else {
+		person_memo_close(r->conn, ctx->memo_gen);
 	}
 	r->resp.body_case = QUARTIER__V1__RESPONSE__BODY_SYNC_SNAPSHOT;
 	r->resp.sync_snapshot = out;
