@@ -95,19 +95,21 @@ void conn_unref(conn_t *c);
  * handle; a uv_prepare handle for frames gathered later, before the loop
  * waits again; conn_output_init()), so that the answers one loop turn
  * produces for a connection, as pipelined requests do, become one TLS
- * record and one socket write.  Returns QT_OK, or an
- * error if the connection is closing or the envelope is too large; a TLS
- * or socket failure at the turn's end closes the connection. */
+ * record and one socket write.  Returns QT_OK, or an error if the
+ * connection is closing or the envelope is too large; a TLS or socket
+ * failure at the turn's end closes the connection. */
 qt_status_t conn_send(conn_t *c, const qt_envelope_t *env);
-/* Sets up and closes the loop handle that writes out the frames
- * conn_send() gathered; close only once no connection is left. */
+/* Sets up and closes the loop handles (in srv, borrowed) that write out
+ * the frames conn_send() gathered; close only once no connection is
+ * left. */
 void conn_output_init(server_t *srv);
 void conn_output_close(server_t *srv);
 
 /* Sends one frame already packed by envelope_pack() (frame: len bytes,
  * header included; borrowed for the call) at once, behind the frames
- * conn_send() gathered, so that one encoding can go to many connections.  Returns QT_OK, or QT_UNAVAILABLE if the connection is
- * closing (or was closed here because TLS or the socket failed). */
+ * conn_send() gathered, so that one encoding can go to many connections.
+ * Returns QT_OK, or QT_UNAVAILABLE if the connection is closing (or was
+ * closed here because TLS or the socket failed). */
 qt_status_t conn_send_frame(conn_t *c, const uint8_t *frame, size_t len);
 
 /* One frame for one connection, sent in two steps so that the TLS and
